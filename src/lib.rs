@@ -1,0 +1,24 @@
+//! palermo: an agent-based policy simulator of human trafficking, international cooperation
+//! and enforcement (named after the UN Palermo Protocol).
+//!
+//! Data flow, from file to CSV:
+//! 1. [`scenario`] reads a TOML scenario, checks it against the one parameter table
+//!    ([`params`]) and applies `--set` overrides, giving a typed [`scenario::Scenario`].
+//! 2. [`world`] builds the initial [`world::World`] of one run from the scenario and the run's
+//!    seed: countries, cooperation, persons, traffickers, networks and agencies.
+//! 3. [`run`] is the only loop over weeks: it calls [`mechanisms::step_week`], which runs the
+//!    twelve steps of MODEL.md §2 in order, each a function in its own file.
+//! 4. Mechanisms only add to [`metrics`] counters; [`run`] collects them into a
+//!    [`metrics::RunResult`] with per-run totals and rates.
+//! 5. [`output`] writes `timeseries.csv`, `summary.csv` and `manifest.json` atomically;
+//!    [`cli`] runs scenarios and replicates in parallel (rayon) in a fixed order.
+
+pub mod cli;
+pub mod mechanisms;
+pub mod metrics;
+pub mod output;
+pub mod params;
+pub mod rng;
+pub mod run;
+pub mod scenario;
+pub mod world;

@@ -1,0 +1,1 @@
+//! The weekly process (in progress).

@@ -1,0 +1,132 @@
+//! Per-run totals and rates (MODEL.md §3, "Per run"), computed from the weekly world rows.
+//!
+//! A rate whose denominator is zero is undefined and is `None` (an empty cell in CSV), never
+//! a made-up 0: an analyst must be able to tell "no convictions out of ten prosecutions"
+//! from "no prosecutions".
+
+use serde::Serialize;
+
+use super::WeekCounters;
+
+/// The outcome columns of `summary.csv`, in order. `docs/OUTPUTS.md` defines each one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct RunSummary {
+    /// Recruitments into trafficking, re-trafficking included.
+    pub victims_total: u64,
+    pub identified_total: u64,
+    /// identified_total / victims_total.
+    pub identification_rate: Option<f64>,
+    pub prosecutions_total: u64,
+    pub convictions_total: u64,
+    /// convictions_total / prosecutions_total (MODEL.md §3); trials still running at the end
+    /// count as prosecutions without a verdict.
+    pub conviction_rate: Option<f64>,
+    /// Mean over weeks of persons in exploitation, per 100,000 at-risk persons.
+    pub prevalence_mean: f64,
+    /// Persons in exploitation in the last week, per 100,000 at-risk persons.
+    pub prevalence_final: f64,
+    /// jurisdiction_failures / cross_border_requests.
+    pub jurisdiction_failure_share: Option<f64>,
+    /// re_trafficked / victims_total: the share of victimizations that are repeats.
+    pub re_trafficking_rate: Option<f64>,
+    /// Identified per year / mean persons in exploitation (the iceberg, MODEL.md §5).
+    pub identified_per_exploited_year: Option<f64>,
+    /// convictions_total / identified_total (the funnel).
+    pub convictions_per_identified: Option<f64>,
+    pub escaped_total: u64,
+    pub identified_police_total: u64,
+    pub arrests_total: u64,
+    pub jurisdiction_failures_total: u64,
+    pub extraditions_total: u64,
+    pub joint_investigations_total: u64,
+    pub bribed_cases_total: u64,
+    pub revenue_total: f64,
+    pub bribes_paid_total: f64,
+    pub networks_active_final: u64,
+}
+
+fn ratio(num: u64, den: u64) -> Option<f64> {
+    (den > 0).then(|| num as f64 / den as f64)
+}
+
+impl RunSummary {
+    /// Summarizes a run from its weekly world rows and the world's at-risk population.
+    pub fn from_world_weeks(world: &[WeekCounters], at_risk: u64) -> RunSummary {
+        let total = |f: fn(&WeekCounters) -> u32| -> u64 { world.iter().map(|w| f(w) as u64).sum() };
+        let victims = total(|w| w.recruited_new);
+        let identified = total(|w| w.identified_total);
+        let prosecutions = total(|w| w.prosecutions);
+        let convictions = total(|w| w.convictions);
+        let weeks = world.len().max(1) as f64;
+        let per_100k = |x: f64| {
+            if at_risk == 0 {
+                0.0
+            } else {
+                x * 100_000.0 / at_risk as f64
+            }
+        };
+        let exploited_mean = total(|w| w.exploited) as f64 / weeks;
+        let last = world.last().copied().unwrap_or_default();
+        RunSummary {
+            victims_total: victims,
+            identified_total: identified,
+            identification_rate: ratio(identified, victims),
+            prosecutions_total: prosecutions,
+            convictions_total: convictions,
+            conviction_rate: ratio(convictions, prosecutions),
+            prevalence_mean: per_100k(exploited_mean),
+            prevalence_final: per_100k(last.exploited as f64),
+            jurisdiction_failure_share: ratio(
+                total(|w| w.jurisdiction_failures),
+                total(|w| w.cross_border_requests),
+            ),
+            re_trafficking_rate: ratio(total(|w| w.re_trafficked), victims),
+            identified_per_exploited_year: (exploited_mean > 0.0)
+                .then(|| identified as f64 / (weeks / 52.0) / exploited_mean),
+            convictions_per_identified: ratio(convictions, identified),
+            escaped_total: total(|w| w.escaped),
+            identified_police_total: total(|w| w.identified_police),
+            arrests_total: total(|w| w.arrests),
+            jurisdiction_failures_total: total(|w| w.jurisdiction_failures),
+            extraditions_total: total(|w| w.extraditions),
+            joint_investigations_total: total(|w| w.joint_investigations),
+            bribed_cases_total: total(|w| w.bribed_cases),
+            revenue_total: world.iter().map(|w| w.revenue).sum(),
+            bribes_paid_total: world.iter().map(|w| w.bribes_paid).sum(),
+            networks_active_final: last.networks_active as u64,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn undefined_rates_are_none_not_zero() {
+        let s = RunSummary::from_world_weeks(&[WeekCounters::default()], 1000);
+        assert_eq!(s.identification_rate, None);
+        assert_eq!(s.conviction_rate, None);
+        assert_eq!(s.prevalence_mean, 0.0);
+    }
+
+    #[test]
+    fn totals_and_rates_from_weeks() {
+        let w = WeekCounters {
+            recruited_new: 10,
+            identified_total: 2,
+            prosecutions: 4,
+            convictions: 1,
+            exploited: 50,
+            ..Default::default()
+        };
+        let s = RunSummary::from_world_weeks(&[w, w], 100_000);
+        assert_eq!(s.victims_total, 20);
+        assert_eq!(s.identification_rate, Some(0.2));
+        assert_eq!(s.conviction_rate, Some(0.25));
+        assert_eq!(s.prevalence_mean, 50.0);
+        // 4 identified over 2/52 of a year, against 50 exploited on average.
+        let expected = 4.0 / (2.0 / 52.0) / 50.0;
+        assert!((s.identified_per_exploited_year.unwrap() - expected).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,596 @@
+//! The one source of truth for every parameter: its path, default, range, unit and meaning.
+//!
+//! Validation of scenario files, `--set` paths, policy targets, `palermo params` and the
+//! parameter tables of `docs/ODD.md` are all generated from the tables below. A new
+//! parameter is one new line in one `params!` block.
+//!
+//! Country parameters (MODEL.md §1) live in [`CountryParams`]; they may be given in
+//! `[defaults]`, overridden per `[[country]]`, and changed by the policy timeline.
+//! Model constants (functional-form coefficients, MODEL.md §2) live in [`ModelParams`] and
+//! are given in the optional `[model]` section. Run settings and cooperation levels have
+//! their own entries so that `palermo params` lists every path a user can address.
+
+use std::fmt;
+
+/// Where a parameter lives, which decides the path prefix a user writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// `run.*`: horizon, seed, replicates.
+    Run,
+    /// `model.*`: coefficients of the functional forms, one value for the whole world.
+    Model,
+    /// A country parameter: `all.X`, `country.NAME.X`, `bloc.NAME.X` or `[defaults]`.
+    Country,
+    /// A cooperation level: `cooperation.default`, `bloc.NAME.cooperation`,
+    /// `pair.A.B.cooperation`.
+    Cooperation,
+}
+
+/// The values a parameter may take.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Domain {
+    /// A real number in `[min, max]`.
+    Real { min: f64, max: f64 },
+    /// A whole number in `[min, max]`.
+    Count { min: f64, max: f64 },
+    /// A set of offence forms (see [`Offence`]).
+    Offences,
+}
+
+impl Domain {
+    /// Checks a number against the domain; on failure returns what is allowed.
+    pub fn check(&self, value: f64) -> Result<(), String> {
+        match *self {
+            Domain::Real { min, max } => {
+                if value.is_finite() && value >= min && value <= max {
+                    Ok(())
+                } else {
+                    Err(format!("is outside [{}, {}]", fmt_num(min), fmt_num(max)))
+                }
+            }
+            Domain::Count { min, max } => {
+                if !(value.is_finite() && value.fract() == 0.0) {
+                    Err(format!(
+                        "must be a whole number in [{}, {}]",
+                        fmt_num(min),
+                        fmt_num(max)
+                    ))
+                } else if value < min || value > max {
+                    Err(format!("is outside [{}, {}]", fmt_num(min), fmt_num(max)))
+                } else {
+                    Ok(())
+                }
+            }
+            Domain::Offences => Err(format!("must be a list of offence forms ({})", Offence::ALL_NAMES)),
+        }
+    }
+
+    /// The range as text, for `palermo params` and the ODD tables.
+    pub fn describe(&self) -> String {
+        match *self {
+            Domain::Real { min, max } => format!("[{}, {}]", fmt_num(min), fmt_num(max)),
+            Domain::Count { min, max } => format!("{{{}, …, {}}}", fmt_num(min), fmt_num(max)),
+            Domain::Offences => format!("subset of {{{}}}", Offence::ALL_NAMES),
+        }
+    }
+}
+
+/// Formats a number without a trailing `.0` where it is whole.
+pub fn fmt_num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// One parameter: everything validation, `palermo params` and the docs need.
+#[derive(Clone, Copy, Debug)]
+pub struct ParamSpec {
+    /// The path relative to its scope: `corruption`, `enforcement.resources`, `weeks`.
+    pub name: &'static str,
+    pub scope: Scope,
+    pub domain: Domain,
+    /// The default value; for `law.offences` see [`OffenceSet::palermo`].
+    pub default: f64,
+    pub unit: &'static str,
+    /// One line: what the parameter means and where it comes from.
+    pub doc: &'static str,
+}
+
+impl ParamSpec {
+    /// The path as a user writes it with `--set`, with `NAME` standing for a country or bloc.
+    pub fn full_path(&self) -> String {
+        match self.scope {
+            Scope::Run => format!("run.{}", self.name),
+            Scope::Model => format!("model.{}", self.name),
+            Scope::Country => format!("all.{}", self.name),
+            Scope::Cooperation => self.name.to_string(),
+        }
+    }
+
+    /// The default as text.
+    pub fn default_text(&self) -> String {
+        match self.domain {
+            Domain::Offences => format!("[{}]", OffenceSet::palermo().names().join(", ")),
+            _ => fmt_num(self.default),
+        }
+    }
+}
+
+/// Declares a parameter struct and its `ParamSpec` table from one list, so that the field,
+/// its path, default, range, unit and doc can never drift apart.
+macro_rules! params {
+    (
+        $(#[$meta:meta])*
+        struct $name:ident; table $table:ident; scope $scope:expr;
+        $( $field:ident : $path:literal, $domain:expr, $default:expr, $unit:literal, $doc:literal; )*
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct $name {
+            $( #[doc = $doc] pub $field: f64, )*
+        }
+
+        /// The parameter table of this struct, in declaration order.
+        pub const $table: &[ParamSpec] = &[
+            $( ParamSpec { name: $path, scope: $scope, domain: $domain, default: $default as f64, unit: $unit, doc: $doc }, )*
+        ];
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self { $( $field: $default as f64, )* }
+            }
+        }
+
+        impl $name {
+            /// Reads a parameter by its path (relative to the scope).
+            pub fn get(&self, path: &str) -> Option<f64> {
+                match path { $( $path => Some(self.$field), )* _ => None }
+            }
+            /// Mutable access to a parameter by its path (relative to the scope).
+            pub fn get_mut(&mut self, path: &str) -> Option<&mut f64> {
+                match path { $( $path => Some(&mut self.$field), )* _ => None }
+            }
+        }
+    };
+}
+
+const UNIT: Domain = Domain::Real { min: 0.0, max: 1.0 };
+
+params! {
+    /// The numeric parameters of one country (MODEL.md §1, "Country"). The offence set lives
+    /// beside them in [`Country`](crate::world::Country) as an [`OffenceSet`].
+    struct CountryNumbers; table COUNTRY_NUMBERS; scope Scope::Country;
+    at_risk: "at_risk", Domain::Count { min: 0.0, max: 100_000_000.0 }, 10_000, "persons",
+        "persons of the at-risk population simulated as individual agents";
+    poverty: "poverty", UNIT, 0.5, "share",
+        "push factor (poverty, low education, instability): centre of persons' vulnerability";
+    wage: "wage", UNIT, 0.5, "index",
+        "pull factor: attractiveness as a destination; the wage gap drives migration pressure";
+    penalty: "law.penalty", UNIT, 0.5, "index",
+        "severity and certainty of sentences: sentence length and deterrence of recruiters";
+    resources: "enforcement.resources", UNIT, 0.5, "index",
+        "investigative capacity: investigations the agency runs at once (times model.investigations_per_100k)";
+    training: "enforcement.training", UNIT, 0.5, "index",
+        "effectiveness of investigations and detection skill";
+    border_control: "enforcement.border_control", UNIT, 0.3, "probability",
+        "chance a trafficked person crossing into the country is detected, before training and corruption";
+    labour_inspection: "enforcement.labour_inspection", UNIT, 0.3, "index",
+        "intensity of labour inspection, which finds exploitation in labour forms";
+    corruption: "corruption", UNIT, 0.3, "share",
+        "share of enforcement actions a bribe can neutralize; suppresses state identification channels";
+    victim_support: "victim_support", UNIT, 0.4, "probability",
+        "chance an identified victim is supported (shelter, legal aid); drives testimony, lowers re-trafficking";
+    awareness: "awareness", UNIT, 0.3, "index",
+        "public awareness: lowers acceptance of deceptive offers, raises self-report";
+    ngo: "ngo", UNIT, 0.3, "index",
+        "NGO presence: victim identification and referral";
+    legal_migration: "legal_migration", UNIT, 0.03, "probability per week",
+        "chance per week that a seeking person finds a legitimate migration channel";
+    network_density: "network_density", Domain::Real { min: 0.0, max: 100.0 }, 0.0, "networks per 10,000 at-risk",
+        "trafficking networks based in (recruiting from) this country, per 10,000 at-risk persons";
+}
+
+/// A country's parameters: the numbers and the set of criminalized offence forms.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CountryParams {
+    pub numbers: CountryNumbers,
+    /// `law.offences`: which forms of trafficking are criminalized here.
+    pub offences: OffenceSet,
+}
+
+impl Default for CountryParams {
+    fn default() -> Self {
+        Self {
+            numbers: CountryNumbers::default(),
+            offences: OffenceSet::palermo(),
+        }
+    }
+}
+
+/// The path of the offence set inside a country's parameters.
+pub const OFFENCES_PATH: &str = "law.offences";
+
+/// The spec of `law.offences`, listed with the numeric country parameters.
+pub const OFFENCES_SPEC: ParamSpec = ParamSpec {
+    name: OFFENCES_PATH,
+    scope: Scope::Country,
+    domain: Domain::Offences,
+    default: f64::NAN,
+    unit: "set",
+    doc: "forms of trafficking criminalized here; an empty set (no anti-trafficking law) is valid",
+};
+
+params! {
+    /// Coefficients of the functional forms (MODEL.md §2), one value for the whole world.
+    /// Each is documented with its equation in `docs/ODD.md`.
+    struct ModelParams; table MODEL_PARAMS; scope Scope::Model;
+    seek_rate: "seek_rate", UNIT, 0.01, "probability per week",
+        "weekly hazard of starting to seek work abroad at vulnerability 1 and wage gap 1";
+    seek_giveup: "seek_giveup", UNIT, 0.1, "probability per week",
+        "weekly chance a seeker who found nothing gives up and stays home";
+    contact_rate: "contact_rate", Domain::Real { min: 0.0, max: 100.0 }, 0.5, "contacts per recruiter-effort per 1,000 at-risk per week",
+        "how often recruiters reach seekers: deceptive offers per seeker grow with recruiter presence";
+    accept_max: "accept_max", UNIT, 0.5, "probability",
+        "chance a deceptive offer is accepted by a fully vulnerable, unaware person";
+    awareness_effect: "awareness_effect", UNIT, 0.7, "share",
+        "how much full awareness lowers the acceptance of a deceptive offer";
+    deterrence: "deterrence", Domain::Real { min: 0.0, max: 20.0 }, 2.0, "per unit risk",
+        "recruiter effort falls as exp(-deterrence x expected risk) of the network's route";
+    transit_weeks: "transit_weeks", Domain::Count { min: 1.0, max: 52.0 }, 2, "weeks",
+        "weeks spent on each leg of a route (origin to transit, transit to destination)";
+    safe_return_rate: "safe_return_rate", UNIT, 0.0064, "probability per week",
+        "weekly chance a safe migrant returns home (about three years abroad on average)";
+    revenue_sexual: "revenue_sexual", Domain::Real { min: 0.0, max: 1e6 }, 27_000, "US$ per victim-year",
+        "network revenue from one victim of sexual exploitation (ILO 2024)";
+    revenue_other: "revenue_other", Domain::Real { min: 0.0, max: 1e6 }, 3_700, "US$ per victim-year",
+        "network revenue from one victim of any other form (ILO 2024)";
+    share_sexual: "form_share.sexual", UNIT, 0.25, "weight",
+        "weight of sexual exploitation among the forms a recruited person is destined for (ILO 2021)";
+    share_labour: "form_share.labour", UNIT, 0.42, "weight",
+        "weight of forced labour";
+    share_child: "form_share.child", UNIT, 0.10, "weight",
+        "weight of child trafficking";
+    share_debt_bondage: "form_share.debt_bondage", UNIT, 0.10, "weight",
+        "weight of debt bondage";
+    share_domestic_servitude: "form_share.domestic_servitude", UNIT, 0.08, "weight",
+        "weight of domestic servitude";
+    share_forced_criminality: "form_share.forced_criminality", UNIT, 0.04, "weight",
+        "weight of forced criminality";
+    share_organ_removal: "form_share.organ_removal", UNIT, 0.01, "weight",
+        "weight of organ removal";
+    escape_rate: "escape_rate", UNIT, 0.008, "probability per week",
+        "weekly chance an exploited person leaves on their own";
+    police_rate: "police_rate", UNIT, 0.0004, "probability per week",
+        "weekly chance police work finds an exploited person, at resources = training = 1 and no corruption";
+    inspection_rate: "inspection_rate", UNIT, 0.0008, "probability per week",
+        "weekly chance labour inspection finds a person in a labour form, at labour_inspection = training = 1";
+    ngo_rate: "ngo_rate", UNIT, 0.0004, "probability per week",
+        "weekly chance an NGO identifies an exploited person, at ngo = 1";
+    self_report_rate: "self_report_rate", UNIT, 0.0003, "probability per week",
+        "weekly chance an exploited person self-reports, at awareness = victim_support = 1";
+    support_weeks: "support_weeks", Domain::Count { min: 1.0, max: 520.0 }, 12, "weeks",
+        "weeks a supported victim stays in support before returning home";
+    testimony_supported: "testimony_supported", UNIT, 0.6, "probability",
+        "chance a supported victim testifies";
+    testimony_unsupported: "testimony_unsupported", UNIT, 0.05, "probability",
+        "chance an unsupported victim testifies before deportation";
+    investigations_per_100k: "investigations_per_100k", Domain::Real { min: 0.0, max: 10_000.0 }, 4, "investigations per 100,000 world at-risk",
+        "investigations an agency with resources = 1 runs at once, per 100,000 at-risk persons in the world";
+    lead_expiry_weeks: "lead_expiry_weeks", Domain::Count { min: 1.0, max: 520.0 }, 8, "weeks",
+        "weeks a lead waits for investigative capacity before it expires";
+    investigation_weeks: "investigation_weeks", Domain::Count { min: 1.0, max: 520.0 }, 8, "weeks",
+        "duration of an investigation";
+    investigation_success: "investigation_success", UNIT, 0.7, "probability",
+        "chance an investigation with full training and evidence ends in arrest";
+    police_lead_rate: "police_lead_rate", UNIT, 0.002, "probability per week",
+        "weekly chance proactive police work yields a lead on an active trafficker, at resources = training = 1";
+    flee_prob: "flee_prob", UNIT, 0.15, "probability",
+        "chance a suspect flees abroad when an investigation opens";
+    fled_weeks: "fled_weeks", Domain::Count { min: 1.0, max: 520.0 }, 26, "weeks",
+        "weeks a fled suspect who is not extradited stays away before resuming activity";
+    trial_weeks: "trial_weeks", Domain::Count { min: 1.0, max: 520.0 }, 26, "weeks",
+        "duration of a prosecution";
+    conviction_base: "conviction_base", UNIT, 0.8, "probability",
+        "chance of conviction with full legal coverage, full evidence and no judicial corruption";
+    uncovered_conviction: "uncovered_conviction", UNIT, 0.25, "share",
+        "conviction chance multiplier when the form is not criminalized (other charges only)";
+    max_sentence_weeks: "max_sentence_weeks", Domain::Count { min: 1.0, max: 2600.0 }, 520, "weeks",
+        "sentence at penalty = 1; the sentence is penalty x this";
+    bribe_cost: "bribe_cost", Domain::Real { min: 0.0, max: 1e7 }, 5_000, "US$",
+        "price of neutralizing one enforcement action";
+    bribe_share: "bribe_share", UNIT, 0.1, "share",
+        "share of network revenue put into the bribe budget";
+    joint_threshold: "joint_threshold", UNIT, 0.7, "cooperation level",
+        "cooperation at or above which partners run a joint investigation on shared intelligence";
+    cooperation_spillover: "cooperation_spillover", UNIT, 0.5, "share",
+        "share of a cooperating partner's enforcement risk that networks perceive in a country";
+    route_review_weeks: "route_review_weeks", Domain::Count { min: 1.0, max: 520.0 }, 13, "weeks",
+        "how often a network re-chooses its route";
+    route_temperature: "route_temperature", Domain::Real { min: 0.001, max: 10.0 }, 0.1, "value units",
+        "noise of route choice (logit temperature): lower means networks all take the best route";
+    risk_weight: "risk_weight", Domain::Real { min: 0.0, max: 100.0 }, 2.0, "value per unit risk",
+        "weight of perceived risk against profit when networks choose routes";
+    leg_cost: "leg_cost", Domain::Real { min: 0.0, max: 10.0 }, 0.05, "value units",
+        "cost of each extra border crossing on a route";
+    risk_memory: "risk_memory", UNIT, 0.9, "share per week",
+        "weekly persistence of a network's observed losses in a country (exponential memory)";
+    replace_rate: "replace_rate", UNIT, 0.05, "probability per week",
+        "weekly chance a network fills one vacancy, at reference revenue";
+    network_size: "network_size", Domain::Count { min: 1.0, max: 100.0 }, 3, "traffickers per role",
+        "traffickers per role and country in a network at full strength";
+    retraffic_boost: "retraffic_boost", Domain::Real { min: 0.0, max: 10.0 }, 1.0, "share",
+        "relative rise of a returnee's vulnerability, fading to zero over two years";
+    support_protection: "support_protection", UNIT, 0.75, "share",
+        "share of the re-trafficking boost that support removes";
+    vulnerability_spread: "vulnerability_spread", Domain::Real { min: 1.0, max: 1000.0 }, 8.0, "concentration",
+        "concentration of the Beta distribution of vulnerability around the country's poverty";
+}
+
+params! {
+    /// Run settings (`[run]`).
+    struct RunNumbers; table RUN_PARAMS; scope Scope::Run;
+    weeks: "weeks", Domain::Count { min: 1.0, max: 100_000.0 }, 520, "weeks",
+        "horizon of each run";
+    seed: "seed", Domain::Count { min: 0.0, max: 9_007_199_254_740_991.0 }, 42, "integer",
+        "base seed; replicate r of a scenario draws from streams derived from (seed, r)";
+    replicates: "replicates", Domain::Count { min: 1.0, max: 1_000_000.0 }, 1, "runs",
+        "independent runs of the scenario";
+}
+
+/// The cooperation levels (MODEL.md §1, "Cooperation between countries").
+pub const COOPERATION_PARAMS: &[ParamSpec] = &[
+    ParamSpec {
+        name: "cooperation.default",
+        scope: Scope::Cooperation,
+        domain: UNIT,
+        default: 0.1,
+        unit: "level",
+        doc: "cooperation between any two countries not covered by a bloc or pair",
+    },
+    ParamSpec {
+        name: "bloc.NAME.cooperation",
+        scope: Scope::Cooperation,
+        domain: UNIT,
+        default: 0.5,
+        unit: "level",
+        doc: "cooperation between any two members of the bloc",
+    },
+    ParamSpec {
+        name: "pair.A.B.cooperation",
+        scope: Scope::Cooperation,
+        domain: UNIT,
+        default: 0.5,
+        unit: "level",
+        doc: "cooperation between A and B, both ways; with directed = true only for A's requests to B",
+    },
+];
+
+/// Finds a country parameter by path (`corruption`, `law.offences`, ...).
+pub fn country_spec(path: &str) -> Option<&'static ParamSpec> {
+    if path == OFFENCES_PATH {
+        return Some(&OFFENCES_SPEC);
+    }
+    COUNTRY_NUMBERS.iter().find(|s| s.name == path)
+}
+
+/// Finds a model parameter by path relative to `model.`.
+pub fn model_spec(path: &str) -> Option<&'static ParamSpec> {
+    MODEL_PARAMS.iter().find(|s| s.name == path)
+}
+
+/// Finds a run setting by path relative to `run.`.
+pub fn run_spec(path: &str) -> Option<&'static ParamSpec> {
+    RUN_PARAMS.iter().find(|s| s.name == path)
+}
+
+/// Every country parameter path, for "did you mean" suggestions.
+pub fn country_paths() -> impl Iterator<Item = &'static str> {
+    COUNTRY_NUMBERS
+        .iter()
+        .map(|s| s.name)
+        .chain(std::iter::once(OFFENCES_PATH))
+}
+
+/// Every parameter, in the order `palermo params` prints them.
+pub fn all_specs() -> Vec<&'static ParamSpec> {
+    RUN_PARAMS
+        .iter()
+        .chain(COOPERATION_PARAMS)
+        .chain(COUNTRY_NUMBERS)
+        .chain(std::iter::once(&OFFENCES_SPEC))
+        .chain(MODEL_PARAMS)
+        .collect()
+}
+
+/// A form of trafficking (MODEL.md §1, `law.offences`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum Offence {
+    Sexual = 0,
+    Labour = 1,
+    Child = 2,
+    DebtBondage = 3,
+    DomesticServitude = 4,
+    ForcedCriminality = 5,
+    OrganRemoval = 6,
+}
+
+impl Offence {
+    pub const ALL: [Offence; 7] = [
+        Offence::Sexual,
+        Offence::Labour,
+        Offence::Child,
+        Offence::DebtBondage,
+        Offence::DomesticServitude,
+        Offence::ForcedCriminality,
+        Offence::OrganRemoval,
+    ];
+    pub const ALL_NAMES: &'static str =
+        "sexual, labour, child, debt_bondage, domestic_servitude, forced_criminality, organ_removal";
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Offence::Sexual => "sexual",
+            Offence::Labour => "labour",
+            Offence::Child => "child",
+            Offence::DebtBondage => "debt_bondage",
+            Offence::DomesticServitude => "domestic_servitude",
+            Offence::ForcedCriminality => "forced_criminality",
+            Offence::OrganRemoval => "organ_removal",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Offence> {
+        Offence::ALL.into_iter().find(|o| o.name() == name)
+    }
+
+    /// Forms found by labour inspection (MODEL.md §2 step 5: "labour forms").
+    pub fn is_labour_form(self) -> bool {
+        matches!(
+            self,
+            Offence::Labour | Offence::DebtBondage | Offence::DomesticServitude | Offence::Child
+        )
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Offence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A set of offence forms, as a bit mask.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Hash)]
+pub struct OffenceSet(u8);
+
+impl OffenceSet {
+    pub const EMPTY: OffenceSet = OffenceSet(0);
+
+    /// Every form: the full Palermo Protocol definition.
+    pub fn palermo() -> OffenceSet {
+        OffenceSet((1 << Offence::ALL.len()) - 1)
+    }
+
+    pub fn contains(self, o: Offence) -> bool {
+        self.0 & (1 << o as u8) != 0
+    }
+
+    pub fn insert(&mut self, o: Offence) {
+        self.0 |= 1 << o as u8;
+    }
+
+    pub fn len(self) -> u32 {
+        self.0.count_ones()
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn intersection(self, other: OffenceSet) -> OffenceSet {
+        OffenceSet(self.0 & other.0)
+    }
+
+    pub fn union(self, other: OffenceSet) -> OffenceSet {
+        OffenceSet(self.0 | other.0)
+    }
+
+    /// Harmonization `H(i, j) = |O_i ∩ O_j| / |O_i ∪ O_j|` (Jaccard, MODEL.md §1);
+    /// two empty sets are taken as fully harmonized (nothing differs between them).
+    pub fn jaccard(self, other: OffenceSet) -> f64 {
+        let union = self.union(other).len();
+        if union == 0 {
+            1.0
+        } else {
+            self.intersection(other).len() as f64 / union as f64
+        }
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = Offence> {
+        Offence::ALL.into_iter().filter(move |o| self.contains(*o))
+    }
+
+    pub fn names(self) -> Vec<&'static str> {
+        self.iter().map(Offence::name).collect()
+    }
+
+    /// Parses offence names; on an unknown name returns it.
+    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<OffenceSet, String> {
+        let mut set = OffenceSet::EMPTY;
+        for n in names {
+            set.insert(Offence::from_name(n).ok_or_else(|| n.to_string())?);
+        }
+        Ok(set)
+    }
+}
+
+impl FromIterator<Offence> for OffenceSet {
+    fn from_iter<T: IntoIterator<Item = Offence>>(iter: T) -> Self {
+        let mut s = OffenceSet::EMPTY;
+        for o in iter {
+            s.insert(o);
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_is_inside_its_range() {
+        for spec in all_specs() {
+            if spec.domain != Domain::Offences {
+                assert!(spec.domain.check(spec.default).is_ok(), "{}", spec.name);
+            }
+        }
+    }
+
+    #[test]
+    fn paths_are_unique_within_a_scope() {
+        let specs = all_specs();
+        for (i, a) in specs.iter().enumerate() {
+            for b in &specs[i + 1..] {
+                assert!(!(a.scope == b.scope && a.name == b.name), "{}", a.name);
+            }
+        }
+    }
+
+    #[test]
+    fn get_and_get_mut_agree_with_the_table() {
+        let mut c = CountryNumbers::default();
+        for spec in COUNTRY_NUMBERS {
+            assert_eq!(c.get(spec.name), Some(spec.default));
+            *c.get_mut(spec.name).unwrap() = 0.25;
+            assert_eq!(c.get(spec.name), Some(0.25));
+        }
+        assert_eq!(c.get("nonsense"), None);
+    }
+
+    #[test]
+    fn domain_checks_ranges_and_whole_numbers() {
+        assert!(UNIT.check(1.4).is_err());
+        assert!(UNIT.check(f64::NAN).is_err());
+        let count = Domain::Count { min: 1.0, max: 10.0 };
+        assert!(count.check(2.5).is_err());
+        assert!(count.check(0.0).is_err());
+        assert!(count.check(10.0).is_ok());
+    }
+
+    #[test]
+    fn jaccard_harmonization() {
+        let a = OffenceSet::from_names(["sexual", "labour"]).unwrap();
+        let b = OffenceSet::from_names(["sexual", "child"]).unwrap();
+        assert!((a.jaccard(b) - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(a.jaccard(a), 1.0);
+        assert_eq!(OffenceSet::EMPTY.jaccard(a), 0.0);
+        assert_eq!(OffenceSet::from_names(["nope"]), Err("nope".to_string()));
+    }
+}

@@ -1,0 +1,1 @@
+//! Scenario errors (helper A writes this).

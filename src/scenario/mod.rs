@@ -1,0 +1,150 @@
+//! Scenarios: the typed description of a world, its horizon and its policy timeline.
+//!
+//! Data flow: `file.rs` reads the TOML text into raw shapes that keep every key's line and
+//! column; `validate.rs` checks them against the [`params`](crate::params) table and builds the
+//! typed [`Scenario`] below; `overrides.rs` applies `--set PATH=VALUE` (and, later, sweep
+//! points) with the same paths. Nothing downstream of this module sees raw TOML.
+
+pub mod error;
+pub mod file;
+pub mod overrides;
+pub mod validate;
+
+// pub use error::ScenarioError;
+// pub use overrides::Override;
+// pub use validate::{load, parse};
+
+use crate::params::{CountryParams, ModelParams};
+use crate::world::CountryId;
+
+/// The scenario file format version this build reads.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// A validated scenario: everything a run needs, nothing it must check again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    /// A short name: the file stem (`baseline` for `scenarios/baseline.toml`).
+    pub name: String,
+    /// The file as given on the command line.
+    pub path: String,
+    /// The file's text, verbatim, for the manifest and its hash.
+    pub text: String,
+    pub run: RunSettings,
+    pub model: ModelParams,
+    /// Countries in file order; a [`CountryId`] indexes this list.
+    pub countries: Vec<CountrySpec>,
+    pub cooperation: CooperationSpec,
+    /// Policies sorted by week (stable: file order within a week).
+    pub policies: Vec<Policy>,
+    pub shocks: Vec<Shock>,
+    /// The `--set` overrides applied, in the order given (for `summary.csv` and the manifest).
+    pub overrides: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunSettings {
+    pub weeks: u32,
+    pub seed: u64,
+    pub replicates: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CountrySpec {
+    pub name: String,
+    pub params: CountryParams,
+    /// Countries a route may cross into directly from here. `None`: every other country
+    /// (a complete graph). Borders are symmetric: validation adds the reverse edge.
+    pub borders: Option<Vec<CountryId>>,
+}
+
+/// Cooperation levels as written: resolved into a matrix by
+/// [`Cooperation::from_spec`](crate::world::Cooperation::from_spec). Kept in this form so that
+/// a policy that changes a bloc's level can re-resolve it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CooperationSpec {
+    pub default: f64,
+    pub blocs: Vec<Bloc>,
+    pub pairs: Vec<Pair>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bloc {
+    pub name: String,
+    pub members: Vec<CountryId>,
+    /// Cooperation between any two members; `None` leaves the default (a bloc used only as a
+    /// policy target).
+    pub cooperation: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pair {
+    pub a: CountryId,
+    pub b: CountryId,
+    pub cooperation: f64,
+    /// `true`: only `a`'s requests to `b`; `false`: both ways.
+    pub directed: bool,
+}
+
+/// Whose parameters a policy changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    All,
+    Country(CountryId),
+    /// Index into [`CooperationSpec::blocs`].
+    Bloc(usize),
+    Pair(CountryId, CountryId),
+}
+
+/// A value a policy or an override sets.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Number(f64),
+    Offences(crate::params::OffenceSet),
+}
+
+/// One change to one parameter. `param` is a country parameter path (`corruption`,
+/// `law.offences`) or `cooperation` (for bloc and pair targets).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    Set { param: String, value: Value },
+    Scale { param: String, factor: f64 },
+}
+
+/// An intervention of the policy timeline (MODEL.md §4).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Policy {
+    /// The week the change starts (0-based, applied before anything else that week).
+    pub week: u32,
+    pub target: Target,
+    pub changes: Vec<Change>,
+    /// Numbers move linearly from their value at `week` to the target over this many weeks;
+    /// 0 or 1 means at once. Offence sets always change at once.
+    pub ramp_weeks: u32,
+}
+
+/// A shock (conflict, disaster, displacement): raises vulnerability in a country for a period.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shock {
+    pub country: CountryId,
+    pub week: u32,
+    pub weeks: u32,
+    /// Multiplier on persons' vulnerability while the shock lasts (capped at 1).
+    pub vulnerability: f64,
+}
+
+impl Scenario {
+    pub fn country_id(&self, name: &str) -> Option<CountryId> {
+        self.countries
+            .iter()
+            .position(|c| c.name == name)
+            .map(CountryId::new)
+    }
+
+    /// Total at-risk persons of the world.
+    pub fn world_at_risk(&self) -> u64 {
+        self.countries
+            .iter()
+            .map(|c| c.params.numbers.at_risk as u64)
+            .sum()
+    }
+}

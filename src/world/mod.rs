@@ -1,0 +1,3 @@
+//! The world of one run (in progress).
+pub mod ids;
+pub use ids::{CountryId, NetworkId, TraffickerId};
