@@ -61,7 +61,10 @@ impl Domain {
                     Ok(())
                 }
             }
-            Domain::Offences => Err(format!("must be a list of offence forms ({})", Offence::ALL_NAMES)),
+            Domain::Offences => Err(format!(
+                "must be a list of offence forms ({})",
+                Offence::ALL_NAMES
+            )),
         }
     }
 
@@ -264,6 +267,8 @@ params! {
         "weekly chance an exploited person leaves on their own";
     police_rate: "police_rate", UNIT, 0.0004, "probability per week",
         "weekly chance police work finds an exploited person, at resources = training = 1 and no corruption";
+    police_focus_other: "police_focus_other", UNIT, 0.5, "share",
+        "police attention to forms other than sexual exploitation, relative to it";
     inspection_rate: "inspection_rate", UNIT, 0.0008, "probability per week",
         "weekly chance labour inspection finds a person in a labour form, at labour_inspection = training = 1";
     ngo_rate: "ngo_rate", UNIT, 0.0004, "probability per week",
@@ -427,8 +432,7 @@ impl Offence {
         Offence::ForcedCriminality,
         Offence::OrganRemoval,
     ];
-    pub const ALL_NAMES: &'static str =
-        "sexual, labour, child, debt_bondage, domestic_servitude, forced_criminality, organ_removal";
+    pub const ALL_NAMES: &'static str = "sexual, labour, child, debt_bondage, domestic_servitude, forced_criminality, organ_removal";
 
     pub fn name(self) -> &'static str {
         match self {
@@ -578,7 +582,10 @@ mod tests {
     fn domain_checks_ranges_and_whole_numbers() {
         assert!(UNIT.check(1.4).is_err());
         assert!(UNIT.check(f64::NAN).is_err());
-        let count = Domain::Count { min: 1.0, max: 10.0 };
+        let count = Domain::Count {
+            min: 1.0,
+            max: 10.0,
+        };
         assert!(count.check(2.5).is_err());
         assert!(count.check(0.0).is_err());
         assert!(count.check(10.0).is_ok());

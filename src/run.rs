@@ -1,24 +1,44 @@
-//! The only loop over weeks (in progress: the model is being written; this returns zeros).
-use crate::metrics::{RunResult, RunSummary, WeekCounters};
-use crate::scenario::Scenario;
+//! The only loop over weeks: builds a run's world, steps it week by week and collects the
+//! counters into a [`RunResult`]. A run is a pure function of (scenario, replicate).
 
-/// Runs replicate `replicate` of a scenario: a pure function of (scenario, replicate).
+use crate::mechanisms::step_week;
+use crate::metrics::{RunResult, RunSummary, WeekCounters};
+use crate::rng::run_seed;
+use crate::scenario::Scenario;
+use crate::world::{World, build_world};
+
+/// Steps `world` for `weeks` weeks from its current week; returns `[week][country]` counters.
+pub fn simulate(world: &mut World, weeks: u32) -> Vec<Vec<WeekCounters>> {
+    let mut out = Vec::with_capacity(weeks as usize);
+    for _ in 0..weeks {
+        world
+            .counters
+            .iter_mut()
+            .for_each(|c| *c = WeekCounters::default());
+        step_week(world);
+        out.push(world.counters.clone());
+        world.week += 1;
+    }
+    out
+}
+
+/// Runs replicate `replicate` of a scenario.
 pub fn run_replicate(scenario: &Scenario, replicate: u32) -> RunResult {
-    let seed = crate::rng::run_seed(scenario.run.seed, replicate);
-    let weeks: Vec<Vec<WeekCounters>> =
-        vec![vec![WeekCounters::default(); scenario.countries.len()]; scenario.run.weeks as usize];
-    let world: Vec<WeekCounters> = weeks
+    let seed = run_seed(scenario.run.seed, replicate);
+    let mut world = build_world(scenario, seed);
+    let weeks = simulate(&mut world, scenario.run.weeks);
+    let world_rows: Vec<WeekCounters> = weeks
         .iter()
-        .map(|w| {
-            let mut t = WeekCounters::default();
-            w.iter().for_each(|c| t.add(c));
-            t
+        .map(|countries| {
+            let mut total = WeekCounters::default();
+            countries.iter().for_each(|c| total.add(c));
+            total
         })
         .collect();
     RunResult {
         seed,
         replicate,
-        summary: RunSummary::from_world_weeks(&world, scenario.world_at_risk()),
+        summary: RunSummary::from_world_weeks(&world_rows, scenario.world_at_risk()),
         weeks,
     }
 }

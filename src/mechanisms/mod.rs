@@ -1,1 +1,37 @@
-//! The weekly process (in progress).
+//! The weekly process of MODEL.md §2: [`step_week`] calls one function per step, in
+//! MODEL.md's order. Each step is a small function over the explicit world state, drawing
+//! from its own named random stream, and only adds to the week's counters.
+
+pub mod adaptation;
+pub mod exploitation;
+pub mod intelligence;
+pub mod investigation;
+pub mod migration;
+pub mod policy;
+pub mod prosecution;
+pub mod record;
+pub mod recruitment;
+pub mod retrafficking;
+pub mod support;
+pub mod transit;
+
+#[cfg(test)]
+pub mod testkit;
+
+use crate::world::World;
+
+/// One week of the world, in the order of MODEL.md §2.
+pub fn step_week(world: &mut World) {
+    policy::apply_policy_schedule(world); //             1. policy schedule and shocks
+    migration::migration_pressure(world); //             2. migration pressure
+    recruitment::recruitment(world); //                  3. recruitment
+    transit::transit(world); //                          4. transit and border detection
+    exploitation::exploitation(world); //                5. exploitation and identification
+    support::victim_support(world); //                   6. victim support and testimony
+    investigation::investigation(world); //              7. investigation
+    prosecution::prosecution(world); //                  8. prosecution
+    intelligence::intelligence_sharing(world); //        9. intelligence sharing
+    adaptation::network_adaptation(world); //            10. network adaptation
+    retrafficking::returns_and_retrafficking(world); //  11. re-trafficking
+    record::record_week(world); //                       12. metrics
+}

@@ -52,7 +52,8 @@ fn ratio(num: u64, den: u64) -> Option<f64> {
 impl RunSummary {
     /// Summarizes a run from its weekly world rows and the world's at-risk population.
     pub fn from_world_weeks(world: &[WeekCounters], at_risk: u64) -> RunSummary {
-        let total = |f: fn(&WeekCounters) -> u32| -> u64 { world.iter().map(|w| f(w) as u64).sum() };
+        let total =
+            |f: fn(&WeekCounters) -> u32| -> u64 { world.iter().map(|w| f(w) as u64).sum() };
         let victims = total(|w| w.recruited_new);
         let identified = total(|w| w.identified_total);
         let prosecutions = total(|w| w.prosecutions);

@@ -1,3 +1,329 @@
-//! The world of one run (in progress).
+//! The world of one run: countries, cooperation, persons, traffickers, networks and
+//! enforcement agencies (MODEL.md §1), in `Vec`s indexed by typed ids.
+//!
+//! Nothing here touches files, clocks, threads or the terminal. The world is built from a
+//! scenario and a run seed by [`build::build_world`] and changed only by the mechanisms.
+
+pub mod build;
+pub mod cooperation;
 pub mod ids;
+pub mod persons;
+
+pub use build::build_world;
+pub use cooperation::Cooperation;
 pub use ids::{CountryId, NetworkId, TraffickerId};
+pub use persons::{PersonState, Persons};
+
+use rand_chacha::ChaCha8Rng;
+
+use crate::metrics::WeekCounters;
+use crate::params::{CountryParams, ModelParams, Offence};
+use crate::rng::{Stream, stream};
+use crate::scenario::{CooperationSpec, Policy, Shock};
+
+/// A country: its current parameters (changed by the policy timeline) and what the
+/// mechanisms derive from them each week.
+#[derive(Clone, Debug)]
+pub struct Country {
+    pub name: String,
+    pub params: CountryParams,
+    /// Countries a route may cross into directly from here.
+    pub borders: Vec<CountryId>,
+    /// Product of the vulnerability multipliers of the shocks active this week (1 = none).
+    pub shock: f64,
+    /// The best wage gain a migrant from here can reach within two borders, this week, and
+    /// where (safe migrants go there).
+    pub wage_gap: f64,
+    pub best_destination: CountryId,
+    /// Enforcement risk networks perceive here before their own losses, this week (step 10).
+    pub structural_risk: f64,
+}
+
+/// A trafficker's role, by where it works on a route (MODEL.md §1, "Trafficker").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Recruiter = 0,
+    Transporter = 1,
+    Exploiter = 2,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Recruiter, Role::Transporter, Role::Exploiter];
+}
+
+/// A trafficker's state (MODEL.md §1): `Active -> UnderInvestigation -> (Fled) -> Arrested ->
+/// Prosecuted -> Imprisoned -> Active`; `Retired` once its network is dismantled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraffickerState {
+    Active,
+    UnderInvestigation,
+    Fled,
+    Arrested,
+    Prosecuted,
+    Imprisoned,
+    Retired,
+}
+
+/// The case against a trafficker who is arrested or on trial.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Case {
+    /// Where the trial runs (the arresting country, or the requesting one after extradition).
+    pub country: CountryId,
+    pub form: Offence,
+    /// Strength of evidence in [0, 1]: testimony is the strongest.
+    pub evidence: f64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Trafficker {
+    pub network: NetworkId,
+    pub role: Role,
+    /// Where the trafficker works (or, when fled, hides).
+    pub country: CountryId,
+    pub state: TraffickerState,
+    /// The week the current timed state (flight, trial, sentence) ends.
+    pub until: u32,
+    pub case: Option<Case>,
+}
+
+impl Trafficker {
+    /// Still part of the network's operations: not arrested, on trial, imprisoned or retired.
+    pub fn is_free(&self) -> bool {
+        matches!(
+            self.state,
+            TraffickerState::Active | TraffickerState::UnderInvestigation | TraffickerState::Fled
+        )
+    }
+}
+
+/// A route `origin -> [transit] -> destination`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Route {
+    pub origin: CountryId,
+    pub transit: Option<CountryId>,
+    pub destination: CountryId,
+}
+
+impl Route {
+    /// The countries a victim passes through, in order.
+    pub fn countries(&self) -> impl Iterator<Item = CountryId> {
+        [Some(self.origin), self.transit, Some(self.destination)]
+            .into_iter()
+            .flatten()
+    }
+
+    /// Borders crossed.
+    pub fn legs(&self) -> u32 {
+        if self.transit.is_some() { 2 } else { 1 }
+    }
+
+    /// Where the network's transporters work: the transit country, or the origin on a direct
+    /// route.
+    pub fn transporter_country(&self) -> CountryId {
+        self.transit.unwrap_or(self.origin)
+    }
+
+    pub fn role_country(&self, role: Role) -> CountryId {
+        match role {
+            Role::Recruiter => self.origin,
+            Role::Transporter => self.transporter_country(),
+            Role::Exploiter => self.destination,
+        }
+    }
+}
+
+/// An organized crime group (MODEL.md §1, "Network").
+#[derive(Clone, Debug)]
+pub struct Network {
+    /// The country it recruits from.
+    pub origin: CountryId,
+    /// `None` while no destination is worth the trip.
+    pub route: Option<Route>,
+    pub members: Vec<TraffickerId>,
+    /// Revenue earned this week (US$).
+    pub revenue_week: f64,
+    /// Exponential average of weekly revenue (US$/week): drives the replacement of members.
+    pub revenue_average: f64,
+    /// Money set aside for bribes (US$).
+    pub bribe_budget: f64,
+    /// Losses the network has observed per country (victims detected, members arrested), with
+    /// exponential memory: its learned risk.
+    pub observed_risk: Vec<f64>,
+    /// Recruiter effort in [0, 1]: expected profit net of expected risk.
+    pub effort: f64,
+    /// The week of the next route review.
+    pub next_review: u32,
+    /// Chance, applied in next week's exploitation step, that each victim held in
+    /// `rescue.0` is found by police after an exploiter there was arrested.
+    pub rescue: Option<(CountryId, f64)>,
+    pub dismantled: bool,
+}
+
+/// A lead an agency holds against a trafficker (MODEL.md §2 step 7).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Lead {
+    pub target: TraffickerId,
+    pub form: Offence,
+    pub evidence: f64,
+    /// The week the lead arrived: it expires `lead_expiry_weeks` later.
+    pub created: u32,
+}
+
+/// A running investigation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Investigation {
+    pub target: TraffickerId,
+    pub form: Offence,
+    pub evidence: f64,
+    pub ends: u32,
+    /// A joint investigation runs outside the agency's capacity (MODEL.md §2 step 9).
+    pub joint: bool,
+}
+
+/// One enforcement agency per country (MODEL.md §1): finite capacity, a queue of leads,
+/// running investigations. Its corruption is the country's.
+#[derive(Clone, Debug, Default)]
+pub struct Agency {
+    pub leads: Vec<Lead>,
+    pub investigations: Vec<Investigation>,
+}
+
+/// How an exploited or transiting person came to be identified (MODEL.md §3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    Border,
+    Inspection,
+    Police,
+    Ngo,
+    SelfReport,
+}
+
+/// A person identified this week, waiting for the victim-support step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Identification {
+    pub person: u32,
+    pub country: CountryId,
+    pub channel: Channel,
+}
+
+/// An arrest made this week, for the intelligence-sharing step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arrest {
+    pub agency: CountryId,
+    pub trafficker: TraffickerId,
+    pub form: Offence,
+}
+
+/// A parameter a policy changes, and where.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Slot {
+    Country(CountryId, String),
+    Bloc(usize),
+    Pair(CountryId, CountryId),
+}
+
+/// A numeric change in progress: the value moves linearly from `from` to `to`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ramp {
+    pub slot: Slot,
+    pub from: f64,
+    pub to: f64,
+    pub start: u32,
+    pub weeks: u32,
+}
+
+/// One stream per mechanism (see [`crate::rng`]).
+#[derive(Clone, Debug)]
+pub struct Rngs {
+    pub migration: ChaCha8Rng,
+    pub recruitment: ChaCha8Rng,
+    pub transit: ChaCha8Rng,
+    pub exploitation: ChaCha8Rng,
+    pub support: ChaCha8Rng,
+    pub investigation: ChaCha8Rng,
+    pub prosecution: ChaCha8Rng,
+    pub intelligence: ChaCha8Rng,
+    pub adaptation: ChaCha8Rng,
+    pub retrafficking: ChaCha8Rng,
+}
+
+impl Rngs {
+    pub fn new(run_seed: u64) -> Rngs {
+        Rngs {
+            migration: stream(run_seed, Stream::Migration),
+            recruitment: stream(run_seed, Stream::Recruitment),
+            transit: stream(run_seed, Stream::Transit),
+            exploitation: stream(run_seed, Stream::Exploitation),
+            support: stream(run_seed, Stream::Support),
+            investigation: stream(run_seed, Stream::Investigation),
+            prosecution: stream(run_seed, Stream::Prosecution),
+            intelligence: stream(run_seed, Stream::Intelligence),
+            adaptation: stream(run_seed, Stream::Adaptation),
+            retrafficking: stream(run_seed, Stream::Retrafficking),
+        }
+    }
+}
+
+/// Everything of one run.
+#[derive(Clone, Debug)]
+pub struct World {
+    pub week: u32,
+    pub model: ModelParams,
+    pub countries: Vec<Country>,
+    /// The written cooperation levels (changed by policies) and their resolved matrix.
+    pub cooperation_spec: CooperationSpec,
+    pub cooperation: Cooperation,
+    pub persons: Persons,
+    pub traffickers: Vec<Trafficker>,
+    pub networks: Vec<Network>,
+    pub agencies: Vec<Agency>,
+    pub policies: Vec<Policy>,
+    pub shocks: Vec<Shock>,
+    pub ramps: Vec<Ramp>,
+    /// This week's counters, one per country.
+    pub counters: Vec<WeekCounters>,
+    /// Per origin country, this week: the networks recruiting there and their weight
+    /// (effort × free recruiters). Reused every week.
+    pub recruiters: Vec<Vec<(NetworkId, f64)>>,
+    /// Persons identified this week (step 5 and 4 fill it, step 6 empties it).
+    pub identified: Vec<Identification>,
+    /// Arrests made this week (step 7 fills it, step 9 empties it).
+    pub arrests: Vec<Arrest>,
+    /// Investigations an agency can run at once, per 1 of `enforcement.resources`: scaled to
+    /// the world's at-risk population so that results do not depend on the world's size.
+    pub capacity_per_resource: f64,
+    /// Cumulative weights of the exploitation forms, for drawing a victim's form.
+    pub form_cumulative: [f64; 7],
+    pub rngs: Rngs,
+}
+
+impl World {
+    pub fn n_countries(&self) -> usize {
+        self.countries.len()
+    }
+
+    pub fn country(&self, id: CountryId) -> &Country {
+        &self.countries[id.index()]
+    }
+
+    pub fn counter(&mut self, id: CountryId) -> &mut WeekCounters {
+        &mut self.counters[id.index()]
+    }
+
+    /// Investigations the agency of `id` can run at once (MODEL.md §1, `enforcement.resources`).
+    pub fn capacity(&self, id: CountryId) -> usize {
+        let x = self.country(id).params.numbers.resources * self.capacity_per_resource;
+        // Any positive resources give at least one investigation at a time.
+        if x > 0.0 { x.ceil() as usize } else { 0 }
+    }
+
+    /// Does `country` criminalize `form`? (MODEL.md §1, `law.offences`.)
+    pub fn criminalizes(&self, country: CountryId, form: Offence) -> bool {
+        self.country(country).params.offences.contains(form)
+    }
+
+    /// Dual criminality (MODEL.md §1): both countries criminalize the form.
+    pub fn dual_criminality(&self, a: CountryId, b: CountryId, form: Offence) -> bool {
+        self.criminalizes(a, form) && self.criminalizes(b, form)
+    }
+}

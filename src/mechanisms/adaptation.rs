@@ -1,0 +1,218 @@
+//! Step 10, network adaptation (MODEL.md §2): networks bank part of their revenue for bribes,
+//! replace lost members at a rate that grows with revenue, are dismantled when no member is
+//! left free, and periodically re-choose their route by expected profit minus perceived risk,
+//! so that pressure in one country displaces flows to weaker or less cooperative ones.
+//!
+//! - Enforcement risk of country `c`: `own_c = (1 − corruption) × training × resources ×
+//!   (0.5 + 0.5 × penalty) + border detection`; networks perceive
+//!   `structural_c = own_c + cooperation_spillover × max_j cooperation(j, c) × own_j` (a partner's
+//!   enforcement reaches into `c` through cooperation), plus their own recent losses there
+//!   (`(1 − risk_memory) × observed_c`, about the weekly loss rate).
+//! - Route value: `wage_d − wage_o − leg_cost × (legs − 1) − risk_weight × Σ_route perceived_c`;
+//!   the route is drawn by logit choice with `route_temperature`, so that displacement is
+//!   partial.
+//! - Recruiter effort: `max(0, wage_d − wage_o) × exp(−deterrence × Σ_route perceived_c)`.
+//! - Replacement: one vacancy per role and week is filled with probability
+//!   `1 − exp(−replace_rate × average weekly revenue / 1000)`.
+
+use rand::Rng;
+
+use super::transit::border_detection;
+use crate::world::build::add_member;
+use crate::world::{CountryId, NetworkId, Role, Route, World};
+
+/// A country's own enforcement risk, before cooperation.
+fn own_risk(world: &World, c: CountryId) -> f64 {
+    let n = &world.country(c).params.numbers;
+    (1.0 - n.corruption) * n.training * n.resources * (0.5 + 0.5 * n.penalty)
+        + border_detection(world, c)
+}
+
+/// Recomputes every country's structural risk (after this week's policies).
+pub fn refresh_structural_risk(world: &mut World) {
+    let n = world.n_countries();
+    for c in 0..n {
+        let c = CountryId::new(c);
+        let spill = (0..n)
+            .map(CountryId::new)
+            .filter(|&j| j != c)
+            .map(|j| world.cooperation.level(j, c) * own_risk(world, j))
+            .fold(0.0, f64::max);
+        world.countries[c.index()].structural_risk =
+            own_risk(world, c) + world.model.cooperation_spillover * spill;
+    }
+}
+
+/// The risk network `n` perceives on a route.
+fn route_risk(world: &World, n: NetworkId, route: Route) -> f64 {
+    let observed = &world.networks[n.index()].observed_risk;
+    let memory = 1.0 - world.model.risk_memory;
+    route
+        .countries()
+        .map(|c| world.country(c).structural_risk + memory * observed[c.index()])
+        .sum()
+}
+
+fn wage_gain(world: &World, route: Route) -> f64 {
+    world.country(route.destination).params.numbers.wage
+        - world.country(route.origin).params.numbers.wage
+}
+
+/// Expected profit net of expected risk, the value a network gives a route.
+fn route_value(world: &World, n: NetworkId, route: Route) -> f64 {
+    wage_gain(world, route)
+        - world.model.leg_cost * (route.legs() - 1) as f64
+        - world.model.risk_weight * route_risk(world, n, route)
+}
+
+/// Recruiter effort on a route (MODEL.md §2 step 3: deterrence).
+pub fn effort(world: &World, n: NetworkId, route: Route) -> f64 {
+    wage_gain(world, route).max(0.0) * (-world.model.deterrence * route_risk(world, n, route)).exp()
+}
+
+/// Calls `f` for every route from `origin` that pays: across one border, or two through a
+/// transit country, to a destination with a higher wage.
+fn for_each_route(world: &World, origin: CountryId, mut f: impl FnMut(Route)) {
+    let wage = |c: CountryId| world.country(c).params.numbers.wage;
+    for &first in &world.country(origin).borders {
+        if wage(first) > wage(origin) {
+            f(Route {
+                origin,
+                transit: None,
+                destination: first,
+            });
+        }
+        for &second in &world.country(first).borders {
+            if second != origin && wage(second) > wage(origin) {
+                f(Route {
+                    origin,
+                    transit: Some(first),
+                    destination: second,
+                });
+            }
+        }
+    }
+}
+
+/// Draws network `n`'s route by logit choice over route values, with `u` uniform in [0, 1);
+/// returns it and the effort on it (`None` and 0 when no route pays).
+pub fn choose_route(world: &World, n: NetworkId, u: f64) -> (Option<Route>, f64) {
+    let origin = world.networks[n.index()].origin;
+    let temperature = world.model.route_temperature;
+    let mut best = f64::NEG_INFINITY;
+    for_each_route(world, origin, |r| best = best.max(route_value(world, n, r)));
+    if best == f64::NEG_INFINITY {
+        return (None, 0.0);
+    }
+    let mut total = 0.0;
+    for_each_route(world, origin, |r| {
+        total += ((route_value(world, n, r) - best) / temperature).exp()
+    });
+    let mut target = u * total;
+    let mut chosen = None;
+    for_each_route(world, origin, |r| {
+        if chosen.is_none() {
+            let w = ((route_value(world, n, r) - best) / temperature).exp();
+            if target < w {
+                chosen = Some(r);
+            }
+            target -= w;
+        }
+    });
+    // Rounding can leave the draw past the last route: take the best one then.
+    let chosen = chosen.or_else(|| {
+        let mut top = None;
+        for_each_route(world, origin, |r| {
+            if top.is_none() && route_value(world, n, r) == best {
+                top = Some(r);
+            }
+        });
+        top
+    });
+    (chosen, chosen.map_or(0.0, |r| effort(world, n, r)))
+}
+
+pub fn network_adaptation(world: &mut World) {
+    refresh_structural_risk(world);
+    let week = world.week;
+    for n in 0..world.networks.len() {
+        let id = NetworkId::new(n);
+        if world.networks[n].dismantled {
+            continue;
+        }
+        bank_revenue(world, id);
+        if !world.networks[n]
+            .members
+            .iter()
+            .any(|t| world.traffickers[t.index()].is_free())
+        {
+            world.networks[n].dismantled = true;
+            continue;
+        }
+        replace_members(world, id);
+        if week >= world.networks[n].next_review {
+            world.networks[n].next_review = week + world.model.route_review_weeks as u32;
+            let u = world.rngs.adaptation.random::<f64>();
+            let (route, _) = choose_route(world, id, u);
+            relocate(world, id, route);
+        }
+        let effort = world.networks[n]
+            .route
+            .map_or(0.0, |r| effort(world, id, r));
+        world.networks[n].effort = effort;
+    }
+}
+
+/// Revenue: a share into the bribe budget, an average for replacement, memory of losses fades.
+fn bank_revenue(world: &mut World, n: NetworkId) {
+    let memory = world.model.risk_memory;
+    let share = world.model.bribe_share;
+    let net = &mut world.networks[n.index()];
+    net.bribe_budget += share * net.revenue_week;
+    net.revenue_average = 0.9 * net.revenue_average + 0.1 * net.revenue_week;
+    net.revenue_week = 0.0;
+    for r in &mut net.observed_risk {
+        *r *= memory;
+    }
+}
+
+fn replace_members(world: &mut World, n: NetworkId) {
+    let size = world.model.network_size as usize;
+    let chance = 1.0
+        - (-world.model.replace_rate * world.networks[n.index()].revenue_average / 1000.0).exp();
+    for role in Role::ALL {
+        let free = world.networks[n.index()]
+            .members
+            .iter()
+            .filter(|t| {
+                let t = &world.traffickers[t.index()];
+                t.role == role && t.is_free()
+            })
+            .count();
+        if free < size && world.rngs.adaptation.random::<f64>() < chance {
+            let net = &world.networks[n.index()];
+            let post = net.route.map_or(net.origin, |r| r.role_country(role));
+            add_member(world, n, role, post);
+        }
+    }
+}
+
+/// Moves the network to a new route: its free transporters and exploiters move with it.
+fn relocate(world: &mut World, n: NetworkId, route: Option<Route>) {
+    if world.networks[n.index()].route == route {
+        return;
+    }
+    world.networks[n.index()].route = route;
+    let Some(route) = route else { return };
+    for k in 0..world.networks[n.index()].members.len() {
+        let t = world.networks[n.index()].members[k];
+        let tr = &mut world.traffickers[t.index()];
+        if matches!(
+            tr.state,
+            crate::world::TraffickerState::Active
+                | crate::world::TraffickerState::UnderInvestigation
+        ) {
+            tr.country = route.role_country(tr.role);
+        }
+    }
+}

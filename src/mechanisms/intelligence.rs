@@ -1,0 +1,60 @@
+//! Step 9, intelligence sharing (MODEL.md §2): after an arrest, the agency shares what it
+//! learned about the network with each partner country where the network has free members,
+//! with probability `cooperation(i, j)`. Shared evidence is a cross-border request: it needs
+//! dual criminality, or it is a jurisdiction failure. The partner gets a lead on the network's
+//! member there; at or above `joint_threshold` the two run a joint investigation instead: one
+//! case opened at once, outside the partner's queue and capacity, in half the time.
+
+use rand::Rng;
+
+use super::investigation::{add_lead, start_investigation};
+use crate::world::{CountryId, TraffickerState, World};
+
+/// Evidence shared intelligence gives.
+pub const INTELLIGENCE_EVIDENCE: f64 = 0.5;
+/// Evidence of a joint investigation, which pools both countries' files.
+pub const JOINT_EVIDENCE: f64 = 0.8;
+
+pub fn intelligence_sharing(world: &mut World) {
+    let arrests = std::mem::take(&mut world.arrests);
+    for arrest in &arrests {
+        let i = arrest.agency;
+        let network = world.traffickers[arrest.trafficker.index()].network;
+        for j in 0..world.n_countries() {
+            let j = CountryId::new(j);
+            if j == i {
+                continue;
+            }
+            // The first active member of the network working in j, if any.
+            let Some(target) = world.networks[network.index()]
+                .members
+                .iter()
+                .copied()
+                .find(|m| {
+                    let m = &world.traffickers[m.index()];
+                    m.country == j && m.state == TraffickerState::Active
+                })
+            else {
+                continue;
+            };
+            let level = world.cooperation.level(i, j);
+            if world.rngs.intelligence.random::<f64>() >= level {
+                continue;
+            }
+            world.counter(i).intelligence_shared += 1;
+            world.counter(i).cross_border_requests += 1;
+            if !world.dual_criminality(i, j, arrest.form) {
+                world.counter(i).jurisdiction_failures += 1;
+                continue;
+            }
+            if level >= world.model.joint_threshold {
+                world.counter(j).joint_investigations += 1;
+                start_investigation(world, j, target, arrest.form, JOINT_EVIDENCE, true);
+            } else {
+                add_lead(world, j, target, arrest.form, INTELLIGENCE_EVIDENCE);
+            }
+        }
+    }
+    world.arrests = arrests;
+    world.arrests.clear();
+}

@@ -1,0 +1,149 @@
+//! Step 1, policy schedule (MODEL.md §2 and §4): applies the interventions and shocks due this
+//! week. A policy sets or scales parameters of a country, a bloc's members, every country, a
+//! bloc's internal cooperation or a pair's cooperation, at once or ramped linearly.
+
+use crate::params::{Domain, country_spec};
+use crate::scenario::{Change, Pair, Target, Value};
+use crate::world::{CountryId, Ramp, Slot, World};
+
+pub fn apply_policy_schedule(world: &mut World) {
+    let week = world.week;
+    let mut cooperation_changed = false;
+    for i in 0..world.policies.len() {
+        if world.policies[i].week != week {
+            continue;
+        }
+        let policy = world.policies[i].clone();
+        for change in &policy.changes {
+            let (param, set_to) = match change {
+                Change::Set { param, value } => (param, Some(value)),
+                Change::Scale { param, .. } => (param, None),
+            };
+            for slot in slots(world, policy.target, param) {
+                cooperation_changed |= !matches!(slot, Slot::Country(..));
+                if let (Slot::Country(c, _), Some(Value::Offences(set))) = (&slot, set_to) {
+                    world.countries[c.index()].params.offences = *set;
+                    continue;
+                }
+                let from = read(world, &slot);
+                let to = match change {
+                    Change::Set {
+                        value: Value::Number(v),
+                        ..
+                    } => *v,
+                    Change::Scale { factor, .. } => clamp_to_domain(&slot, from * factor),
+                    Change::Set { .. } => continue,
+                };
+                if policy.ramp_weeks <= 1 {
+                    write(world, &slot, to);
+                } else {
+                    world.ramps.push(Ramp {
+                        slot,
+                        from,
+                        to,
+                        start: week,
+                        weeks: policy.ramp_weeks,
+                    });
+                }
+            }
+        }
+    }
+    for r in 0..world.ramps.len() {
+        let ramp = &world.ramps[r];
+        let fraction = ((week - ramp.start + 1) as f64 / ramp.weeks as f64).min(1.0);
+        let value = ramp.from + (ramp.to - ramp.from) * fraction;
+        let slot = ramp.slot.clone();
+        cooperation_changed |= !matches!(slot, Slot::Country(..));
+        write(world, &slot, value);
+    }
+    world.ramps.retain(|r| week - r.start + 1 < r.weeks);
+    if cooperation_changed {
+        world.cooperation =
+            crate::world::Cooperation::from_spec(&world.cooperation_spec, world.n_countries());
+    }
+    apply_shocks(world);
+}
+
+/// The vulnerability multiplier of each country this week: the product of its active shocks.
+fn apply_shocks(world: &mut World) {
+    let week = world.week;
+    for c in &mut world.countries {
+        c.shock = 1.0;
+    }
+    for s in &world.shocks {
+        if week >= s.week && week - s.week < s.weeks {
+            world.countries[s.country.index()].shock *= s.vulnerability;
+        }
+    }
+}
+
+/// Where a change of `param` on `target` lands.
+fn slots(world: &World, target: Target, param: &str) -> Vec<Slot> {
+    let country = |c: CountryId| Slot::Country(c, param.to_string());
+    match target {
+        Target::All => (0..world.n_countries())
+            .map(|i| country(CountryId::new(i)))
+            .collect(),
+        Target::Country(c) => vec![country(c)],
+        Target::Bloc(b) if param == "cooperation" => vec![Slot::Bloc(b)],
+        Target::Bloc(b) => world.cooperation_spec.blocs[b]
+            .members
+            .iter()
+            .map(|&c| country(c))
+            .collect(),
+        Target::Pair(a, b) => vec![Slot::Pair(a, b)],
+    }
+}
+
+fn read(world: &World, slot: &Slot) -> f64 {
+    match slot {
+        Slot::Country(c, param) => world.countries[c.index()]
+            .params
+            .numbers
+            .get(param)
+            .unwrap_or(0.0),
+        Slot::Bloc(b) => world.cooperation_spec.blocs[*b]
+            .cooperation
+            .unwrap_or(world.cooperation_spec.default),
+        Slot::Pair(a, b) => world.cooperation.level(*a, *b),
+    }
+}
+
+fn write(world: &mut World, slot: &Slot, value: f64) {
+    match slot {
+        Slot::Country(c, param) => {
+            if let Some(x) = world.countries[c.index()].params.numbers.get_mut(param) {
+                *x = value;
+            }
+        }
+        Slot::Bloc(b) => world.cooperation_spec.blocs[*b].cooperation = Some(value),
+        Slot::Pair(a, b) => {
+            let pairs = &mut world.cooperation_spec.pairs;
+            match pairs
+                .iter_mut()
+                .find(|p| (p.a, p.b) == (*a, *b) || (!p.directed && (p.a, p.b) == (*b, *a)))
+            {
+                Some(p) => p.cooperation = value,
+                None => pairs.push(Pair {
+                    a: *a,
+                    b: *b,
+                    cooperation: value,
+                    directed: false,
+                }),
+            }
+        }
+    }
+}
+
+/// A scaled value is kept inside its parameter's range (doubling a corruption of 0.6 gives 1).
+fn clamp_to_domain(slot: &Slot, value: f64) -> f64 {
+    let domain = match slot {
+        Slot::Country(_, param) => country_spec(param).map(|s| s.domain),
+        _ => None,
+    };
+    match domain {
+        Some(Domain::Real { min, max }) => value.clamp(min, max),
+        Some(Domain::Count { min, max }) => value.round().clamp(min, max),
+        _ => value.clamp(0.0, 1.0),
+    }
+}

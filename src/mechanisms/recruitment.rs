@@ -1,0 +1,166 @@
+//! Step 3, recruitment (MODEL.md §2): each seeking person meets a deceptive offer with a
+//! probability that grows with recruiter presence in the home country, or a legitimate channel.
+//!
+//! - Presence in country `c`: `R_c = Σ effort_N × free recruiters of N in c` over the networks
+//!   recruiting there; effort is set in step 10 from expected profit net of expected risk.
+//! - Offer: `P(offer) = 1 − exp(−contact_rate × R_c × 1000 / at_risk_c)`; the offering network is
+//!   drawn in proportion to its weight in `R_c`.
+//! - Acceptance: `accept_max × v_eff × (1 − awareness_effect × aware)`, where the person is aware
+//!   when their awareness draw is below the home country's `awareness`.
+//! - Otherwise: a legitimate channel with probability `legal_migration` (a safe migration), or
+//!   giving up with probability `seek_giveup`.
+
+use rand::Rng;
+
+use super::retrafficking::effective_vulnerability;
+use crate::world::build::draw_form;
+use crate::world::{CountryId, NetworkId, PersonState, TraffickerState, World};
+
+/// Refreshes `world.recruiters`: who recruits where this week, with what weight.
+pub fn update_recruiter_presence(world: &mut World) {
+    for list in &mut world.recruiters {
+        list.clear();
+    }
+    for (n, network) in world.networks.iter().enumerate() {
+        if network.dismantled || network.route.is_none() || network.effort <= 0.0 {
+            continue;
+        }
+        let free_recruiters = network
+            .members
+            .iter()
+            .map(|&t| &world.traffickers[t.index()])
+            .filter(|t| t.role == crate::world::Role::Recruiter)
+            .filter(|t| t.state == TraffickerState::Active && t.country == network.origin)
+            .count();
+        if free_recruiters > 0 {
+            world.recruiters[network.origin.index()]
+                .push((NetworkId::new(n), network.effort * free_recruiters as f64));
+        }
+    }
+}
+
+/// Probability that a seeker in `c` meets a deceptive offer this week.
+pub fn offer_probability(world: &World, c: CountryId) -> f64 {
+    let presence: f64 = world.recruiters[c.index()].iter().map(|x| x.1).sum();
+    let at_risk = world.country(c).params.numbers.at_risk.max(1.0);
+    1.0 - (-world.model.contact_rate * presence * 1000.0 / at_risk).exp()
+}
+
+pub fn recruitment(world: &mut World) {
+    update_recruiter_presence(world);
+    let week = world.week;
+    let offer: Vec<f64> = (0..world.n_countries())
+        .map(|c| offer_probability(world, CountryId::new(c)))
+        .collect();
+    for p in 0..world.persons.len() {
+        if world.persons.state[p] != PersonState::Seeking {
+            continue;
+        }
+        let home = world.persons.home[p];
+        let rng = &mut world.rngs.recruitment;
+        if rng.random::<f64>() < offer[home.index()] {
+            let network = pick_network(&world.recruiters[home.index()], rng.random());
+            let country = &world.countries[home.index()].params.numbers;
+            let aware = (world.persons.awareness_draw[p] as f64) < country.awareness;
+            let accept = world.model.accept_max
+                * effective_vulnerability(world, p, week)
+                * (1.0 - world.model.awareness_effect * if aware { 1.0 } else { 0.0 });
+            if world.rngs.recruitment.random::<f64>() < accept {
+                recruit(world, p, network);
+                continue;
+            }
+        }
+        let country = &world.countries[home.index()];
+        let rng = &mut world.rngs.recruitment;
+        if rng.random::<f64>() < country.params.numbers.legal_migration
+            && country.best_destination != home
+        {
+            world.persons.state[p] = PersonState::SafeMigrant;
+            world.persons.location[p] = country.best_destination;
+            world.counters[home.index()].safe_migrations += 1;
+        } else if rng.random::<f64>() < world.model.seek_giveup {
+            world.persons.state[p] = PersonState::Home;
+        }
+    }
+}
+
+/// Draws a network in proportion to its weight; `u` is uniform in [0, 1).
+fn pick_network(weights: &[(NetworkId, f64)], u: f64) -> NetworkId {
+    let total: f64 = weights.iter().map(|x| x.1).sum();
+    let mut target = u * total;
+    for &(n, w) in weights {
+        if target < w {
+            return n;
+        }
+        target -= w;
+    }
+    weights.last().map(|x| x.0).unwrap_or_default()
+}
+
+/// Person `p` accepts network `n`'s offer: recruited, in transit on the network's route.
+fn recruit(world: &mut World, p: usize, n: NetworkId) {
+    let Some(route) = world.networks[n.index()].route else {
+        return;
+    };
+    let form = draw_form(&world.form_cumulative, world.rngs.recruitment.random());
+    let home = world.persons.home[p];
+    let counters = &mut world.counters[home.index()];
+    counters.recruited_new += 1;
+    if world.persons.ever_trafficked[p] {
+        counters.re_trafficked += 1;
+    }
+    let first_leg_ends = world.week + world.model.transit_weeks as u32;
+    world
+        .persons
+        .start_trafficking(p, n, route, form, first_leg_ends);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mechanisms::testkit::world_with;
+
+    fn recruited_after(weeks: u32, edit: impl Fn(&mut crate::scenario::Scenario)) -> u32 {
+        let mut w = world_with(edit);
+        for p in 0..w.persons.len() {
+            w.persons.state[p] = PersonState::Seeking;
+        }
+        let mut total = 0;
+        for week in 0..weeks {
+            w.week = week;
+            recruitment(&mut w);
+            total += w.counters.iter().map(|c| c.recruited_new).sum::<u32>();
+            w.counters.iter_mut().for_each(|c| *c = Default::default());
+        }
+        total
+    }
+
+    #[test]
+    fn no_networks_means_no_recruitment() {
+        assert_eq!(
+            recruited_after(5, |s| s.countries.iter_mut().for_each(|c| c
+                .params
+                .numbers
+                .network_density =
+                0.0)),
+            0
+        );
+    }
+
+    #[test]
+    fn awareness_lowers_recruitment() {
+        let low = recruited_after(4, |s| s.countries[0].params.numbers.awareness = 0.0);
+        let high = recruited_after(4, |s| s.countries[0].params.numbers.awareness = 1.0);
+        assert!(low > 0);
+        // Full awareness removes awareness_effect (70 %) of acceptances.
+        assert!((high as f64) < 0.5 * low as f64, "low {low}, high {high}");
+    }
+
+    #[test]
+    fn offers_come_in_proportion_to_weight() {
+        let w = [(NetworkId(0), 1.0), (NetworkId(1), 3.0)];
+        assert_eq!(pick_network(&w, 0.2), NetworkId(0));
+        assert_eq!(pick_network(&w, 0.3), NetworkId(1));
+        assert_eq!(pick_network(&w, 0.999), NetworkId(1));
+    }
+}

@@ -1,0 +1,114 @@
+//! Step 6, victim support (MODEL.md §2): what happens to each person identified this week.
+//!
+//! - If the form of exploitation is not criminalized in the identifying country, the person is
+//!   an immigration case: deported, with no support, no testimony and no case.
+//! - Otherwise the person is supported with probability `victim_support`; a supported person
+//!   testifies with probability `testimony_supported` and stays in support for `support_weeks`;
+//!   an unsupported one testifies with probability `testimony_unsupported` and is deported.
+//! - A testimony is the strongest lead: against the network's exploiter and, through the
+//!   network, against its recruiter, who usually works in another country.
+
+use rand::Rng;
+
+use super::investigation::{add_lead, free_member};
+use crate::world::{PersonState, Role, World};
+
+/// Evidence a testimony gives.
+pub const TESTIMONY_EVIDENCE: f64 = 1.0;
+
+pub fn victim_support(world: &mut World) {
+    let week = world.week;
+    let identified = std::mem::take(&mut world.identified);
+    for id in &identified {
+        let p = id.person as usize;
+        let c = id.country;
+        let form = world.persons.form[p];
+        if !world.criminalizes(c, form) {
+            world.counter(c).deported += 1;
+            world.persons.return_home(p, week, false);
+            continue;
+        }
+        let rng = &mut world.rngs.support;
+        let supported =
+            rng.random::<f64>() < world.countries[c.index()].params.numbers.victim_support;
+        let testimony_chance = if supported {
+            world.model.testimony_supported
+        } else {
+            world.model.testimony_unsupported
+        };
+        let testifies = rng.random::<f64>() < testimony_chance;
+        if supported {
+            world.counter(c).supported += 1;
+            world.persons.state[p] = PersonState::InSupport;
+            world.persons.location[p] = c;
+            world.persons.until[p] = week + world.model.support_weeks as u32;
+        } else {
+            world.counter(c).deported += 1;
+            world.persons.return_home(p, week, false);
+        }
+        if testifies {
+            world.counter(c).testimonies += 1;
+            let network = world.persons.network[p];
+            for role in [Role::Exploiter, Role::Recruiter] {
+                if let Some(t) = free_member(world, network, role) {
+                    add_lead(world, c, t, form, TESTIMONY_EVIDENCE);
+                }
+            }
+        }
+    }
+    // Hand the buffer back so that its capacity is reused next week.
+    world.identified = identified;
+    world.identified.clear();
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::mechanisms::testkit::{run_weeks, world_with};
+    use crate::params::OffenceSet;
+
+    #[test]
+    fn an_uncriminalized_form_gives_deportations_and_no_case() {
+        let w = run_weeks(
+            world_with(|s| {
+                s.countries[2].params.offences = OffenceSet::EMPTY;
+                s.countries[2].params.numbers.ngo = 1.0;
+                s.model.ngo_rate = 0.05;
+            }),
+            80,
+        );
+        let identified: u64 = w.world.iter().map(|x| x.identified_total as u64).sum();
+        let deported: u64 = w.world.iter().map(|x| x.deported as u64).sum();
+        assert!(identified > 20, "identified {identified}");
+        let destination = w.country(2);
+        let sum = |f: fn(&crate::metrics::WeekCounters) -> u32| {
+            destination.iter().map(|x| f(x) as u64).sum::<u64>()
+        };
+        assert!(sum(|x| x.identified_total) > 0);
+        assert_eq!(sum(|x| x.identified_total), sum(|x| x.deported));
+        assert_eq!(sum(|x| x.supported), 0);
+        assert_eq!(sum(|x| x.testimonies), 0);
+        assert_eq!(sum(|x| x.leads), 0);
+        assert_eq!(sum(|x| x.investigations_opened), 0);
+        assert!(deported >= sum(|x| x.deported));
+    }
+
+    #[test]
+    fn support_drives_testimony() {
+        let testimonies = |support: f64| {
+            let w = run_weeks(
+                world_with(|s| {
+                    s.countries[2].params.numbers.victim_support = support;
+                    s.countries[2].params.numbers.ngo = 1.0;
+                    s.model.ngo_rate = 0.05;
+                }),
+                80,
+            );
+            let rows = w.country(2);
+            let t: u64 = rows.iter().map(|x| x.testimonies as u64).sum();
+            let i: u64 = rows.iter().map(|x| x.identified_total as u64).sum();
+            t as f64 / i.max(1) as f64
+        };
+        let (none, full) = (testimonies(0.0), testimonies(1.0));
+        assert!(full > 0.45 && none < 0.15, "full {full}, none {none}");
+    }
+}
