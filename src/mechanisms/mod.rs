@@ -16,6 +16,8 @@ pub mod support;
 pub mod transit;
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 pub mod testkit;
 
 use crate::world::World;

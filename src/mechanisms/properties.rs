@@ -1,0 +1,88 @@
+//! Property tests of the model's invariants over random valid worlds (proptest): every person
+//! is in exactly one state each week and the states add up to the population; no count is
+//! negative or not finite; every rate is in [0, 1]; a run is a pure function of its seed.
+
+use proptest::prelude::*;
+
+use crate::mechanisms::testkit::scenario;
+use crate::metrics::RunSummary;
+use crate::params::{COUNTRY_NUMBERS, Domain, OffenceSet};
+use crate::run::run_replicate;
+use crate::scenario::Scenario;
+
+/// A random valid world: the test world with every [0, 1] country parameter redrawn, random
+/// offence sets and cooperation, and a short horizon.
+fn random_scenario() -> impl Strategy<Value = Scenario> {
+    let unit_params = COUNTRY_NUMBERS
+        .iter()
+        .filter(|s| s.domain == Domain::Real { min: 0.0, max: 1.0 })
+        .count();
+    (
+        prop::collection::vec(prop::collection::vec(0.0..=1.0f64, unit_params), 3),
+        prop::collection::vec(0u8..128, 3),
+        0.0..=1.0f64,
+        any::<u64>(),
+        20u32..60,
+    )
+        .prop_map(|(values, offences, cooperation, seed, weeks)| {
+            let mut s = scenario();
+            s.run.seed = seed;
+            s.run.weeks = weeks;
+            s.cooperation.default = cooperation;
+            for (c, (vals, bits)) in s.countries.iter_mut().zip(values.iter().zip(offences)) {
+                let unit = COUNTRY_NUMBERS
+                    .iter()
+                    .filter(|s| s.domain == Domain::Real { min: 0.0, max: 1.0 });
+                for (spec, v) in unit.zip(vals) {
+                    *c.params.numbers.get_mut(spec.name).expect("spec path") = *v;
+                }
+                c.params.offences = crate::params::Offence::ALL
+                    .into_iter()
+                    .filter(|o| bits & (1 << *o as u8) != 0)
+                    .collect::<OffenceSet>();
+            }
+            s
+        })
+}
+
+fn rates(s: &RunSummary) -> [Option<f64>; 6] {
+    [
+        s.identification_rate,
+        s.conviction_rate,
+        s.jurisdiction_failure_share,
+        s.re_trafficking_rate,
+        s.convictions_per_identified,
+        Some(s.prevalence_mean / 100_000.0),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn states_add_up_and_nothing_is_negative(s in random_scenario()) {
+        let population = s.world_at_risk();
+        let result = run_replicate(&s, 0);
+        for (week, countries) in result.weeks.iter().enumerate() {
+            let world = result.world_week(week);
+            prop_assert_eq!(world.persons(), population, "week {}", week);
+            for c in countries {
+                prop_assert!(c.revenue >= 0.0 && c.revenue.is_finite());
+                prop_assert!(c.bribes_paid >= 0.0 && c.bribes_paid.is_finite());
+                prop_assert!(c.identified_total == c.identified_border + c.identified_inspection
+                    + c.identified_police + c.identified_ngo + c.identified_self);
+            }
+        }
+        for rate in rates(&result.summary).into_iter().flatten() {
+            prop_assert!((0.0..=1.0).contains(&rate), "rate {}", rate);
+        }
+    }
+
+    #[test]
+    fn a_run_is_a_pure_function_of_its_seed(s in random_scenario()) {
+        let a = run_replicate(&s, 1);
+        let b = run_replicate(&s, 1);
+        prop_assert_eq!(a.weeks, b.weeks);
+        prop_assert_eq!(a.summary, b.summary);
+    }
+}
