@@ -177,7 +177,7 @@ params! {
         "investigative capacity: investigations the agency runs at once (times model.investigations_per_100k)";
     training: "enforcement.training", UNIT, 0.5, "index",
         "effectiveness of investigations and detection skill";
-    border_control: "enforcement.border_control", UNIT, 0.3, "probability",
+    border_control: "enforcement.border_control", UNIT, 0.005, "probability",
         "chance a trafficked person crossing into the country is detected, before training and corruption";
     labour_inspection: "enforcement.labour_inspection", UNIT, 0.3, "index",
         "intensity of labour inspection, which finds exploitation in labour forms";
@@ -265,16 +265,18 @@ params! {
         "weight of organ removal";
     escape_rate: "escape_rate", UNIT, 0.008, "probability per week",
         "weekly chance an exploited person leaves on their own";
-    police_rate: "police_rate", UNIT, 0.0004, "probability per week",
+    police_rate: "police_rate", UNIT, 0.00015, "probability per week",
         "weekly chance police work finds an exploited person, at resources = training = 1 and no corruption";
     police_focus_other: "police_focus_other", UNIT, 0.5, "share",
         "police attention to forms other than sexual exploitation, relative to it";
-    inspection_rate: "inspection_rate", UNIT, 0.0008, "probability per week",
+    inspection_rate: "inspection_rate", UNIT, 0.0002, "probability per week",
         "weekly chance labour inspection finds a person in a labour form, at labour_inspection = training = 1";
-    ngo_rate: "ngo_rate", UNIT, 0.0004, "probability per week",
+    ngo_rate: "ngo_rate", UNIT, 0.0001, "probability per week",
         "weekly chance an NGO identifies an exploited person, at ngo = 1";
-    self_report_rate: "self_report_rate", UNIT, 0.0003, "probability per week",
+    self_report_rate: "self_report_rate", UNIT, 0.0001, "probability per week",
         "weekly chance an exploited person self-reports, at awareness = victim_support = 1";
+    rescue_share: "rescue_share", UNIT, 0.1, "share",
+        "share of an arrested exploiter's victims that police find and free";
     support_weeks: "support_weeks", Domain::Count { min: 1.0, max: 520.0 }, 12, "weeks",
         "weeks a supported victim stays in support before returning home";
     testimony_supported: "testimony_supported", UNIT, 0.6, "probability",
@@ -287,9 +289,9 @@ params! {
         "weeks a lead waits for investigative capacity before it expires";
     investigation_weeks: "investigation_weeks", Domain::Count { min: 1.0, max: 520.0 }, 8, "weeks",
         "duration of an investigation";
-    investigation_success: "investigation_success", UNIT, 0.7, "probability",
+    investigation_success: "investigation_success", UNIT, 0.8, "probability",
         "chance an investigation with full training and evidence ends in arrest";
-    police_lead_rate: "police_lead_rate", UNIT, 0.002, "probability per week",
+    police_lead_rate: "police_lead_rate", UNIT, 0.01, "probability per week",
         "weekly chance proactive police work yields a lead on an active trafficker, at resources = training = 1";
     flee_prob: "flee_prob", UNIT, 0.15, "probability",
         "chance a suspect flees abroad when an investigation opens";
@@ -301,6 +303,8 @@ params! {
         "chance of conviction with full legal coverage, full evidence and no judicial corruption";
     uncovered_conviction: "uncovered_conviction", UNIT, 0.25, "share",
         "conviction chance multiplier when the form is not criminalized (other charges only)";
+    judicial_corruption: "judicial_corruption", UNIT, 0.5, "share",
+        "how much of a country's corruption reaches its courts: a trial is bought off with probability corruption x this";
     max_sentence_weeks: "max_sentence_weeks", Domain::Count { min: 1.0, max: 2600.0 }, 520, "weeks",
         "sentence at penalty = 1; the sentence is penalty x this";
     bribe_cost: "bribe_cost", Domain::Real { min: 0.0, max: 1e7 }, 5_000, "US$",

@@ -285,8 +285,9 @@ fn arrest(world: &mut World, agency: CountryId, t: TraffickerId, form: Offence, 
     });
     world.networks[network.index()].observed_risk[here.index()] += 1.0;
     if role == Role::Exploiter {
-        // Police find the victims this exploiter held: a share 1/k of the network's victims
-        // in the country, k its exploiters there (the arrested one included).
+        // Police find some of the victims this exploiter held: `rescue_share` of the 1/k of
+        // the network's victims in the country that were his, k its exploiters there (the
+        // arrested one included).
         let exploiters_here = world.networks[network.index()]
             .members
             .iter()
@@ -295,7 +296,7 @@ fn arrest(world: &mut World, agency: CountryId, t: TraffickerId, form: Offence, 
             .filter(|m| m.is_free() || m.state == TraffickerState::Arrested)
             .count()
             .max(1);
-        let chance = 1.0 / exploiters_here as f64;
+        let chance = world.model.rescue_share / exploiters_here as f64;
         let net = &mut world.networks[network.index()];
         net.rescue = Some(match net.rescue {
             Some((c, before)) if c == here => (here, 1.0 - (1.0 - before) * (1.0 - chance)),

@@ -1,7 +1,8 @@
 //! Step 8, prosecution (MODEL.md §2): an arrest opens a prosecution in the country where the
 //! suspect was arrested (or extradited to). After `trial_weeks` the verdict:
 //!
-//! - judicial corruption: with probability `corruption` of that country, if the network can pay
+//! - judicial corruption: with probability `corruption × judicial_corruption` of that country,
+//!   if the network can pay
 //!   `bribe_cost`, the case is bought off (a bribed case and an acquittal);
 //! - otherwise conviction with probability
 //!   `conviction_base × coverage × (0.5 + 0.5 × evidence)`, where coverage is 1 if the form is
@@ -56,7 +57,7 @@ fn verdict(world: &mut World, t: TraffickerId) {
     let (corruption, penalty) = (n.corruption, n.penalty);
     let cost = world.model.bribe_cost;
     let rng = &mut world.rngs.prosecution;
-    let bribe_taken = rng.random::<f64>() < corruption;
+    let bribe_taken = rng.random::<f64>() < corruption * world.model.judicial_corruption;
     let conviction_draw = rng.random::<f64>();
     if bribe_taken && world.networks[network.index()].bribe_budget >= cost {
         world.networks[network.index()].bribe_budget -= cost;
