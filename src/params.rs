@@ -394,6 +394,12 @@ pub fn run_spec(path: &str) -> Option<&'static ParamSpec> {
     RUN_PARAMS.iter().find(|s| s.name == path)
 }
 
+/// Finds a cooperation level by its full path (`cooperation.default`, `bloc.NAME.cooperation`,
+/// `pair.A.B.cooperation`).
+pub fn cooperation_spec(path: &str) -> Option<&'static ParamSpec> {
+    COOPERATION_PARAMS.iter().find(|s| s.name == path)
+}
+
 /// Every country parameter path, for "did you mean" suggestions.
 pub fn country_paths() -> impl Iterator<Item = &'static str> {
     COUNTRY_NUMBERS
@@ -411,6 +417,56 @@ pub fn all_specs() -> Vec<&'static ParamSpec> {
         .chain(std::iter::once(&OFFENCES_SPEC))
         .chain(MODEL_PARAMS)
         .collect()
+}
+
+/// The candidate closest to `name` by edit distance, when it is close enough to be a likely
+/// typo (at most a third of the longer name's characters differ, at least one). Ties go to
+/// the first candidate, so callers list candidates in their natural order.
+pub fn closest_name<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    // Names a user types are short; a very long one is not a typo of any parameter, and
+    // skipping it keeps the quadratic distance cheap on hostile input.
+    const LONGEST: usize = 200;
+    let a: Vec<char> = name.chars().take(LONGEST + 1).collect();
+    if a.len() > LONGEST {
+        return None;
+    }
+    let mut best: Option<(usize, &'a str)> = None;
+    for cand in candidates {
+        let b: Vec<char> = cand.chars().collect();
+        let limit = (a.len().max(b.len()) / 3).max(1);
+        if a.len().abs_diff(b.len()) > limit {
+            continue;
+        }
+        let d = edit_distance(&a, &b);
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, cand));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Levenshtein distance (insertions, deletions, substitutions), one row at a time.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diag = row.first().copied().unwrap_or(0);
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let up = row.get(j + 1).copied().unwrap_or(usize::MAX);
+            let left = row.get(j).copied().unwrap_or(usize::MAX);
+            let sub = diag + usize::from(ca != cb);
+            diag = up;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = sub.min(up.saturating_add(1)).min(left.saturating_add(1));
+            }
+        }
+    }
+    row.last().copied().unwrap_or(0)
 }
 
 /// A form of trafficking (MODEL.md §1, `law.offences`).
@@ -603,5 +659,16 @@ mod tests {
         assert_eq!(a.jaccard(a), 1.0);
         assert_eq!(OffenceSet::EMPTY.jaccard(a), 0.0);
         assert_eq!(OffenceSet::from_names(["nope"]), Err("nope".to_string()));
+    }
+
+    #[test]
+    fn closest_name_finds_typos_only() {
+        let names = ["corruption", "poverty", "ngo"];
+        assert_eq!(closest_name("corruptoin", names), Some("corruption"));
+        assert_eq!(closest_name("povrty", names), Some("poverty"));
+        assert_eq!(closest_name("nga", names), Some("ngo"));
+        assert_eq!(closest_name("wages", names), None);
+        assert_eq!(closest_name("", names), None);
+        assert_eq!(closest_name(&"x".repeat(10_000), names), None);
     }
 }

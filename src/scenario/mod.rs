@@ -10,9 +10,9 @@ pub mod file;
 pub mod overrides;
 pub mod validate;
 
-// pub use error::ScenarioError;
-// pub use overrides::Override;
-// pub use validate::{load, parse};
+pub use error::ScenarioError;
+pub use overrides::Override;
+pub use validate::{load, parse};
 
 use crate::params::{CountryParams, ModelParams};
 use crate::world::CountryId;
@@ -38,7 +38,7 @@ pub struct Scenario {
     pub policies: Vec<Policy>,
     pub shocks: Vec<Shock>,
     /// The `--set` overrides applied, in the order given (for `summary.csv` and the manifest).
-    pub overrides: Vec<String>,
+    pub overrides: Vec<Override>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

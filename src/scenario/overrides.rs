@@ -1,1 +1,508 @@
-//! (helper A writes this)
+//! `--set PATH=VALUE` overrides (and, later, the points of a parameter sweep).
+//!
+//! An override changes a validated [`Scenario`] with the same checks and messages as the file,
+//! so a value refused in the file is refused on the command line too. Paths:
+//! `run.X`, `model.X`, `all.X` (every country), `country.NAME.X`, `bloc.NAME.X` (every member),
+//! `bloc.NAME.cooperation`, `cooperation.default` and `pair.A.B.cooperation` (updating the
+//! pair A-B in either order, or adding it undirected). A value is a number, or for
+//! `law.offences` a comma-separated list (empty: no offence). An override is checked in full
+//! before anything changes, so a refused one leaves the scenario as it was.
+
+use std::fmt;
+
+use super::error::ScenarioError;
+use super::validate::{
+    BLOC_COOPERATION, COOPERATION_KEY, DEFAULT_COOPERATION, PAIR_COOPERATION, check_number,
+    coop_spec, find_bloc, find_country, run_numbers, run_settings, set_country_param, suggest,
+    unknown_offence_message,
+};
+use super::{Pair, Scenario, Value};
+use crate::params::{
+    Domain, MODEL_PARAMS, Offence, OffenceSet, ParamSpec, RUN_PARAMS, country_paths, country_spec,
+    model_spec, run_spec,
+};
+
+/// The first part of every override path.
+const SCOPES: &[&str] = &[
+    "run",
+    "model",
+    "all",
+    "country",
+    "bloc",
+    "cooperation",
+    "pair",
+];
+const PATH_FORMS: &str = "run.X, model.X, all.X, country.NAME.X, bloc.NAME.X, bloc.NAME.cooperation, cooperation.default, pair.A.B.cooperation";
+
+/// One `--set PATH=VALUE`, as the user typed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Override {
+    pub path: String,
+    pub value: String,
+}
+
+impl Override {
+    /// Parses "PATH=VALUE" (from --set). Error if no '='.
+    pub fn parse(text: &str) -> Result<Override, ScenarioError> {
+        match text.split_once('=') {
+            Some((path, value)) if !path.trim().is_empty() => Ok(Override {
+                path: path.to_string(),
+                value: value.to_string(),
+            }),
+            Some(_) => Err(ScenarioError::in_override(
+                "",
+                text,
+                None,
+                "the path before `=` is empty (expected PATH=VALUE, e.g. all.corruption=0.2)",
+            )),
+            None => Err(ScenarioError::in_override(
+                "",
+                text,
+                None,
+                "expected PATH=VALUE (e.g. all.corruption=0.2)",
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Override {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.path, self.value)
+    }
+}
+
+/// Applies one override to a validated scenario, with the same validation as the file.
+pub fn apply(scenario: &mut Scenario, ov: &Override) -> Result<(), ScenarioError> {
+    let fail = |key: Option<&str>, message: String| {
+        ScenarioError::in_override(&scenario.path, &ov.to_string(), key, message)
+    };
+    let path = ov.path.trim();
+    let text = ov.value.trim();
+    let (scope, rest) = path.split_once('.').unwrap_or((path, ""));
+    match scope {
+        "run" => {
+            let spec = lookup(
+                rest,
+                run_spec(rest),
+                RUN_PARAMS.iter().map(|s| s.name),
+                "run setting",
+            )
+            .map_err(|m| fail(Some(rest), m))?;
+            let v = number(rest, spec.domain, text).map_err(|m| fail(Some(rest), m))?;
+            let mut numbers = run_numbers(&scenario.run);
+            if let Some(slot) = numbers.get_mut(rest) {
+                *slot = v;
+            }
+            scenario.run = run_settings(&numbers)
+                .ok_or_else(|| fail(Some(rest), format!("{rest} = {text} does not fit")))?;
+        }
+        "model" => {
+            let spec = lookup(
+                rest,
+                model_spec(rest),
+                MODEL_PARAMS.iter().map(|s| s.name),
+                "model parameter",
+            )
+            .map_err(|m| fail(Some(rest), m))?;
+            let v = number(rest, spec.domain, text).map_err(|m| fail(Some(rest), m))?;
+            if let Some(slot) = scenario.model.get_mut(rest) {
+                *slot = v;
+            }
+        }
+        "all" => {
+            let value = country_value(rest, text).map_err(|m| fail(Some(rest), m))?;
+            for country in &mut scenario.countries {
+                set_country_param(&mut country.params, rest, &value);
+            }
+        }
+        "country" => {
+            let (name, param) =
+                split_name(rest, "country.NAME.PARAMETER").map_err(|m| fail(None, m))?;
+            let names: Vec<&str> = scenario.countries.iter().map(|c| c.name.as_str()).collect();
+            let id = find_country(&names, name, "").map_err(|m| fail(Some(param), m))?;
+            let value = country_value(param, text).map_err(|m| fail(Some(param), m))?;
+            if let Some(country) = scenario.countries.get_mut(id.index()) {
+                set_country_param(&mut country.params, param, &value);
+            }
+        }
+        "bloc" => {
+            let (name, param) =
+                split_name(rest, "bloc.NAME.PARAMETER").map_err(|m| fail(None, m))?;
+            let b = find_bloc(&scenario.cooperation.blocs, name, "")
+                .map_err(|m| fail(Some(param), m))?;
+            if param == COOPERATION_KEY {
+                let v = number(param, coop_spec(BLOC_COOPERATION).domain, text)
+                    .map_err(|m| fail(Some(param), m))?;
+                if let Some(bloc) = scenario.cooperation.blocs.get_mut(b) {
+                    bloc.cooperation = Some(v);
+                }
+            } else {
+                let value =
+                    country_value_or_cooperation(param, text).map_err(|m| fail(Some(param), m))?;
+                let members = scenario
+                    .cooperation
+                    .blocs
+                    .get(b)
+                    .map(|bloc| bloc.members.clone())
+                    .unwrap_or_default();
+                for id in members {
+                    if let Some(country) = scenario.countries.get_mut(id.index()) {
+                        set_country_param(&mut country.params, param, &value);
+                    }
+                }
+            }
+        }
+        "cooperation" => {
+            if path != DEFAULT_COOPERATION {
+                return Err(fail(
+                    Some(path),
+                    format!("unknown path `{path}`; did you mean `{DEFAULT_COOPERATION}`?"),
+                ));
+            }
+            let v = number(path, coop_spec(DEFAULT_COOPERATION).domain, text)
+                .map_err(|m| fail(Some(path), m))?;
+            scenario.cooperation.default = v;
+        }
+        "pair" => {
+            let parts: Vec<&str> = rest.split('.').collect();
+            let [a, b, param] = parts.as_slice() else {
+                return Err(fail(None, format!("expected pair.A.B.{COOPERATION_KEY}")));
+            };
+            if *param != COOPERATION_KEY {
+                return Err(fail(
+                    Some(param),
+                    format!(
+                        "a pair has only `{COOPERATION_KEY}` (expected pair.A.B.{COOPERATION_KEY})"
+                    ),
+                ));
+            }
+            let names: Vec<&str> = scenario.countries.iter().map(|c| c.name.as_str()).collect();
+            let a = find_country(&names, a, "").map_err(|m| fail(Some(param), m))?;
+            let b = find_country(&names, b, "").map_err(|m| fail(Some(param), m))?;
+            if a == b {
+                return Err(fail(
+                    Some(param),
+                    "a pair needs two different countries".to_string(),
+                ));
+            }
+            let v = number(param, coop_spec(PAIR_COOPERATION).domain, text)
+                .map_err(|m| fail(Some(param), m))?;
+            let mut found = false;
+            for pair in &mut scenario.cooperation.pairs {
+                if (pair.a == a && pair.b == b) || (pair.a == b && pair.b == a) {
+                    pair.cooperation = v;
+                    found = true;
+                }
+            }
+            if !found {
+                scenario.cooperation.pairs.push(Pair {
+                    a,
+                    b,
+                    cooperation: v,
+                    directed: false,
+                });
+            }
+        }
+        _ => {
+            let hint = match crate::params::closest_name(scope, SCOPES.iter().copied()) {
+                Some(s) => format!("did you mean `{s}.…`? "),
+                None => String::new(),
+            };
+            return Err(fail(
+                Some(path),
+                format!("unknown path `{path}`; {hint}(paths: {PATH_FORMS})"),
+            ));
+        }
+    }
+    scenario.overrides.push(ov.clone());
+    Ok(())
+}
+
+/// A parameter spec, or "unknown ... did you mean".
+fn lookup(
+    name: &str,
+    spec: Option<&'static ParamSpec>,
+    names: impl Iterator<Item = &'static str>,
+    what: &str,
+) -> Result<&'static ParamSpec, String> {
+    spec.ok_or_else(|| {
+        let names: Vec<&str> = names.collect();
+        format!("unknown {what} `{name}`; {}", suggest(name, &names))
+    })
+}
+
+/// Splits `NAME.PARAMETER`; names never contain dots, parameters may.
+fn split_name<'p>(rest: &'p str, form: &str) -> Result<(&'p str, &'p str), String> {
+    match rest.split_once('.') {
+        Some((name, param)) if !name.is_empty() && !param.is_empty() => Ok((name, param)),
+        _ => Err(format!("expected {form}")),
+    }
+}
+
+/// A number checked against a domain, with the file's message form (`key = text is ...`).
+fn number(key: &str, domain: Domain, text: &str) -> Result<f64, String> {
+    let v: f64 = text.parse().map_err(|_| {
+        let expected = match domain {
+            Domain::Count { .. } => "a whole number",
+            _ => "a number",
+        };
+        format!("`{key}` must be {expected}, found `{text}`")
+    })?;
+    check_number(key, text, domain, v)
+}
+
+/// The value of a country parameter: a number, or an offence list `sexual, labour`.
+fn country_value(param: &str, text: &str) -> Result<Value, String> {
+    let spec = country_spec(param).ok_or_else(|| {
+        let names: Vec<&str> = country_paths().collect();
+        format!(
+            "unknown country parameter `{param}`; {}",
+            suggest(param, &names)
+        )
+    })?;
+    match spec.domain {
+        Domain::Offences => offences(text).map(Value::Offences),
+        domain => number(param, domain, text).map(Value::Number),
+    }
+}
+
+/// For `bloc.NAME.X`: a country parameter, with `cooperation` among the suggestions.
+fn country_value_or_cooperation(param: &str, text: &str) -> Result<Value, String> {
+    if country_spec(param).is_none() {
+        let names: Vec<&str> = country_paths().chain([COOPERATION_KEY]).collect();
+        return Err(format!(
+            "unknown bloc parameter `{param}`; {}",
+            suggest(param, &names)
+        ));
+    }
+    country_value(param, text)
+}
+
+fn offences(text: &str) -> Result<OffenceSet, String> {
+    let mut set = OffenceSet::EMPTY;
+    if text.trim().is_empty() {
+        return Ok(set);
+    }
+    for name in text.split(',').map(str::trim) {
+        set.insert(Offence::from_name(name).ok_or_else(|| unknown_offence_message(name))?);
+    }
+    Ok(set)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse;
+    use crate::world::CountryId;
+
+    const BASE: &str = r#"schema = 1
+[[country]]
+name = "Aurelia"
+corruption = 0.4
+[[country]]
+name = "Borealis"
+[[country]]
+name = "Caldera"
+[[bloc]]
+name = "North"
+members = ["Borealis", "Caldera"]
+[[pair]]
+a = "Borealis"
+b = "Aurelia"
+cooperation = 0.3
+"#;
+
+    fn base() -> Scenario {
+        parse(BASE, "scenarios/base.toml", &[]).unwrap()
+    }
+
+    fn set(s: &mut Scenario, text: &str) -> Result<(), ScenarioError> {
+        apply(s, &Override::parse(text).unwrap())
+    }
+
+    fn set_err(text: &str) -> String {
+        let mut s = base();
+        let before = s.clone();
+        let e = set(&mut s, text).expect_err(text);
+        assert_eq!(s, before, "a refused override must change nothing: {text}");
+        e.to_string()
+    }
+
+    fn corruption(s: &Scenario) -> Vec<f64> {
+        s.countries
+            .iter()
+            .map(|c| c.params.numbers.corruption)
+            .collect()
+    }
+
+    #[test]
+    fn parse_splits_at_the_first_equals_and_keeps_the_text() {
+        let ov = Override::parse("model.x = 1=2").unwrap();
+        assert_eq!(ov.path, "model.x ");
+        assert_eq!(ov.value, " 1=2");
+        assert_eq!(ov.to_string(), "model.x = 1=2");
+        assert!(Override::parse("all.corruption").is_err());
+        assert!(Override::parse("=0.2").is_err());
+        let e = Override::parse("weeks").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--set weeks: expected PATH=VALUE (e.g. all.corruption=0.2)"
+        );
+        assert_eq!(Override::parse("all.ngo=").unwrap().value, "");
+    }
+
+    #[test]
+    fn run_and_model_paths() {
+        let mut s = base();
+        set(&mut s, "run.weeks=104").unwrap();
+        set(&mut s, "run.seed=7").unwrap();
+        set(&mut s, "run.replicates = 3").unwrap();
+        assert_eq!((s.run.weeks, s.run.seed, s.run.replicates), (104, 7, 3));
+        set(&mut s, "model.form_share.sexual=0.3").unwrap();
+        set(&mut s, "model.deterrence=4").unwrap();
+        assert_eq!(s.model.share_sexual, 0.3);
+        assert_eq!(s.model.deterrence, 4.0);
+        let recorded: Vec<String> = s.overrides.iter().map(|o| o.to_string()).collect();
+        assert_eq!(
+            recorded,
+            [
+                "run.weeks=104",
+                "run.seed=7",
+                "run.replicates = 3",
+                "model.form_share.sexual=0.3",
+                "model.deterrence=4"
+            ]
+        );
+    }
+
+    #[test]
+    fn country_paths_of_every_scope() {
+        let mut s = base();
+        set(&mut s, "all.corruption=0.2").unwrap();
+        assert_eq!(corruption(&s), [0.2, 0.2, 0.2]);
+        set(&mut s, "country.Aurelia.corruption=0.9").unwrap();
+        assert_eq!(corruption(&s), [0.9, 0.2, 0.2]);
+        set(&mut s, "bloc.North.corruption=0.5").unwrap();
+        assert_eq!(corruption(&s), [0.9, 0.5, 0.5]);
+        set(&mut s, "country.Caldera.enforcement.resources=1").unwrap();
+        assert_eq!(s.countries[2].params.numbers.resources, 1.0);
+
+        set(&mut s, "all.law.offences=sexual, labour ,child").unwrap();
+        let three = OffenceSet::from_names(["sexual", "labour", "child"]).unwrap();
+        assert!(s.countries.iter().all(|c| c.params.offences == three));
+        set(&mut s, "country.Borealis.law.offences=").unwrap();
+        assert_eq!(s.countries[1].params.offences, OffenceSet::EMPTY);
+        assert_eq!(s.countries[0].params.offences, three);
+    }
+
+    #[test]
+    fn cooperation_paths() {
+        let mut s = base();
+        set(&mut s, "cooperation.default=0.25").unwrap();
+        assert_eq!(s.cooperation.default, 0.25);
+        set(&mut s, "bloc.North.cooperation=0.8").unwrap();
+        assert_eq!(s.cooperation.blocs[0].cooperation, Some(0.8));
+        // Either order updates the existing pair Borealis-Aurelia.
+        set(&mut s, "pair.Aurelia.Borealis.cooperation=0.6").unwrap();
+        assert_eq!(s.cooperation.pairs.len(), 1);
+        assert_eq!(s.cooperation.pairs[0].cooperation, 0.6);
+        // A new pair is added, undirected.
+        set(&mut s, "pair.Aurelia.Caldera.cooperation=0.7").unwrap();
+        assert_eq!(
+            s.cooperation.pairs[1],
+            Pair {
+                a: CountryId::new(0),
+                b: CountryId::new(2),
+                cooperation: 0.7,
+                directed: false
+            }
+        );
+        assert_eq!(s.overrides.len(), 4);
+    }
+
+    #[test]
+    fn values_are_checked_like_the_file() {
+        assert_eq!(
+            set_err("all.corruption=1.4"),
+            "--set all.corruption=1.4: corruption = 1.4 is outside [0, 1]"
+        );
+        assert_eq!(
+            set_err("run.weeks=0"),
+            "--set run.weeks=0: weeks = 0 is outside [1, 100000]"
+        );
+        assert_eq!(
+            set_err("run.weeks=1e300"),
+            "--set run.weeks=1e300: weeks = 1e300 is outside [1, 100000]"
+        );
+        assert_eq!(
+            set_err("run.seed=-1"),
+            "--set run.seed=-1: seed = -1 is outside [0, 9007199254740991]"
+        );
+        assert_eq!(
+            set_err("run.replicates=2.5"),
+            "--set run.replicates=2.5: replicates = 2.5 must be a whole number in [1, 1000000]"
+        );
+        assert_eq!(
+            set_err("country.Aurelia.poverty=high"),
+            "--set country.Aurelia.poverty=high: `poverty` must be a number, found `high`"
+        );
+        assert_eq!(
+            set_err("all.ngo=nan"),
+            "--set all.ngo=nan: ngo = nan is outside [0, 1]"
+        );
+        assert_eq!(
+            set_err("bloc.North.cooperation=2"),
+            "--set bloc.North.cooperation=2: cooperation = 2 is outside [0, 1]"
+        );
+        assert_eq!(
+            set_err("pair.Aurelia.Borealis.cooperation=-1"),
+            "--set pair.Aurelia.Borealis.cooperation=-1: cooperation = -1 is outside [0, 1]"
+        );
+        assert_eq!(
+            set_err("cooperation.default=inf"),
+            "--set cooperation.default=inf: cooperation.default = inf is outside [0, 1]"
+        );
+        assert!(
+            set_err("all.law.offences=sexual,organs")
+                .contains("unknown offence `organs` in `law.offences` (offences: sexual, labour")
+        );
+        assert!(set_err("all.law.offences=sexual,,labour").contains("unknown offence ``"));
+    }
+
+    #[test]
+    fn unknown_paths_and_names_suggest() {
+        assert_eq!(
+            set_err("all.corruptoin=0.2"),
+            "--set all.corruptoin=0.2: unknown country parameter `corruptoin`; did you mean `corruption`?"
+        );
+        assert!(
+            set_err("run.horizon=5")
+                .contains("unknown run setting `horizon`; allowed: weeks, seed, replicates")
+        );
+        assert!(set_err("model.deterence=1").contains("did you mean `deterrence`?"));
+        assert!(
+            set_err("contry.Aurelia.ngo=0.1")
+                .contains("unknown path `contry.Aurelia.ngo`; did you mean `country.…`?")
+        );
+        assert!(set_err("galaxy.ngo=0.1").contains("(paths: run.X, model.X"));
+        assert_eq!(
+            set_err("country.Aurela.ngo=0.1"),
+            "--set country.Aurela.ngo=0.1: unknown country `Aurela`; did you mean `Aurelia`? (countries: Aurelia, Borealis, Caldera)"
+        );
+        assert!(set_err("country.Aurelia=0.1").contains("expected country.NAME.PARAMETER"));
+        assert!(
+            set_err("bloc.Nort.ngo=0.1")
+                .contains("unknown bloc `Nort`; did you mean `North`? (blocs: North)")
+        );
+        assert!(set_err("bloc.North.cooperatoin=0.1").contains("did you mean `cooperation`?"));
+        assert!(set_err("cooperation.defualt=0.1").contains("did you mean `cooperation.default`?"));
+        assert!(set_err("pair.Aurelia.Borealis=0.1").contains("expected pair.A.B.cooperation"));
+        assert!(set_err("pair.Aurelia.Borealis.ngo=0.1").contains("a pair has only `cooperation`"));
+        assert!(
+            set_err("pair.Aurelia.Aurelia.cooperation=0.1").contains("two different countries")
+        );
+        assert!(
+            set_err("pair.Aurelia.Zembla.cooperation=0.1").contains("unknown country `Zembla`")
+        );
+    }
+}
