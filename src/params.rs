@@ -346,6 +346,8 @@ params! {
         "base seed; replicate r of a scenario draws from streams derived from (seed, r)";
     replicates: "replicates", Domain::Count { min: 1.0, max: 1_000_000.0 }, 1, "runs",
         "independent runs of the scenario";
+    burn_in: "burn_in", Domain::Count { min: 0.0, max: 100_000.0 }, 0, "weeks",
+        "weeks simulated before week 0 and not recorded, so that prevalence starts near its steady state; policies and shocks count weeks from week 0";
 }
 
 /// The cooperation levels (MODEL.md §1, "Cooperation between countries").
@@ -400,6 +402,10 @@ pub fn cooperation_spec(path: &str) -> Option<&'static ParamSpec> {
     COOPERATION_PARAMS.iter().find(|s| s.name == path)
 }
 
+/// Country parameters that shape the world when it is built (its population and networks):
+/// a policy cannot change them during a run; `--set` and sweeps can.
+pub const BUILD_ONLY: &[&str] = &["at_risk", "network_density"];
+
 /// Every country parameter path, for "did you mean" suggestions.
 pub fn country_paths() -> impl Iterator<Item = &'static str> {
     COUNTRY_NUMBERS
@@ -429,44 +435,19 @@ pub fn closest_name<'a>(
     // Names a user types are short; a very long one is not a typo of any parameter, and
     // skipping it keeps the quadratic distance cheap on hostile input.
     const LONGEST: usize = 200;
-    let a: Vec<char> = name.chars().take(LONGEST + 1).collect();
-    if a.len() > LONGEST {
+    let len = name.chars().take(LONGEST + 1).count();
+    if len > LONGEST {
         return None;
     }
     let mut best: Option<(usize, &'a str)> = None;
     for cand in candidates {
-        let b: Vec<char> = cand.chars().collect();
-        let limit = (a.len().max(b.len()) / 3).max(1);
-        if a.len().abs_diff(b.len()) > limit {
-            continue;
-        }
-        let d = edit_distance(&a, &b);
+        let limit = (len.max(cand.chars().count()) / 3).max(1);
+        let d = strsim::levenshtein(name, cand);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, cand));
         }
     }
     best.map(|(_, c)| c)
-}
-
-/// Levenshtein distance (insertions, deletions, substitutions), one row at a time.
-fn edit_distance(a: &[char], b: &[char]) -> usize {
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut diag = row.first().copied().unwrap_or(0);
-        if let Some(first) = row.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let up = row.get(j + 1).copied().unwrap_or(usize::MAX);
-            let left = row.get(j).copied().unwrap_or(usize::MAX);
-            let sub = diag + usize::from(ca != cb);
-            diag = up;
-            if let Some(cell) = row.get_mut(j + 1) {
-                *cell = sub.min(up.saturating_add(1)).min(left.saturating_add(1));
-            }
-        }
-    }
-    row.last().copied().unwrap_or(0)
 }
 
 /// A form of trafficking (MODEL.md §1, `law.offences`).

@@ -22,10 +22,27 @@ pub fn simulate(world: &mut World, weeks: u32) -> Vec<Vec<WeekCounters>> {
     out
 }
 
-/// Runs replicate `replicate` of a scenario.
+/// Steps `world` for `weeks` weeks without recording them.
+pub fn advance(world: &mut World, weeks: u32) {
+    for _ in 0..weeks {
+        world
+            .counters
+            .iter_mut()
+            .for_each(|c| *c = WeekCounters::default());
+        step_week(world);
+        world.week += 1;
+    }
+}
+
+/// Runs replicate `replicate` of a scenario: `burn_in` unrecorded weeks, then `weeks` recorded
+/// ones. Policies and shocks count their weeks from the first recorded week.
 pub fn run_replicate(scenario: &Scenario, replicate: u32) -> RunResult {
     let seed = run_seed(scenario.run.seed, replicate);
     let mut world = build_world(scenario, seed);
+    let burn_in = scenario.run.burn_in;
+    world.policies.iter_mut().for_each(|p| p.week += burn_in);
+    world.shocks.iter_mut().for_each(|s| s.week += burn_in);
+    advance(&mut world, burn_in);
     let weeks = simulate(&mut world, scenario.run.weeks);
     let world_rows: Vec<WeekCounters> = weeks
         .iter()

@@ -36,6 +36,7 @@ pub fn scenario() -> Scenario {
             weeks: 52,
             seed: 7,
             replicates: 1,
+            burn_in: 0,
         },
         model: ModelParams {
             seek_rate: 0.05,

@@ -46,6 +46,8 @@ pub struct RunSettings {
     pub weeks: u32,
     pub seed: u64,
     pub replicates: u32,
+    /// Weeks simulated before week 0 and not recorded.
+    pub burn_in: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -18,9 +18,9 @@ use super::{
     Scenario, Shock, Target, Value,
 };
 use crate::params::{
-    CountryParams, Domain, MODEL_PARAMS, ModelParams, OFFENCES_PATH, Offence, OffenceSet,
-    ParamSpec, RUN_PARAMS, RunNumbers, closest_name, cooperation_spec, country_paths, country_spec,
-    model_spec, run_spec,
+    BUILD_ONLY, CountryParams, Domain, MODEL_PARAMS, ModelParams, OFFENCES_PATH, Offence,
+    OffenceSet, ParamSpec, RUN_PARAMS, RunNumbers, closest_name, cooperation_spec, country_paths,
+    country_spec, model_spec, run_spec,
 };
 use crate::world::CountryId;
 
@@ -516,6 +516,7 @@ impl<'a> Checker<'a> {
             if let Some(leaf) = find(&leaves, "set") {
                 let context = format!("in `set` of the [[policy]] for `{target_text}`");
                 for change in self.leaves(self.table(leaf)?, &known, &context)? {
+                    self.changeable(&change)?;
                     let value = if change.path == COOPERATION_KEY {
                         Value::Number(self.number(&change, coop_domain)?)
                     } else if let Some(spec) = country_spec(&change.path) {
@@ -547,6 +548,7 @@ impl<'a> Checker<'a> {
                             format!("`{}` is both set and scaled by one policy", change.path),
                         ));
                     }
+                    self.changeable(&change)?;
                     let factor = self.scale_factor(&change)?;
                     changes.push(Change::Scale {
                         param: change.path,
@@ -569,6 +571,22 @@ impl<'a> Checker<'a> {
             });
         }
         Ok(policies)
+    }
+
+    /// Refuses a policy change of a parameter that only shapes the world when it is built.
+    fn changeable(&self, change: &Leaf<'_>) -> Result<(), ScenarioError> {
+        if BUILD_ONLY.contains(&change.path.as_str()) {
+            return Err(self.err(
+                change.pos,
+                &change.path,
+                format!(
+                    "`{}` shapes the world when it is built and cannot change during a run; \
+                     change it with --set or a sweep instead",
+                    change.path
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn shocks(&self, items: Vec<Item<'_>>, names: &[&str]) -> Result<Vec<Shock>, ScenarioError> {
@@ -997,6 +1015,7 @@ pub(crate) fn run_numbers(run: &RunSettings) -> RunNumbers {
         weeks: f64::from(run.weeks),
         seed: run.seed as f64,
         replicates: f64::from(run.replicates),
+        burn_in: f64::from(run.burn_in),
     }
 }
 
@@ -1005,6 +1024,7 @@ pub(crate) fn run_settings(numbers: &RunNumbers) -> Option<RunSettings> {
         weeks: to_u32(numbers.weeks)?,
         seed: to_u64(numbers.seed)?,
         replicates: to_u32(numbers.replicates)?,
+        burn_in: to_u32(numbers.burn_in)?,
     })
 }
 
@@ -1125,7 +1145,8 @@ vulnerability = 1.5
             RunSettings {
                 weeks: 520,
                 seed: 42,
-                replicates: 10
+                replicates: 10,
+                burn_in: 0,
             }
         );
         assert_eq!(s.model.share_sexual, 0.3);
