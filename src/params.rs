@@ -265,15 +265,15 @@ params! {
         "weight of organ removal";
     escape_rate: "escape_rate", UNIT, 0.008, "probability per week",
         "weekly chance an exploited person leaves on their own";
-    police_rate: "police_rate", UNIT, 0.00015, "probability per week",
+    police_rate: "police_rate", UNIT, 0.0002, "probability per week",
         "weekly chance police work finds an exploited person, at resources = training = 1 and no corruption";
     police_focus_other: "police_focus_other", UNIT, 0.5, "share",
         "police attention to forms other than sexual exploitation, relative to it";
     inspection_rate: "inspection_rate", UNIT, 0.0002, "probability per week",
         "weekly chance labour inspection finds a person in a labour form, at labour_inspection = training = 1";
-    ngo_rate: "ngo_rate", UNIT, 0.0001, "probability per week",
+    ngo_rate: "ngo_rate", UNIT, 0.00005, "probability per week",
         "weekly chance an NGO identifies an exploited person, at ngo = 1";
-    self_report_rate: "self_report_rate", UNIT, 0.0001, "probability per week",
+    self_report_rate: "self_report_rate", UNIT, 0.00005, "probability per week",
         "weekly chance an exploited person self-reports, at awareness = victim_support = 1";
     rescue_share: "rescue_share", UNIT, 0.1, "share",
         "share of an arrested exploiter's victims that police find and free";
