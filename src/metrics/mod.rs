@@ -1,6 +1,7 @@
 //! Metrics (MODEL.md §2 step 12 and §3): the week's counters per country, and per-run totals
 //! and rates. Mechanisms only add to counters; `output/` decides how they are written.
 
+pub mod stats;
 pub mod summary;
 
 pub use summary::RunSummary;
