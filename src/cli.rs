@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
 use std::num::NonZeroUsize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -157,12 +157,26 @@ fn load_all(paths: &[PathBuf], overrides: &[Override]) -> (Vec<Scenario>, Vec<St
     let mut scenarios = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        match scenario::load(path, overrides) {
+        match load(path, overrides) {
             Ok(s) => scenarios.push(s),
-            Err(e) => errors.push(e.to_string()),
+            Err(e) => errors.push(e),
         }
     }
     (scenarios, errors)
+}
+
+/// Loads one scenario; an error names the file even where the error itself does not (an
+/// override that fails in one scenario of several).
+fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, String> {
+    scenario::load(path, overrides).map_err(|e| {
+        let message = e.to_string();
+        let file = path.display().to_string();
+        if message.contains(&file) {
+            message
+        } else {
+            format!("{file}: {message}")
+        }
+    })
 }
 
 /// Scenario names label rows, so two scenarios of one invocation may not share one.
@@ -271,7 +285,7 @@ fn check(args: &CheckArgs) -> Result<(), CliError> {
     let mut scenarios = Vec::new();
     let mut stdout = io::stdout().lock();
     for path in &args.scenarios {
-        match scenario::load(path, &overrides) {
+        match load(path, &overrides) {
             Ok(s) => {
                 let line = format!(
                     "ok: {} ({} countries, {} weeks, {} replicates)",
@@ -283,7 +297,7 @@ fn check(args: &CheckArgs) -> Result<(), CliError> {
                 print_line(&mut stdout, &line)?;
                 scenarios.push(s);
             }
-            Err(e) => errors.push(e.to_string()),
+            Err(e) => errors.push(e),
         }
     }
     errors.extend(duplicate_names(&scenarios));

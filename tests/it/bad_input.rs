@@ -53,10 +53,22 @@ fn an_out_of_range_value_is_located() {
 fn a_bad_set_path() {
     let e = refused(&[
         &fixture("tiny.toml"),
+        &fixture("tiny2.toml"),
         p("--set"),
         p("all.no_such_parameter=1"),
     ]);
-    assert!(e.stderr.contains("all.no_such_parameter"), "{}", e.stderr);
+    let lines: Vec<&str> = e.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "one error per file: {}", e.stderr);
+    assert!(
+        lines[0].contains("tiny.toml") && lines[1].contains("tiny2.toml"),
+        "{}",
+        e.stderr
+    );
+    assert!(
+        lines.iter().all(|l| l.contains("all.no_such_parameter")),
+        "{}",
+        e.stderr
+    );
 }
 
 #[test]
