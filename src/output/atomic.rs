@@ -1,0 +1,215 @@
+//! The output directory rule and atomic files.
+//!
+//! Results never overwrite results by accident: a directory that holds anything is refused
+//! unless the user says `--force`, and then only the files palermo writes are replaced. Each
+//! file is written under a temporary name in the same directory, flushed to disk, and renamed
+//! over its final name, so that a crash or a full disk leaves each file complete or absent,
+//! never half written. The directory is created only when there is something to put in it.
+
+use std::fs::{self, File};
+use std::io::{BufWriter, ErrorKind};
+use std::path::{Path, PathBuf};
+
+use super::OutputError;
+
+/// Checks, before any work, that results may be written to `dir`: it does not exist, or it is
+/// an empty directory, or it is a directory and `force` is set.
+pub fn check_target(dir: &Path, force: bool) -> Result<(), OutputError> {
+    match fs::metadata(dir) {
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(OutputError::io(dir)(e)),
+        Ok(meta) if !meta.is_dir() => Err(OutputError::NotADirectory {
+            path: dir.to_path_buf(),
+        }),
+        Ok(_) if force => Ok(()),
+        Ok(_) => {
+            let mut entries = fs::read_dir(dir).map_err(OutputError::io(dir))?;
+            if entries.next().is_some() {
+                Err(OutputError::NotEmpty {
+                    dir: dir.to_path_buf(),
+                })
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A directory results are being written to.
+#[derive(Debug)]
+pub struct OutputDir {
+    path: PathBuf,
+    /// Whether [`OutputDir::prepare`] created it (and so may remove it again on failure).
+    created: bool,
+}
+
+impl OutputDir {
+    /// Checks the directory again (see [`check_target`]) and creates it with its parents.
+    pub fn prepare(dir: &Path, force: bool) -> Result<OutputDir, OutputError> {
+        check_target(dir, force)?;
+        let created = !dir.exists();
+        fs::create_dir_all(dir).map_err(OutputError::io(dir))?;
+        Ok(OutputDir {
+            path: dir.to_path_buf(),
+            created,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Opens a temporary file that will become `name` in this directory on
+    /// [`OutputDir::commit`].
+    pub fn stage(&self, name: &str) -> Result<Staged, OutputError> {
+        let tmp = self
+            .path
+            .join(format!(".{name}.{}.tmp", std::process::id()));
+        let file = File::create(&tmp).map_err(OutputError::io(&tmp))?;
+        Ok(Staged {
+            file: BufWriter::new(file),
+            pending: Pending {
+                dest: self.path.join(name),
+                tmp,
+                placed: false,
+            },
+        })
+    }
+
+    /// Renames every finished file over its final name, in order.
+    pub fn commit(self, mut files: Vec<Pending>) -> Result<(), OutputError> {
+        for f in &mut files {
+            fs::rename(&f.tmp, &f.dest).map_err(OutputError::io(&f.dest))?;
+            f.placed = true;
+        }
+        // Make the renames durable; not every file system can sync a directory, and the files
+        // themselves are already on disk, so a failure here is not worth failing the run.
+        if let Ok(d) = File::open(&self.path) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+
+    /// Gives up after a failure: staged files are already removed (see [`Pending`]); a
+    /// directory this invocation created is removed if it is empty.
+    pub fn abandon(self) {
+        if self.created {
+            let _ = fs::remove_dir(&self.path);
+        }
+    }
+}
+
+/// A file being written under its temporary name.
+#[derive(Debug)]
+pub struct Staged {
+    file: BufWriter<File>,
+    pending: Pending,
+}
+
+impl Staged {
+    pub fn writer(&mut self) -> &mut BufWriter<File> {
+        &mut self.file
+    }
+
+    /// The temporary path, for error messages.
+    pub fn path(&self) -> &Path {
+        &self.pending.tmp
+    }
+
+    /// Flushes the file and waits until it is on disk.
+    pub fn finish(self) -> Result<Pending, OutputError> {
+        let Staged { file, pending } = self;
+        let file = file
+            .into_inner()
+            .map_err(|e| OutputError::io(&pending.tmp)(e.into_error()))?;
+        file.sync_all().map_err(OutputError::io(&pending.tmp))?;
+        Ok(pending)
+    }
+}
+
+/// A complete file waiting to be renamed into place; dropped before that, it removes itself.
+#[derive(Debug)]
+pub struct Pending {
+    tmp: PathBuf,
+    dest: PathBuf,
+    placed: bool,
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if !self.placed {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn tempdir() -> tempfile::TempDir {
+        tempfile::tempdir().unwrap()
+    }
+
+    #[test]
+    fn absent_or_empty_is_fine_non_empty_needs_force() {
+        let t = tempdir();
+        assert!(check_target(&t.path().join("new/deeper"), false).is_ok());
+        assert!(check_target(t.path(), false).is_ok());
+        fs::write(t.path().join("x"), "x").unwrap();
+        let err = check_target(t.path(), false).unwrap_err();
+        assert!(err.is_bad_input());
+        assert!(err.to_string().contains("--force"));
+        assert!(check_target(t.path(), true).is_ok());
+        let file = t.path().join("x");
+        assert!(matches!(
+            check_target(&file, true),
+            Err(OutputError::NotADirectory { .. })
+        ));
+    }
+
+    #[test]
+    fn staged_files_appear_only_on_commit() {
+        let t = tempdir();
+        let dir = t.path().join("out");
+        let out = OutputDir::prepare(&dir, false).unwrap();
+        let mut a = out.stage("a.txt").unwrap();
+        a.writer().write_all(b"hello").unwrap();
+        let a = a.finish().unwrap();
+        assert!(!dir.join("a.txt").exists());
+        out.commit(vec![a]).unwrap();
+        assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"hello");
+        assert_eq!(
+            fs::read_dir(&dir).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+    }
+
+    #[test]
+    fn abandoned_files_and_new_directory_are_removed() {
+        let t = tempdir();
+        let dir = t.path().join("out");
+        let out = OutputDir::prepare(&dir, false).unwrap();
+        let mut a = out.stage("a.txt").unwrap();
+        a.writer().write_all(b"partial").unwrap();
+        drop(a.finish().unwrap());
+        out.abandon();
+        assert!(!dir.exists());
+    }
+
+    #[test]
+    fn force_replaces_only_the_named_file() {
+        let t = tempdir();
+        fs::write(t.path().join("a.txt"), "old").unwrap();
+        fs::write(t.path().join("keep.txt"), "mine").unwrap();
+        let out = OutputDir::prepare(t.path(), true).unwrap();
+        let mut a = out.stage("a.txt").unwrap();
+        a.writer().write_all(b"new").unwrap();
+        let a = a.finish().unwrap();
+        out.commit(vec![a]).unwrap();
+        assert_eq!(fs::read(t.path().join("a.txt")).unwrap(), b"new");
+        assert_eq!(fs::read(t.path().join("keep.txt")).unwrap(), b"mine");
+    }
+}

@@ -1,0 +1,250 @@
+//! The rows of `timeseries.csv` and `summary.csv` as `Serialize` values.
+//!
+//! A row is a small key struct (which run, which week, which country) followed by the model's
+//! own [`WeekCounters`] or [`RunSummary`], serialized by the `csv` crate; so the columns are
+//! the structs' field names in declaration order and are never listed a second time here.
+//! Floats are written as the `csv` crate writes them: the shortest decimal that reads back to
+//! the same `f64` (ryu), which is byte-stable across platforms and thread counts. `None`
+//! rates are empty cells.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::OutputError;
+use crate::metrics::{RunResult, RunSummary, WeekCounters};
+use crate::scenario::Scenario;
+
+/// The `country` cell of the world row (the sum of the country rows of that week).
+pub const WORLD: &str = "ALL";
+
+/// The leading columns of a `timeseries.csv` row.
+#[derive(Serialize)]
+struct TimeseriesKey<'a> {
+    scenario: &'a str,
+    run: usize,
+    replicate: u32,
+    seed: u64,
+    week: usize,
+    country: &'a str,
+}
+
+/// The leading columns of a `summary.csv` row; the override columns follow.
+#[derive(Serialize)]
+struct SummaryKey<'a> {
+    scenario: &'a str,
+    run: usize,
+    replicate: u32,
+    seed: u64,
+}
+
+/// What the writer keeps of a finished run: its summary, and its timeseries rows already
+/// formatted (without the header).
+#[derive(Clone, Debug)]
+pub struct FinishedRun {
+    /// Index of its scenario in the invocation.
+    pub scenario: usize,
+    pub replicate: u32,
+    /// The run's own seed ([`crate::rng::run_seed`] of the scenario seed and replicate).
+    pub seed: u64,
+    pub summary: RunSummary,
+    pub timeseries: Vec<u8>,
+}
+
+fn rows_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new())
+}
+
+fn into_bytes(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// The column names a `Serialize` row produces, as the `csv` crate names them.
+pub fn column_names<T: Serialize>(row: &T) -> Result<Vec<String>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.serialize(row)?;
+    let bytes = into_bytes(w)?;
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes.as_slice());
+    let header = r.records().next().transpose()?.unwrap_or_default();
+    Ok(header.iter().map(str::to_string).collect())
+}
+
+fn timeseries_key_example() -> TimeseriesKey<'static> {
+    TimeseriesKey {
+        scenario: "",
+        run: 0,
+        replicate: 0,
+        seed: 0,
+        week: 0,
+        country: "",
+    }
+}
+
+fn summary_key_example() -> SummaryKey<'static> {
+    SummaryKey {
+        scenario: "",
+        run: 0,
+        replicate: 0,
+        seed: 0,
+    }
+}
+
+/// The columns of `timeseries.csv`.
+pub fn timeseries_columns() -> Result<Vec<String>, csv::Error> {
+    column_names(&(timeseries_key_example(), WeekCounters::default()))
+}
+
+/// The header line of `timeseries.csv`, with its line end.
+pub fn timeseries_header() -> Result<Vec<u8>, csv::Error> {
+    let mut w = rows_writer();
+    w.write_record(timeseries_columns()?)?;
+    into_bytes(w)
+}
+
+/// The `timeseries.csv` rows of one run (no header): for each week, one row per country in
+/// scenario order, then the world row.
+pub fn timeseries_rows(
+    scenario: &Scenario,
+    run: usize,
+    result: &RunResult,
+) -> Result<Vec<u8>, csv::Error> {
+    let mut w = rows_writer();
+    for (week, countries) in result.weeks.iter().enumerate() {
+        let key = |country| TimeseriesKey {
+            scenario: &scenario.name,
+            run,
+            replicate: result.replicate,
+            seed: result.seed,
+            week,
+            country,
+        };
+        for (spec, counters) in scenario.countries.iter().zip(countries) {
+            w.serialize((key(&spec.name), counters))?;
+        }
+        w.serialize((key(WORLD), result.world_week(week)))?;
+    }
+    into_bytes(w)
+}
+
+/// The override paths of an invocation: every path any scenario overrides, in order of first
+/// appearance. Each becomes a column of `summary.csv`.
+pub fn override_columns(scenarios: &[Scenario]) -> Vec<&str> {
+    let mut paths: Vec<&str> = Vec::new();
+    for o in scenarios.iter().flat_map(|s| &s.overrides) {
+        if !paths.contains(&o.path.as_str()) {
+            paths.push(&o.path);
+        }
+    }
+    paths
+}
+
+/// The value a scenario gives an override path (the last one given wins, as when applied);
+/// empty if it has none.
+fn override_cell<'a>(scenario: &'a Scenario, path: &str) -> &'a str {
+    scenario
+        .overrides
+        .iter()
+        .rev()
+        .find(|o| o.path == path)
+        .map_or("", |o| o.value.as_str())
+}
+
+/// The columns of `summary.csv` for these scenarios.
+pub fn summary_columns(scenarios: &[Scenario]) -> Result<Vec<String>, csv::Error> {
+    let mut columns = column_names(&summary_key_example())?;
+    columns.extend(override_columns(scenarios).into_iter().map(str::to_string));
+    columns.extend(column_names(&RunSummary::default())?);
+    Ok(columns)
+}
+
+/// Writes `summary.csv`, header included: one row per run, in run order.
+pub fn write_summary(
+    out: &mut impl Write,
+    scenarios: &[Scenario],
+    runs: &[FinishedRun],
+) -> Result<(), OutputError> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(out);
+    w.write_record(summary_columns(scenarios)?)?;
+    let paths = override_columns(scenarios);
+    for (index, run) in runs.iter().enumerate() {
+        let scenario = &scenarios[run.scenario];
+        let key = SummaryKey {
+            scenario: &scenario.name,
+            run: index,
+            replicate: run.replicate,
+            seed: run.seed,
+        };
+        let cells: Vec<&str> = paths.iter().map(|p| override_cell(scenario, p)).collect();
+        w.serialize((key, cells, &run.summary))?;
+    }
+    w.flush().map_err(csv::Error::from)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeseries_columns_are_the_key_then_the_counters_in_order() {
+        let cols = timeseries_columns().unwrap();
+        assert_eq!(
+            &cols[..7],
+            &[
+                "scenario",
+                "run",
+                "replicate",
+                "seed",
+                "week",
+                "country",
+                "at_home"
+            ]
+        );
+        assert_eq!(cols.last().unwrap(), "transit_flow");
+        let header = String::from_utf8(timeseries_header().unwrap()).unwrap();
+        assert_eq!(header, format!("{}\n", cols.join(",")));
+    }
+
+    #[test]
+    fn summary_columns_without_overrides() {
+        let cols = summary_columns(&[]).unwrap();
+        assert_eq!(
+            &cols[..5],
+            &["scenario", "run", "replicate", "seed", "victims_total"]
+        );
+        assert_eq!(cols.last().unwrap(), "networks_active_final");
+    }
+
+    #[test]
+    fn floats_are_shortest_round_trip_and_none_is_empty() {
+        let s = RunSummary {
+            revenue_total: 27_000.0,
+            identification_rate: None,
+            conviction_rate: Some(0.1 + 0.2),
+            prevalence_mean: 1.0 / 3.0,
+            ..Default::default()
+        };
+        let mut w = rows_writer();
+        w.serialize(s).unwrap();
+        let line = String::from_utf8(into_bytes(w).unwrap()).unwrap();
+        let cells: Vec<&str> = line.trim_end().split(',').collect();
+        let names = column_names(&s).unwrap();
+        let cell = |n: &str| cells[names.iter().position(|x| x == n).unwrap()];
+        assert_eq!(cell("revenue_total"), "27000.0");
+        assert_eq!(cell("identification_rate"), "");
+        assert_eq!(cell("conviction_rate"), "0.30000000000000004");
+        assert_eq!(cell("prevalence_mean"), "0.3333333333333333");
+
+        // Very small and very large magnitudes switch to scientific notation (OUTPUTS.md).
+        let mut w = rows_writer();
+        w.serialize((1e-7, 1.5e17, 123_456.78, 0.0)).unwrap();
+        let line = String::from_utf8(into_bytes(w).unwrap()).unwrap();
+        assert_eq!(line, "1e-7,1.5e17,123456.78,0.0\n");
+    }
+}

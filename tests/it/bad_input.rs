@@ -1,0 +1,131 @@
+//! Bad input of every kind exits with status 2, says what and where on stderr, never panics,
+//! and creates no output directory: nothing is written before everything is validated.
+
+use std::fs;
+use std::path::Path;
+
+use crate::{Outcome, fixture, palermo};
+
+/// Runs `palermo run ARGS --out TMP/out` and checks that it was refused as bad input without
+/// creating `TMP/out`.
+fn refused(args: &[&Path]) -> Outcome {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let mut all = vec![Path::new("run")];
+    all.extend(args);
+    all.extend([Path::new("--out"), out.as_path()]);
+    let outcome = palermo(all).bad_input();
+    assert!(!out.exists(), "bad input created {}", out.display());
+    outcome
+}
+
+fn p(s: &str) -> &Path {
+    Path::new(s)
+}
+
+#[test]
+fn a_missing_file() {
+    let missing = fixture("no_such_scenario.toml");
+    let e = refused(&[&missing]);
+    assert!(e.stderr.contains("no_such_scenario.toml"), "{}", e.stderr);
+}
+
+#[test]
+fn an_out_of_range_value_is_located() {
+    let e = refused(&[&fixture("out_of_range.toml")]);
+    let at = e
+        .stderr
+        .find("out_of_range.toml:")
+        .unwrap_or_else(|| panic!("no file name in {}", e.stderr));
+    let rest = &e.stderr[at + "out_of_range.toml:".len()..];
+    let mut parts = rest.splitn(3, ':');
+    let line = parts.next().unwrap();
+    let col = parts.next().unwrap_or("");
+    assert!(
+        line.parse::<u32>().is_ok() && col.parse::<u32>().is_ok(),
+        "no line:col in {}",
+        e.stderr
+    );
+    assert!(e.stderr.contains("corruption"), "{}", e.stderr);
+}
+
+#[test]
+fn a_bad_set_path() {
+    let e = refused(&[
+        &fixture("tiny.toml"),
+        &fixture("tiny2.toml"),
+        p("--set"),
+        p("all.no_such_parameter=1"),
+    ]);
+    let lines: Vec<&str> = e.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "one error per file: {}", e.stderr);
+    assert!(
+        lines[0].contains("tiny.toml") && lines[1].contains("tiny2.toml"),
+        "{}",
+        e.stderr
+    );
+    assert!(
+        lines.iter().all(|l| l.contains("all.no_such_parameter")),
+        "{}",
+        e.stderr
+    );
+}
+
+#[test]
+fn a_set_without_a_value() {
+    refused(&[&fixture("tiny.toml"), p("--set"), p("all.corruption")]);
+}
+
+#[test]
+fn zero_replicates() {
+    let e = refused(&[&fixture("tiny.toml"), p("--replicates"), p("0")]);
+    assert!(e.stderr.contains("replicates"), "{}", e.stderr);
+}
+
+#[test]
+fn flags_clap_rejects() {
+    refused(&[&fixture("tiny.toml"), p("--threads"), p("0")]);
+    refused(&[&fixture("tiny.toml"), p("--seed"), p("minus-one")]);
+    refused(&[&fixture("tiny.toml"), p("--no-such-flag")]);
+    refused(&[]);
+}
+
+#[test]
+fn one_bad_scenario_among_good_ones_runs_nothing() {
+    let e = refused(&[
+        &fixture("tiny.toml"),
+        &fixture("out_of_range.toml"),
+        &fixture("tiny2.toml"),
+    ]);
+    assert!(e.stderr.contains("out_of_range.toml"), "{}", e.stderr);
+}
+
+#[test]
+fn every_bad_file_is_reported() {
+    let e = refused(&[
+        &fixture("out_of_range.toml"),
+        &fixture("no_such_scenario.toml"),
+    ]);
+    assert!(e.stderr.contains("out_of_range.toml"), "{}", e.stderr);
+    assert!(e.stderr.contains("no_such_scenario.toml"), "{}", e.stderr);
+}
+
+#[test]
+fn two_scenarios_with_one_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let other = tmp.path().join("elsewhere");
+    fs::create_dir(&other).unwrap();
+    fs::copy(fixture("tiny2.toml"), other.join("tiny.toml")).unwrap();
+    let e = refused(&[&fixture("tiny.toml"), &other.join("tiny.toml")]);
+    assert!(e.stderr.contains("\"tiny\""), "{}", e.stderr);
+}
+
+#[test]
+fn an_output_path_that_is_a_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("out");
+    fs::write(&file, "not a directory").unwrap();
+    let e = palermo([p("run"), &fixture("tiny.toml"), p("--out"), &file]).bad_input();
+    assert!(e.stderr.contains("not a directory"), "{}", e.stderr);
+    assert_eq!(fs::read_to_string(&file).unwrap(), "not a directory");
+}

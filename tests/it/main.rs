@@ -1,0 +1,72 @@
+//! The integration tests: one binary that drives the real `palermo` executable, as a user
+//! would, through its command line, exit status, stderr and output files.
+//!
+//! - `cli`: what `run`, `check` and `params` write;
+//! - `bad_input`: every kind of bad input exits 2, says where, and creates nothing;
+//! - `determinism`: output bytes do not depend on threads or on which scenarios run together.
+
+mod bad_input;
+mod cli;
+mod determinism;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What one invocation of the binary did.
+pub struct Outcome {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    /// Asserts status 0 and returns self, showing stderr when it fails.
+    #[track_caller]
+    pub fn ok(self) -> Outcome {
+        assert_eq!(self.code, Some(0), "stderr: {}", self.stderr);
+        self
+    }
+
+    /// Asserts exit status 2 (bad input) and no panic.
+    #[track_caller]
+    pub fn bad_input(self) -> Outcome {
+        assert_eq!(self.code, Some(2), "stderr: {}", self.stderr);
+        assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
+        self
+    }
+}
+
+/// Runs `palermo` with these arguments.
+pub fn palermo<I, S>(args: I) -> Outcome
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = Command::new(env!("CARGO_BIN_EXE_palermo"))
+        .args(args)
+        .output()
+        .expect("the palermo binary runs");
+    Outcome {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A fixture of `tests/fixtures/cli/`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/cli")
+        .join(name)
+}
+
+/// Reads a CSV file: its header and its records.
+pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
