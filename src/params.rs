@@ -246,9 +246,9 @@ params! {
     safe_return_rate: "safe_return_rate", UNIT, 0.0064, "probability per week",
         "weekly chance a safe migrant returns home (about three years abroad on average)";
     revenue_sexual: "revenue_sexual", Domain::Real { min: 0.0, max: 1e6 }, 27_000, "US$ per victim-year",
-        "network revenue from one victim of sexual exploitation (ILO 2024)";
+        "network revenue from one victim of sexual exploitation at a destination of wage 0.5, in proportion to wage (ILO 2024)";
     revenue_other: "revenue_other", Domain::Real { min: 0.0, max: 1e6 }, 3_700, "US$ per victim-year",
-        "network revenue from one victim of any other form (ILO 2024)";
+        "network revenue from one victim of any other form, as revenue_sexual (ILO 2024)";
     share_sexual: "form_share.sexual", UNIT, 0.25, "weight",
         "weight of sexual exploitation among the forms a recruited person is destined for (ILO 2021)";
     share_labour: "form_share.labour", UNIT, 0.42, "weight",
@@ -265,17 +265,17 @@ params! {
         "weight of organ removal";
     escape_rate: "escape_rate", UNIT, 0.008, "probability per week",
         "weekly chance an exploited person leaves on their own";
-    police_rate: "police_rate", UNIT, 0.0002, "probability per week",
+    police_rate: "police_rate", UNIT, 0.00008, "probability per week",
         "weekly chance police work finds an exploited person, at resources = training = 1 and no corruption";
     police_focus_other: "police_focus_other", UNIT, 0.5, "share",
         "police attention to forms other than sexual exploitation, relative to it";
-    inspection_rate: "inspection_rate", UNIT, 0.0002, "probability per week",
+    inspection_rate: "inspection_rate", UNIT, 0.0001, "probability per week",
         "weekly chance labour inspection finds a person in a labour form, at labour_inspection = training = 1";
-    ngo_rate: "ngo_rate", UNIT, 0.00005, "probability per week",
+    ngo_rate: "ngo_rate", UNIT, 0.00003, "probability per week",
         "weekly chance an NGO identifies an exploited person, at ngo = 1";
-    self_report_rate: "self_report_rate", UNIT, 0.00005, "probability per week",
+    self_report_rate: "self_report_rate", UNIT, 0.00003, "probability per week",
         "weekly chance an exploited person self-reports, at awareness = victim_support = 1";
-    rescue_share: "rescue_share", UNIT, 0.1, "share",
+    rescue_share: "rescue_share", UNIT, 0.05, "share",
         "share of an arrested exploiter's victims that police find and free";
     support_weeks: "support_weeks", Domain::Count { min: 1.0, max: 520.0 }, 12, "weeks",
         "weeks a supported victim stays in support before returning home";
@@ -291,7 +291,7 @@ params! {
         "duration of an investigation";
     investigation_success: "investigation_success", UNIT, 0.8, "probability",
         "chance an investigation with full training and evidence ends in arrest";
-    police_lead_rate: "police_lead_rate", UNIT, 0.01, "probability per week",
+    police_lead_rate: "police_lead_rate", UNIT, 0.003, "probability per week",
         "weekly chance proactive police work yields a lead on an active trafficker, at resources = training = 1";
     flee_prob: "flee_prob", UNIT, 0.15, "probability",
         "chance a suspect flees abroad when an investigation opens";
@@ -319,7 +319,7 @@ params! {
         "how often a network re-chooses its route";
     route_temperature: "route_temperature", Domain::Real { min: 0.001, max: 10.0 }, 0.1, "value units",
         "noise of route choice (logit temperature): lower means networks all take the best route";
-    risk_weight: "risk_weight", Domain::Real { min: 0.0, max: 100.0 }, 2.0, "value per unit risk",
+    risk_weight: "risk_weight", Domain::Real { min: 0.0, max: 100.0 }, 0.5, "value per unit risk",
         "weight of perceived risk against profit when networks choose routes";
     leg_cost: "leg_cost", Domain::Real { min: 0.0, max: 10.0 }, 0.05, "value units",
         "cost of each extra border crossing on a route";
