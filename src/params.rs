@@ -177,7 +177,7 @@ params! {
         "investigative capacity: investigations the agency runs at once (times model.investigations_per_100k)";
     training: "enforcement.training", UNIT, 0.5, "index",
         "effectiveness of investigations and detection skill";
-    border_control: "enforcement.border_control", UNIT, 0.005, "probability",
+    border_control: "enforcement.border_control", UNIT, 0.003, "probability",
         "chance a trafficked person crossing into the country is detected, before training and corruption";
     labour_inspection: "enforcement.labour_inspection", UNIT, 0.3, "index",
         "intensity of labour inspection, which finds exploitation in labour forms";
@@ -239,7 +239,7 @@ params! {
         "chance a deceptive offer is accepted by a fully vulnerable, unaware person";
     awareness_effect: "awareness_effect", UNIT, 0.7, "share",
         "how much full awareness lowers the acceptance of a deceptive offer";
-    deterrence: "deterrence", Domain::Real { min: 0.0, max: 20.0 }, 2.0, "per unit risk",
+    deterrence: "deterrence", Domain::Real { min: 0.0, max: 20.0 }, 1.0, "per unit risk",
         "recruiter effort falls as exp(-deterrence x expected risk) of the network's route";
     transit_weeks: "transit_weeks", Domain::Count { min: 1.0, max: 52.0 }, 2, "weeks",
         "weeks spent on each leg of a route (origin to transit, transit to destination)";
@@ -265,17 +265,17 @@ params! {
         "weight of organ removal";
     escape_rate: "escape_rate", UNIT, 0.008, "probability per week",
         "weekly chance an exploited person leaves on their own";
-    police_rate: "police_rate", UNIT, 0.00008, "probability per week",
+    police_rate: "police_rate", UNIT, 0.00015, "probability per week",
         "weekly chance police work finds an exploited person, at resources = training = 1 and no corruption";
     police_focus_other: "police_focus_other", UNIT, 0.5, "share",
         "police attention to forms other than sexual exploitation, relative to it";
-    inspection_rate: "inspection_rate", UNIT, 0.0001, "probability per week",
+    inspection_rate: "inspection_rate", UNIT, 0.00008, "probability per week",
         "weekly chance labour inspection finds a person in a labour form, at labour_inspection = training = 1";
     ngo_rate: "ngo_rate", UNIT, 0.00003, "probability per week",
         "weekly chance an NGO identifies an exploited person, at ngo = 1";
     self_report_rate: "self_report_rate", UNIT, 0.00003, "probability per week",
         "weekly chance an exploited person self-reports, at awareness = victim_support = 1";
-    rescue_share: "rescue_share", UNIT, 0.05, "share",
+    rescue_share: "rescue_share", UNIT, 0.02, "share",
         "share of an arrested exploiter's victims that police find and free";
     support_weeks: "support_weeks", Domain::Count { min: 1.0, max: 520.0 }, 12, "weeks",
         "weeks a supported victim stays in support before returning home";
@@ -315,6 +315,8 @@ params! {
         "cooperation at or above which partners run a joint investigation on shared intelligence";
     cooperation_spillover: "cooperation_spillover", UNIT, 0.5, "share",
         "share of a cooperating partner's enforcement risk that networks perceive in a country";
+    perception_weeks: "perception_weeks", Domain::Real { min: 1.0, max: 520.0 }, 26, "weeks",
+        "how slowly networks learn a change in a country's enforcement (time constant of an exponential average)";
     route_review_weeks: "route_review_weeks", Domain::Count { min: 1.0, max: 520.0 }, 13, "weeks",
         "how often a network re-chooses its route";
     route_temperature: "route_temperature", Domain::Real { min: 0.001, max: 10.0 }, 0.1, "value units",

@@ -6,7 +6,8 @@
 //! - Enforcement risk of country `c`: `own_c = (1 − corruption) × training × resources ×
 //!   (0.5 + 0.5 × penalty) + border detection`; networks perceive
 //!   `structural_c = own_c + cooperation_spillover × max_j cooperation(j, c) × own_j` (a partner's
-//!   enforcement reaches into `c` through cooperation), plus their own recent losses there
+//!   enforcement reaches into `c` through cooperation), learned with a lag of about
+//!   `perception_weeks` (an exponential average), plus their own recent losses there
 //!   (`(1 − risk_memory) × observed_c`, about the weekly loss rate).
 //! - Route value: `wage_d − wage_o − leg_cost × (legs − 1) − risk_weight × Σ_route perceived_c`;
 //!   the route is drawn by logit choice with `route_temperature`, so that displacement is
@@ -28,18 +29,31 @@ fn own_risk(world: &World, c: CountryId) -> f64 {
         + border_detection(world, c)
 }
 
-/// Recomputes every country's structural risk (after this week's policies).
+/// A country's structural risk as it is this week (after this week's policies).
+fn current_structural_risk(world: &World, c: CountryId) -> f64 {
+    let spill = (0..world.n_countries())
+        .map(CountryId::new)
+        .filter(|&j| j != c)
+        .map(|j| world.cooperation.level(j, c) * own_risk(world, j))
+        .fold(0.0, f64::max);
+    own_risk(world, c) + world.model.cooperation_spillover * spill
+}
+
+/// Sets every country's perceived structural risk to its current value (at build).
+pub fn init_structural_risk(world: &mut World) {
+    for c in 0..world.n_countries() {
+        world.countries[c].structural_risk = current_structural_risk(world, CountryId::new(c));
+    }
+}
+
+/// Networks learn the enforcement climate with a lag: the perceived structural risk moves
+/// toward the current one by `1 / perception_weeks` a week (an exponential average).
 pub fn refresh_structural_risk(world: &mut World) {
-    let n = world.n_countries();
-    for c in 0..n {
-        let c = CountryId::new(c);
-        let spill = (0..n)
-            .map(CountryId::new)
-            .filter(|&j| j != c)
-            .map(|j| world.cooperation.level(j, c) * own_risk(world, j))
-            .fold(0.0, f64::max);
-        world.countries[c.index()].structural_risk =
-            own_risk(world, c) + world.model.cooperation_spillover * spill;
+    let rate = 1.0 / world.model.perception_weeks;
+    for c in 0..world.n_countries() {
+        let now = current_structural_risk(world, CountryId::new(c));
+        let perceived = &mut world.countries[c].structural_risk;
+        *perceived += rate * (now - *perceived);
     }
 }
 

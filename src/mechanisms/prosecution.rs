@@ -70,6 +70,9 @@ fn verdict(world: &mut World, t: TraffickerId) {
     let p = conviction_probability(world, world.criminalizes(c, case.form), case.evidence);
     if conviction_draw < p {
         world.counter(c).convictions += 1;
+        if case.form.is_labour_form() {
+            world.counter(c).convictions_labour_forms += 1;
+        }
         let sentence = (penalty * world.model.max_sentence_weeks).round().max(1.0) as u32;
         let tr = &mut world.traffickers[t.index()];
         tr.state = TraffickerState::Imprisoned;

@@ -109,6 +109,12 @@ fn recruit(world: &mut World, p: usize, n: NetworkId) {
     if world.persons.ever_trafficked[p] {
         counters.re_trafficked += 1;
     }
+    if world.persons.ever_identified[p] {
+        counters.re_trafficked_identified += 1;
+    }
+    if form.is_labour_form() {
+        counters.recruited_labour_forms += 1;
+    }
     let first_leg_ends = world.week + world.model.transit_weeks as u32;
     world
         .persons

@@ -59,6 +59,7 @@ pub fn transit(world: &mut World) {
 /// Marks person `p` as identified in `country` this week; step 6 decides what follows.
 pub fn identify(world: &mut World, p: usize, country: CountryId, channel: Channel) {
     world.persons.location[p] = country;
+    world.persons.ever_identified[p] = true;
     world.identified.push(Identification {
         person: p as u32,
         country,

@@ -33,6 +33,8 @@ pub struct WeekCounters {
     pub deported: u32,
     pub testimonies: u32,
     pub re_trafficked: u32,
+    /// Recruitments of persons who had been identified as victims before.
+    pub re_trafficked_identified: u32,
     pub escaped: u32,
     // Enforcement.
     pub leads: u32,
@@ -43,6 +45,10 @@ pub struct WeekCounters {
     pub prosecutions: u32,
     pub convictions: u32,
     pub acquittals: u32,
+    /// Recruitments and convictions in the labour forms (labour, debt bondage, domestic
+    /// servitude, child), to show that labour trafficking is under-enforced.
+    pub recruited_labour_forms: u32,
+    pub convictions_labour_forms: u32,
     pub bribed_cases: u32,
     pub cross_border_requests: u32,
     pub jurisdiction_failures: u32,
@@ -81,6 +87,7 @@ impl WeekCounters {
             deported,
             testimonies,
             re_trafficked,
+            re_trafficked_identified,
             escaped,
             leads,
             leads_expired,
@@ -90,6 +97,8 @@ impl WeekCounters {
             prosecutions,
             convictions,
             acquittals,
+            recruited_labour_forms,
+            convictions_labour_forms,
             bribed_cases,
             cross_border_requests,
             jurisdiction_failures,

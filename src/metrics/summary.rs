@@ -29,6 +29,12 @@ pub struct RunSummary {
     pub jurisdiction_failure_share: Option<f64>,
     /// re_trafficked / victims_total: the share of victimizations that are repeats.
     pub re_trafficking_rate: Option<f64>,
+    /// re_trafficked_identified / identified_total: how often identified victims are
+    /// trafficked again (what victim support protects against).
+    pub re_trafficking_rate_identified: Option<f64>,
+    /// Share of the labour forms among victims (recruitments) and among convictions.
+    pub labour_share_of_victims: Option<f64>,
+    pub labour_share_of_convictions: Option<f64>,
     /// Identified per year / mean persons in exploitation (the iceberg, MODEL.md §5).
     pub identified_per_exploited_year: Option<f64>,
     /// convictions_total / identified_total (the funnel).
@@ -82,6 +88,12 @@ impl RunSummary {
                 total(|w| w.cross_border_requests),
             ),
             re_trafficking_rate: ratio(total(|w| w.re_trafficked), victims),
+            re_trafficking_rate_identified: ratio(
+                total(|w| w.re_trafficked_identified),
+                identified,
+            ),
+            labour_share_of_victims: ratio(total(|w| w.recruited_labour_forms), victims),
+            labour_share_of_convictions: ratio(total(|w| w.convictions_labour_forms), convictions),
             identified_per_exploited_year: (exploited_mean > 0.0)
                 .then(|| identified as f64 / (weeks / 52.0) / exploited_mean),
             convictions_per_identified: ratio(convictions, identified),

@@ -111,7 +111,7 @@ pub fn build_world(scenario: &Scenario, run_seed: u64) -> World {
         rngs: Rngs::new(run_seed),
     };
 
-    crate::mechanisms::adaptation::refresh_structural_risk(&mut world);
+    crate::mechanisms::adaptation::init_structural_risk(&mut world);
     for (i, c) in scenario.countries.iter().enumerate() {
         let count =
             (c.params.numbers.at_risk / 10_000.0 * c.params.numbers.network_density).round();

@@ -35,7 +35,8 @@ pub struct Country {
     /// where (safe migrants go there).
     pub wage_gap: f64,
     pub best_destination: CountryId,
-    /// Enforcement risk networks perceive here before their own losses, this week (step 10).
+    /// Enforcement risk networks perceive here before their own losses, learned with a lag
+    /// (step 10).
     pub structural_risk: f64,
 }
 

@@ -48,6 +48,8 @@ pub struct Persons {
     /// Whether that return followed support (which removes most of the re-trafficking risk).
     pub returned_supported: Vec<bool>,
     pub ever_trafficked: Vec<bool>,
+    /// Whether the person was ever identified as a victim.
+    pub ever_identified: Vec<bool>,
 }
 
 impl Persons {
@@ -74,6 +76,7 @@ impl Persons {
         self.returned.push(NEVER);
         self.returned_supported.push(false);
         self.ever_trafficked.push(false);
+        self.ever_identified.push(false);
     }
 
     /// Puts person `p` on a network's route: recruited this week, first leg ends `until`.

@@ -8,6 +8,7 @@
 mod bad_input;
 mod cli;
 mod determinism;
+mod patterns;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
