@@ -230,3 +230,98 @@ fn relocate(world: &mut World, n: NetworkId, route: Option<Route>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mechanisms::testkit::small_world;
+    use crate::world::TraffickerState;
+
+    fn free_in_role(world: &World, n: usize, role: Role) -> usize {
+        world.networks[n]
+            .members
+            .iter()
+            .map(|t| &world.traffickers[t.index()])
+            .filter(|t| t.role == role && t.is_free())
+            .count()
+    }
+
+    /// Imprisons all but one member of each role of network 0 for a long time.
+    fn remove_members(world: &mut World) {
+        for role in Role::ALL {
+            let members: Vec<_> = world.networks[0]
+                .members
+                .iter()
+                .copied()
+                .filter(|t| world.traffickers[t.index()].role == role)
+                .collect();
+            for t in members.iter().skip(1) {
+                let tr = &mut world.traffickers[t.index()];
+                tr.state = TraffickerState::Imprisoned;
+                tr.until = u32::MAX;
+            }
+        }
+    }
+
+    #[test]
+    fn networks_recover_from_arrests_when_they_earn() {
+        let mut w = small_world();
+        crate::run::advance(&mut w, 80);
+        assert!(
+            w.networks[0].revenue_average > 0.0,
+            "the network must be earning"
+        );
+        remove_members(&mut w);
+        let size = w.model.network_size as usize;
+        assert!(Role::ALL.iter().all(|&r| free_in_role(&w, 0, r) < size));
+        crate::run::advance(&mut w, 150);
+        for role in Role::ALL {
+            assert_eq!(free_in_role(&w, 0, role), size, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn a_network_without_revenue_does_not_recover() {
+        let mut w = small_world();
+        remove_members(&mut w);
+        // No victims yet, so no revenue: replacement has probability zero.
+        w.networks[0].revenue_average = 0.0;
+        w.networks[0].revenue_week = 0.0;
+        replace_members(&mut w, NetworkId(0));
+        assert!(Role::ALL.iter().all(|&r| free_in_role(&w, 0, r) == 1));
+    }
+
+    #[test]
+    fn a_network_with_no_free_member_is_dismantled() {
+        let mut w = small_world();
+        for t in w.networks[0].members.clone() {
+            w.traffickers[t.index()].state = TraffickerState::Imprisoned;
+        }
+        network_adaptation(&mut w);
+        assert!(w.networks[0].dismantled);
+        assert!(!w.networks[1].dismantled);
+    }
+
+    #[test]
+    fn enforcement_in_a_country_makes_routes_through_it_less_likely() {
+        let mut w = small_world();
+        // Open a second route: Origin also borders Destination directly.
+        w.countries[0].borders.push(CountryId::new(2));
+        w.countries[2].borders.push(CountryId::new(0));
+        let share_through_transit = |w: &World| {
+            let draws = 200;
+            (0..draws)
+                .filter(|&k| {
+                    let u = (k as f64 + 0.5) / draws as f64;
+                    choose_route(w, NetworkId(0), u).0.and_then(|r| r.transit)
+                        == Some(CountryId::new(1))
+                })
+                .count()
+        };
+        let before = share_through_transit(&w);
+        w.countries[1].structural_risk += 0.3;
+        let after = share_through_transit(&w);
+        assert!(after < before, "before {before}, after {after}");
+        assert!(after > 0, "displacement is partial: some still go through");
+    }
+}

@@ -147,3 +147,148 @@ fn clamp_to_domain(slot: &Slot, value: f64) -> f64 {
         _ => value.clamp(0.0, 1.0),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mechanisms::testkit::world_with;
+    use crate::params::OffenceSet;
+    use crate::scenario::{Bloc, Policy, Shock};
+
+    /// Applies the schedule week by week, each week once, as the run loop does.
+    struct Clock {
+        next: u32,
+    }
+
+    impl Clock {
+        fn to(&mut self, world: &mut World, week: u32) {
+            while self.next <= week {
+                world.week = self.next;
+                apply_policy_schedule(world);
+                self.next += 1;
+            }
+        }
+    }
+
+    #[test]
+    fn a_ramp_moves_linearly_and_a_set_of_offences_applies_at_once() {
+        let mut w = world_with(|s| {
+            s.policies = vec![Policy {
+                week: 10,
+                target: Target::Country(CountryId::new(1)),
+                changes: vec![
+                    Change::Scale {
+                        param: "enforcement.resources".into(),
+                        factor: 2.0,
+                    },
+                    Change::Set {
+                        param: "law.offences".into(),
+                        value: Value::Offences(OffenceSet::EMPTY),
+                    },
+                ],
+                ramp_weeks: 4,
+            }]
+        });
+        let resources = |w: &World| w.countries[1].params.numbers.resources;
+        let mut clock = Clock { next: 0 };
+        clock.to(&mut w, 9);
+        assert_eq!(resources(&w), 0.5);
+        clock.to(&mut w, 10);
+        assert!((resources(&w) - 0.625).abs() < 1e-12);
+        assert!(w.countries[1].params.offences.is_empty());
+        clock.to(&mut w, 12);
+        assert!((resources(&w) - 0.875).abs() < 1e-12);
+        clock.to(&mut w, 20);
+        assert!((resources(&w) - 1.0).abs() < 1e-12);
+        assert!(w.ramps.is_empty());
+        assert_eq!(
+            w.countries[0].params.numbers.resources, 0.5,
+            "others untouched"
+        );
+    }
+
+    #[test]
+    fn scaling_is_clamped_to_the_range() {
+        let mut w = world_with(|s| {
+            s.policies = vec![Policy {
+                week: 0,
+                target: Target::All,
+                changes: vec![Change::Scale {
+                    param: "corruption".into(),
+                    factor: 10.0,
+                }],
+                ramp_weeks: 0,
+            }]
+        });
+        let mut clock = Clock { next: 0 };
+        clock.to(&mut w, 0);
+        assert!(
+            w.countries
+                .iter()
+                .all(|c| c.params.numbers.corruption == 1.0)
+        );
+    }
+
+    #[test]
+    fn bloc_and_pair_cooperation_policies_re_resolve_the_matrix() {
+        let (a, b, c) = (CountryId::new(0), CountryId::new(1), CountryId::new(2));
+        let mut w = world_with(|s| {
+            s.cooperation.blocs.push(Bloc {
+                name: "North".into(),
+                members: vec![b, c],
+                cooperation: None,
+            });
+            s.policies = vec![
+                Policy {
+                    week: 1,
+                    target: Target::Bloc(0),
+                    changes: vec![Change::Set {
+                        param: "cooperation".into(),
+                        value: Value::Number(0.9),
+                    }],
+                    ramp_weeks: 0,
+                },
+                Policy {
+                    week: 2,
+                    target: Target::Pair(a, c),
+                    changes: vec![Change::Set {
+                        param: "cooperation".into(),
+                        value: Value::Number(0.2),
+                    }],
+                    ramp_weeks: 0,
+                },
+            ];
+        });
+        let mut clock = Clock { next: 0 };
+        clock.to(&mut w, 0);
+        assert_eq!(w.cooperation.level(b, c), 0.5);
+        clock.to(&mut w, 1);
+        assert_eq!(w.cooperation.level(b, c), 0.9);
+        assert_eq!(w.cooperation.level(a, c), 0.5);
+        clock.to(&mut w, 2);
+        assert_eq!(w.cooperation.level(a, c), 0.2);
+        assert_eq!(w.cooperation.level(c, a), 0.2);
+    }
+
+    #[test]
+    fn a_shock_raises_vulnerability_for_its_weeks_only() {
+        let mut w = world_with(|s| {
+            s.shocks = vec![Shock {
+                country: CountryId::new(0),
+                week: 5,
+                weeks: 3,
+                vulnerability: 1.5,
+            }]
+        });
+        let mut clock = Clock { next: 0 };
+        let mut shock = |w: &mut World, week| {
+            clock.to(w, week);
+            w.countries[0].shock
+        };
+        assert_eq!(shock(&mut w, 4), 1.0);
+        assert_eq!(shock(&mut w, 5), 1.5);
+        assert_eq!(shock(&mut w, 7), 1.5);
+        assert_eq!(shock(&mut w, 8), 1.0);
+        assert_eq!(w.countries[1].shock, 1.0);
+    }
+}
