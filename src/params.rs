@@ -441,6 +441,14 @@ pub fn closest_name<'a>(
     if len > LONGEST {
         return None;
     }
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    // A key written without its group (`border_control` for `enforcement.border_control`).
+    if let Some(full) = candidates
+        .iter()
+        .find(|c| c.rsplit('.').next() == Some(name) && **c != name)
+    {
+        return Some(full);
+    }
     let mut best: Option<(usize, &'a str)> = None;
     for cand in candidates {
         let limit = (len.max(cand.chars().count()) / 3).max(1);
@@ -651,6 +659,11 @@ mod tests {
         assert_eq!(closest_name("povrty", names), Some("poverty"));
         assert_eq!(closest_name("nga", names), Some("ngo"));
         assert_eq!(closest_name("wages", names), None);
+        let grouped = ["enforcement.border_control", "corruption"];
+        assert_eq!(
+            closest_name("border_control", grouped),
+            Some("enforcement.border_control")
+        );
         assert_eq!(closest_name("", names), None);
         assert_eq!(closest_name(&"x".repeat(10_000), names), None);
     }

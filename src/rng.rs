@@ -47,6 +47,9 @@ pub fn stream(run_seed: u64, stream: Stream) -> ChaCha8Rng {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const PINNED_SEED: u64 = 2_574_769_606_027_736_282;
+    const PINNED_DRAW: u64 = 1_553_854_867_529_975_166;
     use rand::Rng;
 
     #[test]
@@ -69,8 +72,8 @@ mod tests {
     /// silently change every result is caught.
     #[test]
     fn value_stability() {
-        assert_eq!(run_seed(42, 0), run_seed(42, 0));
+        assert_eq!(run_seed(42, 0), PINNED_SEED);
         let x: u64 = stream(run_seed(1, 0), Stream::Build).random();
-        assert_eq!(x, stream(run_seed(1, 0), Stream::Build).random::<u64>());
+        assert_eq!(x, PINNED_DRAW);
     }
 }

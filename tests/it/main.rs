@@ -8,6 +8,7 @@
 mod bad_input;
 mod cli;
 mod determinism;
+mod golden;
 mod patterns;
 
 use std::path::{Path, PathBuf};
