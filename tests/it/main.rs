@@ -8,6 +8,7 @@
 mod bad_input;
 mod cli;
 mod determinism;
+mod docs;
 mod golden;
 mod patterns;
 
