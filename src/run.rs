@@ -2,36 +2,34 @@
 //! counters into a [`RunResult`]. A run is a pure function of (scenario, replicate).
 
 use crate::mechanisms::step_week;
-use crate::metrics::{RunResult, RunSummary, WeekCounters};
+use crate::metrics::{RunResult, RunSummary, WeekCounters, world_total};
 use crate::rng::run_seed;
 use crate::scenario::Scenario;
 use crate::world::{World, build_world};
 
+/// One week: fresh counters, the twelve steps, then the clock moves on.
+fn step(world: &mut World) {
+    world
+        .counters
+        .iter_mut()
+        .for_each(|c| *c = WeekCounters::default());
+    step_week(world);
+    world.week += 1;
+}
+
 /// Steps `world` for `weeks` weeks from its current week; returns `[week][country]` counters.
 pub fn simulate(world: &mut World, weeks: u32) -> Vec<Vec<WeekCounters>> {
-    let mut out = Vec::with_capacity(weeks as usize);
-    for _ in 0..weeks {
-        world
-            .counters
-            .iter_mut()
-            .for_each(|c| *c = WeekCounters::default());
-        step_week(world);
-        out.push(world.counters.clone());
-        world.week += 1;
-    }
-    out
+    (0..weeks)
+        .map(|_| {
+            step(world);
+            world.counters.clone()
+        })
+        .collect()
 }
 
 /// Steps `world` for `weeks` weeks without recording them.
 pub fn advance(world: &mut World, weeks: u32) {
-    for _ in 0..weeks {
-        world
-            .counters
-            .iter_mut()
-            .for_each(|c| *c = WeekCounters::default());
-        step_week(world);
-        world.week += 1;
-    }
+    (0..weeks).for_each(|_| step(world));
 }
 
 /// Runs replicate `replicate` of a scenario: `burn_in` unrecorded weeks, then `weeks` recorded
@@ -44,14 +42,7 @@ pub fn run_replicate(scenario: &Scenario, replicate: u32) -> RunResult {
     world.shocks.iter_mut().for_each(|s| s.week += burn_in);
     advance(&mut world, burn_in);
     let weeks = simulate(&mut world, scenario.run.weeks);
-    let world_rows: Vec<WeekCounters> = weeks
-        .iter()
-        .map(|countries| {
-            let mut total = WeekCounters::default();
-            countries.iter().for_each(|c| total.add(c));
-            total
-        })
-        .collect();
+    let world_rows: Vec<WeekCounters> = weeks.iter().map(|w| world_total(w)).collect();
     RunResult {
         seed,
         replicate,

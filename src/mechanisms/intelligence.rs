@@ -67,9 +67,11 @@ mod tests {
     use crate::scenario::CooperationSpec;
     use crate::world::{Arrest, Cooperation, Role};
 
-    /// An arrest in the destination of network 0's exploiter, with all cooperation at `level`.
-    fn after_arrest(level: f64) -> World {
+    /// An arrest of network 0's exploiter, shared with all cooperation at `level` and the
+    /// joint-investigation threshold at `threshold`.
+    fn after_arrest(level: f64, threshold: f64) -> World {
         let mut w = small_world();
+        w.model.joint_threshold = threshold;
         w.cooperation = Cooperation::from_spec(
             &CooperationSpec {
                 default: level,
@@ -100,14 +102,14 @@ mod tests {
 
     #[test]
     fn no_cooperation_no_sharing() {
-        let w = after_arrest(0.0);
+        let w = after_arrest(0.0, 0.7);
         assert_eq!(sum(&w, |c| c.intelligence_shared), 0);
         assert_eq!(sum(&w, |c| c.leads), 0);
     }
 
     #[test]
     fn full_cooperation_above_the_threshold_runs_joint_investigations() {
-        let w = after_arrest(1.0);
+        let w = after_arrest(1.0, 0.7);
         // The network works in the origin (recruiters) and the transit country (transporters).
         assert_eq!(sum(&w, |c| c.intelligence_shared), 2);
         assert_eq!(sum(&w, |c| c.joint_investigations), 2);
@@ -121,24 +123,7 @@ mod tests {
 
     #[test]
     fn below_the_threshold_partners_get_leads() {
-        let mut w = small_world();
-        w.model.joint_threshold = 1.0;
-        w.cooperation = Cooperation::from_spec(
-            &CooperationSpec {
-                default: 0.999,
-                blocs: vec![],
-                pairs: vec![],
-            },
-            3,
-        );
-        let exploiter = w.networks[0].members[2 * w.model.network_size as usize];
-        let agency = w.traffickers[exploiter.index()].country;
-        w.arrests.push(Arrest {
-            agency,
-            trafficker: exploiter,
-            form: Offence::Labour,
-        });
-        intelligence_sharing(&mut w);
+        let w = after_arrest(0.999, 1.0);
         assert_eq!(sum(&w, |c| c.joint_investigations), 0);
         assert_eq!(sum(&w, |c| c.leads), sum(&w, |c| c.intelligence_shared));
         assert!(sum(&w, |c| c.leads) > 0);

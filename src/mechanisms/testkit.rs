@@ -2,7 +2,7 @@
 //! only along that line so that every route passes through Transit, and brisk migration so that
 //! a few dozen weeks show every mechanism at work.
 
-use crate::metrics::WeekCounters;
+use crate::metrics::{WeekCounters, world_total};
 use crate::params::{CountryParams, ModelParams};
 use crate::scenario::{CooperationSpec, CountrySpec, RunSettings, Scenario};
 use crate::world::{CountryId, World, build_world};
@@ -80,14 +80,7 @@ impl Trace {
 
 pub fn run_weeks(mut world: World, weeks: u32) -> Trace {
     let countries = crate::run::simulate(&mut world, weeks);
-    let world_rows = countries
-        .iter()
-        .map(|w| {
-            let mut t = WeekCounters::default();
-            w.iter().for_each(|c| t.add(c));
-            t
-        })
-        .collect();
+    let world_rows = countries.iter().map(|w| world_total(w)).collect();
     Trace {
         world: world_rows,
         countries,

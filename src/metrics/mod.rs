@@ -142,10 +142,13 @@ pub struct RunResult {
 
 impl RunResult {
     pub fn world_week(&self, week: usize) -> WeekCounters {
-        let mut total = WeekCounters::default();
-        for c in &self.weeks[week] {
-            total.add(c);
-        }
-        total
+        world_total(&self.weeks[week])
     }
+}
+
+/// The world row: the sum of the country rows of one week.
+pub fn world_total(countries: &[WeekCounters]) -> WeekCounters {
+    let mut total = WeekCounters::default();
+    countries.iter().for_each(|c| total.add(c));
+    total
 }
