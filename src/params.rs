@@ -293,6 +293,8 @@ params! {
         "chance an investigation with full training and evidence ends in arrest";
     police_lead_rate: "police_lead_rate", UNIT, 0.003, "probability per week",
         "weekly chance proactive police work yields a lead on an active trafficker, at resources = training = 1";
+    labour_evidence: "labour_evidence", UNIT, 0.6, "share",
+        "strength of evidence in labour-form cases relative to others (coercion and debt are harder to prove than sexual exploitation)";
     flee_prob: "flee_prob", UNIT, 0.15, "probability",
         "chance a suspect flees abroad when an investigation opens";
     fled_weeks: "fled_weeks", Domain::Count { min: 1.0, max: 520.0 }, 26, "weeks",
@@ -315,7 +317,7 @@ params! {
         "cooperation at or above which partners run a joint investigation on shared intelligence";
     cooperation_spillover: "cooperation_spillover", UNIT, 0.5, "share",
         "share of a cooperating partner's enforcement risk that networks perceive in a country";
-    perception_weeks: "perception_weeks", Domain::Real { min: 1.0, max: 520.0 }, 26, "weeks",
+    perception_weeks: "perception_weeks", Domain::Real { min: 1.0, max: 520.0 }, 52, "weeks",
         "how slowly networks learn a change in a country's enforcement (time constant of an exponential average)";
     route_review_weeks: "route_review_weeks", Domain::Count { min: 1.0, max: 520.0 }, 13, "weeks",
         "how often a network re-chooses its route";
@@ -331,7 +333,7 @@ params! {
         "weekly chance a network fills one vacancy, at reference revenue";
     network_size: "network_size", Domain::Count { min: 1.0, max: 100.0 }, 3, "traffickers per role",
         "traffickers per role and country in a network at full strength";
-    retraffic_boost: "retraffic_boost", Domain::Real { min: 0.0, max: 10.0 }, 1.0, "share",
+    retraffic_boost: "retraffic_boost", Domain::Real { min: 0.0, max: 10.0 }, 0.5, "share",
         "relative rise of a returnee's vulnerability, fading to zero over two years";
     support_protection: "support_protection", UNIT, 0.75, "share",
         "share of the re-trafficking boost that support removes";

@@ -5,7 +5,8 @@ use crate::mechanisms::step_week;
 use crate::metrics::{RunResult, RunSummary, WeekCounters, world_total};
 use crate::rng::run_seed;
 use crate::scenario::Scenario;
-use crate::world::{World, build_world};
+use crate::world::build::build_world_with;
+use crate::world::{Scheduling, World};
 
 /// One week: fresh counters, the twelve steps, then the clock moves on.
 fn step(world: &mut World) {
@@ -35,8 +36,19 @@ pub fn advance(world: &mut World, weeks: u32) {
 /// Runs replicate `replicate` of a scenario: `burn_in` unrecorded weeks, then `weeks` recorded
 /// ones. Policies and shocks count their weeks from the first recorded week.
 pub fn run_replicate(scenario: &Scenario, replicate: u32) -> RunResult {
+    run_replicate_with(scenario, replicate, Scheduling::Calendar)
+}
+
+/// The same with a choice of scheduling: [`Scheduling::Weekly`] is the plain week-by-week
+/// reference the calendar is tested against (same model, same distribution of outcomes,
+/// different random draws).
+pub fn run_replicate_with(
+    scenario: &Scenario,
+    replicate: u32,
+    scheduling: Scheduling,
+) -> RunResult {
     let seed = run_seed(scenario.run.seed, replicate);
-    let mut world = build_world(scenario, seed);
+    let mut world = build_world_with(scenario, seed, scheduling);
     let burn_in = scenario.run.burn_in;
     world.policies.iter_mut().for_each(|p| p.week += burn_in);
     world.shocks.iter_mut().for_each(|s| s.week += burn_in);

@@ -7,7 +7,7 @@
 
 use rand::Rng;
 
-use super::investigation::{add_lead, start_investigation};
+use super::investigation::{add_lead, case_evidence, start_investigation};
 use crate::world::{CountryId, TraffickerState, World};
 
 /// Evidence shared intelligence gives.
@@ -49,7 +49,8 @@ pub fn intelligence_sharing(world: &mut World) {
             }
             if level >= world.model.joint_threshold {
                 world.counter(j).joint_investigations += 1;
-                start_investigation(world, j, target, arrest.form, JOINT_EVIDENCE, true);
+                let evidence = case_evidence(world, arrest.form, JOINT_EVIDENCE);
+                start_investigation(world, j, target, arrest.form, evidence, true);
             } else {
                 add_lead(world, j, target, arrest.form, INTELLIGENCE_EVIDENCE);
             }

@@ -1,7 +1,9 @@
 //! Step 7, investigation (MODEL.md §2): each agency works its leads with finite capacity.
 //!
 //! - Proactive police work gives leads on active traffickers in the country:
-//!   weekly `police_lead_rate × resources × training × (1 − corruption)` per trafficker.
+//!   weekly `police_lead_rate × resources × training × (1 − corruption)` per trafficker, about
+//!   a form drawn from the victims' forms weighted by police attention (`police_focus_other`
+//!   for forms other than sexual exploitation).
 //! - Leads wait at most `lead_expiry_weeks`; the agency opens investigations from the strongest
 //!   (then oldest) leads until `capacity = ceil(resources × investigations_per_100k × world
 //!   at-risk / 100,000)` investigations run at once. Unworked leads expire.
@@ -27,6 +29,16 @@ use crate::world::{
 /// Evidence from proactive police work: a suspicion, not a witness.
 pub const POLICE_EVIDENCE: f64 = 0.3;
 
+/// The evidence a case about `form` carries, from a source worth `evidence`: labour-form cases
+/// are weaker by `labour_evidence` (MODEL.md §5: labour trafficking is under-enforced).
+pub fn case_evidence(world: &World, form: Offence, evidence: f64) -> f64 {
+    if form.is_labour_form() {
+        evidence * world.model.labour_evidence
+    } else {
+        evidence
+    }
+}
+
 /// The agency of `agency` receives a lead on trafficker `target`.
 pub fn add_lead(
     world: &mut World,
@@ -36,6 +48,7 @@ pub fn add_lead(
     evidence: f64,
 ) {
     let created = world.week;
+    let evidence = case_evidence(world, form, evidence);
     world.agencies[agency.index()].leads.push(Lead {
         target,
         form,
@@ -122,7 +135,10 @@ fn proactive_police_leads(world: &mut World) {
         let n = &world.country(c).params.numbers;
         let chance = world.model.police_lead_rate * n.resources * n.training * (1.0 - n.corruption);
         if world.rngs.investigation.random::<f64>() < chance {
-            let form = draw_form(&world.form_cumulative, world.rngs.investigation.random());
+            let form = draw_form(
+                &world.police_form_cumulative,
+                world.rngs.investigation.random(),
+            );
             if world.criminalizes(c, form) {
                 add_lead(world, c, TraffickerId::new(t), form, POLICE_EVIDENCE);
             }

@@ -1,31 +1,23 @@
 //! Step 12, metrics (MODEL.md §2): completes the week's counters with the stocks at the end of
-//! the week. Flows were counted by the mechanisms as they happened.
+//! the week (kept up to date by `Persons` at every change, so reading them costs nothing). Flows were counted by the mechanisms as they happened.
 //!
 //! Attribution: persons at home or seeking count in their home country; persons in transit,
 //! exploited, safe migrants and persons in support count where they are. Free traffickers
 //! count where they work, imprisoned ones where they serve; networks in their origin country;
 //! running investigations at their agency.
 
-use crate::world::{PersonState, TraffickerState, World};
+use crate::world::{CountryId, PersonState, TraffickerState, World};
 
 pub fn record_week(world: &mut World) {
-    let persons = &world.persons;
     let counters = &mut world.counters;
-    for p in 0..persons.len() {
-        let state = persons.state[p];
-        let place = match state {
-            PersonState::Home | PersonState::Seeking => persons.home[p],
-            _ => persons.location[p],
-        };
-        let c = &mut counters[place.index()];
-        match state {
-            PersonState::Home => c.at_home += 1,
-            PersonState::Seeking => c.seeking += 1,
-            PersonState::SafeMigrant => c.safe_migrants += 1,
-            PersonState::InTransit => c.in_transit += 1,
-            PersonState::Exploited => c.exploited += 1,
-            PersonState::InSupport => c.in_support += 1,
-        }
+    for (i, c) in counters.iter_mut().enumerate() {
+        let stock = |s| world.persons.stock(CountryId::new(i), s);
+        c.at_home = stock(PersonState::Home);
+        c.seeking = stock(PersonState::Seeking);
+        c.safe_migrants = stock(PersonState::SafeMigrant);
+        c.in_transit = stock(PersonState::InTransit);
+        c.exploited = stock(PersonState::Exploited);
+        c.in_support = stock(PersonState::InSupport);
     }
     for t in &world.traffickers {
         let c = &mut counters[t.country.index()];

@@ -5,16 +5,19 @@
 //!   recruiting there; effort is set in step 10 from expected profit net of expected risk.
 //! - Offer: `P(offer) = 1 − exp(−contact_rate × R_c × 1000 / at_risk_c)`; the offering network is
 //!   drawn in proportion to its weight in `R_c`.
-//! - Acceptance: `accept_max × v_eff × (1 − awareness_effect × aware)`, where the person is aware
+//! - Acceptance: `accept_max × v_eff × returnee risk × (1 − awareness_effect × aware)` (at most
+//!   1), where the person is aware
 //!   when their awareness draw is below the home country's `awareness`.
 //! - Otherwise: a legitimate channel with probability `legal_migration` (a safe migration), or
 //!   giving up with probability `seek_giveup`.
 
 use rand::Rng;
 
-use super::retrafficking::effective_vulnerability;
+use super::retrafficking::{
+    await_return, come_home, effective_vulnerability, returnee_risk, risk_fading,
+};
 use crate::world::build::draw_form;
-use crate::world::{CountryId, NetworkId, PersonState, TraffickerState, World};
+use crate::world::{CountryId, NetworkId, PersonState, Roster, TraffickerState, World};
 
 /// Refreshes `world.recruiters`: who recruits where this week, with what weight.
 pub fn update_recruiter_presence(world: &mut World) {
@@ -52,10 +55,11 @@ pub fn recruitment(world: &mut World) {
     let offer: Vec<f64> = (0..world.n_countries())
         .map(|c| offer_probability(world, CountryId::new(c)))
         .collect();
-    for p in 0..world.persons.len() {
-        if world.persons.state[p] != PersonState::Seeking {
-            continue;
-        }
+    let mut seekers = std::mem::take(&mut world.scratch);
+    seekers.clear();
+    seekers.extend_from_slice(world.persons.roster(Roster::Seeking));
+    for &p in &seekers {
+        let p = p as usize;
         let home = world.persons.home[p];
         let rng = &mut world.rngs.recruitment;
         if rng.random::<f64>() < offer[home.index()] {
@@ -63,7 +67,8 @@ pub fn recruitment(world: &mut World) {
             let country = &world.countries[home.index()].params.numbers;
             let aware = (world.persons.awareness_draw[p] as f64) < country.awareness;
             let accept = world.model.accept_max
-                * effective_vulnerability(world, p, week)
+                * effective_vulnerability(world, p)
+                * returnee_risk(world, p, week)
                 * (1.0 - world.model.awareness_effect * if aware { 1.0 } else { 0.0 });
             if world.rngs.recruitment.random::<f64>() < accept {
                 recruit(world, p, network);
@@ -71,17 +76,19 @@ pub fn recruitment(world: &mut World) {
             }
         }
         let country = &world.countries[home.index()];
+        let destination = country.best_destination;
+        let legal = country.params.numbers.legal_migration;
         let rng = &mut world.rngs.recruitment;
-        if rng.random::<f64>() < country.params.numbers.legal_migration
-            && country.best_destination != home
-        {
-            world.persons.state[p] = PersonState::SafeMigrant;
-            world.persons.location[p] = country.best_destination;
+        if rng.random::<f64>() < legal && destination != home {
+            world.persons.set_state(p, PersonState::SafeMigrant);
+            world.persons.set_location(p, destination);
             world.counters[home.index()].safe_migrations += 1;
+            await_return(world, p, week);
         } else if rng.random::<f64>() < world.model.seek_giveup {
-            world.persons.state[p] = PersonState::Home;
+            come_home(world, p, None);
         }
     }
+    world.scratch = seekers;
 }
 
 /// Draws a network in proportion to its weight; `u` is uniform in [0, 1).
@@ -104,12 +111,16 @@ fn recruit(world: &mut World, p: usize, n: NetworkId) {
     };
     let form = draw_form(&world.form_cumulative, world.rngs.recruitment.random());
     let home = world.persons.home[p];
+    // Re-trafficked within two years of coming home after identification: the window in which
+    // support protects (step 11).
+    let soon_after_identification =
+        world.persons.ever_identified[p] && risk_fading(world, p, world.week);
     let counters = &mut world.counters[home.index()];
     counters.recruited_new += 1;
     if world.persons.ever_trafficked[p] {
         counters.re_trafficked += 1;
     }
-    if world.persons.ever_identified[p] {
+    if soon_after_identification {
         counters.re_trafficked_identified += 1;
     }
     if form.is_labour_form() {
@@ -129,7 +140,7 @@ mod tests {
     fn recruited_after(weeks: u32, edit: impl Fn(&mut crate::scenario::Scenario)) -> u32 {
         let mut w = world_with(edit);
         for p in 0..w.persons.len() {
-            w.persons.state[p] = PersonState::Seeking;
+            w.persons.set_state(p, PersonState::Seeking);
         }
         let mut total = 0;
         for week in 0..weeks {

@@ -1,26 +1,37 @@
 //! Step 11, re-trafficking (MODEL.md §2): persons come home (supported victims at the end of
-//! their support, safe migrants with weekly probability `safe_return_rate`). A person returned
-//! from trafficking carries a raised vulnerability, concentrated in the first two years:
+//! their support, safe migrants with weekly probability `safe_return_rate`, drawn once as a
+//! geometric waiting time in the return calendar). A person returned from trafficking carries
+//! a raised risk, concentrated in the first two years: their hazard of leaving home and their
+//! chance of accepting a deceptive offer are multiplied by
 //!
-//! `v_eff = min(1, v × shock × (1 + retraffic_boost × max(0, 1 − weeks since return / 104) × s))`
+//! `1 + retraffic_boost × max(0, 1 − weeks since return / 104) × s`
 //!
-//! with `s = 1 − support_protection` if the return followed support, else 1. Deportees and
-//! those who escaped return unsupported (steps 5 and 6).
+//! (the products capped at 1), with `s = 1 − support_protection` if the return followed
+//! support, else 1. Deportees and those who escaped return unsupported (steps 5 and 6).
 
 use rand::Rng;
 
-use crate::world::{PersonState, World, persons::NEVER};
+use crate::world::calendar::geometric_weeks;
+use crate::world::{PersonState, Roster, Scheduling, World, persons::NEVER};
 
 /// Weeks over which the extra risk of a returnee fades to zero.
 pub const RISK_WINDOW_WEEKS: f64 = 104.0;
 
-/// A person's vulnerability this week, as migration and recruitment see it.
-pub fn effective_vulnerability(world: &World, p: usize, week: u32) -> f64 {
+/// A person's vulnerability this week: drawn at build, raised by shocks, capped at 1.
+pub fn effective_vulnerability(world: &World, p: usize) -> f64 {
     let persons = &world.persons;
-    let base = persons.vulnerability[p] as f64 * world.countries[persons.home[p].index()].shock;
+    let shock = world.countries[persons.home[p].index()].shock;
+    (persons.vulnerability[p] as f64 * shock).min(1.0)
+}
+
+/// The multiplier of a returnee's risk in `week` (1 for anyone else). It multiplies a
+/// probability, not the vulnerability, so that it is not lost under the cap of
+/// vulnerability at 1 for the poorest.
+pub fn returnee_risk(world: &World, p: usize, week: u32) -> f64 {
+    let persons = &world.persons;
     let returned = persons.returned[p];
     if returned == NEVER {
-        return base.min(1.0);
+        return 1.0;
     }
     let fading = (1.0 - (week - returned) as f64 / RISK_WINDOW_WEEKS).max(0.0);
     let shield = if persons.returned_supported[p] {
@@ -28,25 +39,72 @@ pub fn effective_vulnerability(world: &World, p: usize, week: u32) -> f64 {
     } else {
         1.0
     };
-    (base * (1.0 + world.model.retraffic_boost * fading * shield)).min(1.0)
+    1.0 + world.model.retraffic_boost * fading * shield
+}
+
+/// Whether person `p`'s extra risk as a returnee is still fading in `week`.
+pub fn risk_fading(world: &World, p: usize, week: u32) -> bool {
+    let returned = world.persons.returned[p];
+    returned != NEVER
+        && world.model.retraffic_boost > 0.0
+        && ((week - returned) as f64) < RISK_WINDOW_WEEKS
+}
+
+/// Person `p` comes home this week (`returned`: from trafficking, this week, supported or
+/// not), and waits to leave again from next week on.
+pub fn come_home(world: &mut World, p: usize, returned: Option<(u32, bool)>) {
+    world.persons.send_home(p, returned);
+    super::migration::await_departure(world, p, world.week + 1);
+}
+
+/// A new safe migrant waits to return, from `first_week` on (the same week included, as the
+/// weekly reference asks every safe migrant in step 11).
+pub fn await_return(world: &mut World, p: usize, first_week: u32) {
+    if world.scheduling == Scheduling::Weekly {
+        return;
+    }
+    let u = world.rngs.retrafficking.random::<f64>();
+    if let Some(k) = geometric_weeks(world.model.safe_return_rate, u) {
+        let due = first_week.saturating_add(k);
+        world.persons.due[p] = due;
+        world.return_calendar.push(due, p as u32);
+    }
 }
 
 pub fn returns_and_retrafficking(world: &mut World) {
     let week = world.week;
-    let safe_return = world.model.safe_return_rate;
-    for p in 0..world.persons.len() {
-        let state = world.persons.state[p];
-        match state {
-            PersonState::InSupport if world.persons.until[p] <= week => {
-                world.persons.return_home(p, week, true);
-            }
-            PersonState::SafeMigrant if world.rngs.retrafficking.random::<f64>() < safe_return => {
-                world.persons.state[p] = PersonState::Home;
-                world.persons.location[p] = world.persons.home[p];
-            }
-            _ => {}
+    let mut visit = std::mem::take(&mut world.scratch);
+    visit.clear();
+    visit.extend_from_slice(world.persons.roster(Roster::InSupport));
+    for &p in &visit {
+        if world.persons.until[p as usize] <= week {
+            come_home(world, p as usize, Some((week, true)));
         }
     }
+    match world.scheduling {
+        Scheduling::Weekly => {
+            visit.clear();
+            visit.extend_from_slice(world.persons.roster(Roster::SafeMigrant));
+            for &p in &visit {
+                if world.rngs.retrafficking.random::<f64>() < world.model.safe_return_rate {
+                    come_home(world, p as usize, None);
+                }
+            }
+        }
+        Scheduling::Calendar => {
+            world.return_calendar.take_due(week, &mut visit);
+            for &p in &visit {
+                let p = p as usize;
+                if world.persons.due[p] == week
+                    && world.persons.state(p) == PersonState::SafeMigrant
+                {
+                    world.persons.due[p] = NEVER;
+                    come_home(world, p, None);
+                }
+            }
+        }
+    }
+    world.scratch = visit;
 }
 
 #[cfg(test)]
@@ -55,18 +113,21 @@ mod tests {
     use crate::mechanisms::testkit::small_world;
 
     #[test]
-    fn returnees_are_more_vulnerable_for_two_years_and_support_shields() {
+    fn returnees_are_at_higher_risk_for_two_years_and_support_shields() {
         let mut w = small_world();
-        w.persons.vulnerability[0] = 0.4;
-        let fresh = effective_vulnerability(&w, 0, 10);
-        w.persons.return_home(0, 10, false);
-        let unsupported = effective_vulnerability(&w, 0, 10);
-        let later = effective_vulnerability(&w, 0, 10 + 104);
-        w.persons.return_home(0, 10, true);
-        let supported = effective_vulnerability(&w, 0, 10);
-        assert!((fresh - 0.4).abs() < 1e-6);
-        assert!((unsupported - 0.8).abs() < 1e-6);
-        assert!((later - 0.4).abs() < 1e-6);
-        assert!(supported > fresh && supported < unsupported);
+        assert_eq!(returnee_risk(&w, 0, 10), 1.0);
+        w.persons.send_home(0, Some((10, false)));
+        let unsupported = returnee_risk(&w, 0, 10);
+        let halfway = returnee_risk(&w, 0, 10 + 52);
+        let later = returnee_risk(&w, 0, 10 + 104);
+        w.persons.send_home(0, Some((10, true)));
+        let supported = returnee_risk(&w, 0, 10);
+        let boost = w.model.retraffic_boost;
+        assert!((unsupported - (1.0 + boost)).abs() < 1e-12);
+        assert!((halfway - (1.0 + boost / 2.0)).abs() < 1e-12);
+        assert_eq!(later, 1.0);
+        assert!(supported > 1.0 && supported < unsupported);
+        assert!(risk_fading(&w, 0, 10 + 103));
+        assert!(!risk_fading(&w, 0, 10 + 104));
     }
 }

@@ -11,6 +11,7 @@
 use rand::Rng;
 
 use super::investigation::{add_lead, free_member};
+use super::retrafficking::come_home;
 use crate::world::{PersonState, Role, World};
 
 /// Evidence a testimony gives.
@@ -25,7 +26,7 @@ pub fn victim_support(world: &mut World) {
         let form = world.persons.form[p];
         if !world.criminalizes(c, form) {
             world.counter(c).deported += 1;
-            world.persons.return_home(p, week, false);
+            come_home(world, p, Some((week, false)));
             continue;
         }
         let rng = &mut world.rngs.support;
@@ -39,12 +40,12 @@ pub fn victim_support(world: &mut World) {
         let testifies = rng.random::<f64>() < testimony_chance;
         if supported {
             world.counter(c).supported += 1;
-            world.persons.state[p] = PersonState::InSupport;
-            world.persons.location[p] = c;
+            world.persons.set_state(p, PersonState::InSupport);
+            world.persons.set_location(p, c);
             world.persons.until[p] = week + world.model.support_weeks as u32;
         } else {
             world.counter(c).deported += 1;
-            world.persons.return_home(p, week, false);
+            come_home(world, p, Some((week, false)));
         }
         if testifies {
             world.counter(c).testimonies += 1;

@@ -10,7 +10,9 @@ use rand::Rng;
 
 use super::investigation::add_lead;
 use crate::params::Offence;
-use crate::world::{Channel, CountryId, Identification, NetworkId, PersonState, Role, World};
+use crate::world::{
+    Channel, CountryId, Identification, NetworkId, PersonState, Role, Roster, World,
+};
 
 /// Evidence a border detection gives: the victim was caught in the act of being moved.
 pub const BORDER_EVIDENCE: f64 = 0.6;
@@ -23,13 +25,14 @@ pub fn border_detection(world: &World, c: CountryId) -> f64 {
 
 pub fn transit(world: &mut World) {
     let week = world.week;
-    for p in 0..world.persons.len() {
-        if world.persons.state[p] != PersonState::InTransit {
-            continue;
-        }
+    let mut moving = std::mem::take(&mut world.scratch);
+    moving.clear();
+    moving.extend_from_slice(world.persons.roster(Roster::InTransit));
+    for &p in &moving {
+        let p = p as usize;
         let network = world.persons.network[p];
         if world.networks[network.index()].dismantled {
-            identify(world, p, world.persons.location[p], Channel::Police);
+            identify(world, p, world.persons.location(p), Channel::Police);
             continue;
         }
         if world.persons.until[p] != week {
@@ -45,20 +48,21 @@ pub fn transit(world: &mut World) {
             lead_on_transporter(world, network, next, world.persons.form[p]);
             continue;
         }
-        world.persons.location[p] = next;
+        world.persons.set_location(p, next);
         world.persons.legs_done[p] += 1;
         if next == world.persons.destination[p] {
-            world.persons.state[p] = PersonState::Exploited;
+            world.persons.set_state(p, PersonState::Exploited);
         } else {
             world.counters[next.index()].transit_flow += 1;
             world.persons.until[p] = week + world.model.transit_weeks as u32;
         }
     }
+    world.scratch = moving;
 }
 
 /// Marks person `p` as identified in `country` this week; step 6 decides what follows.
 pub fn identify(world: &mut World, p: usize, country: CountryId, channel: Channel) {
-    world.persons.location[p] = country;
+    world.persons.set_location(p, country);
     world.persons.ever_identified[p] = true;
     world.identified.push(Identification {
         person: p as u32,

@@ -14,8 +14,8 @@ use crate::rng::{Stream, stream};
 use crate::scenario::Scenario;
 
 use super::{
-    Agency, Cooperation, Country, CountryId, Network, NetworkId, Persons, Rngs, Role, Trafficker,
-    TraffickerId, TraffickerState, World,
+    Agency, Calendar, Cooperation, Country, CountryId, Network, NetworkId, Persons, Rngs, Role,
+    Scheduling, Trafficker, TraffickerId, TraffickerState, World,
 };
 
 /// Vulnerability is Beta-distributed with mean `poverty`, kept strictly inside (0, 1) so that
@@ -28,6 +28,25 @@ fn vulnerability_distribution(poverty: f64, concentration: f64) -> Beta<f64> {
 
 /// The weights of the exploitation forms, cumulated, in [`Offence::ALL`] order.
 pub fn form_cumulative(model: &crate::params::ModelParams) -> [f64; 7] {
+    form_cumulative_weighted(model, |_| 1.0)
+}
+
+/// The forms police leads are about: the victims' forms weighted by police attention, 1 for
+/// sexual exploitation and `police_focus_other` for the others.
+pub fn police_form_cumulative(model: &crate::params::ModelParams) -> [f64; 7] {
+    form_cumulative_weighted(model, |o| {
+        if o == Offence::Sexual {
+            1.0
+        } else {
+            model.police_focus_other
+        }
+    })
+}
+
+fn form_cumulative_weighted(
+    model: &crate::params::ModelParams,
+    focus: impl Fn(Offence) -> f64,
+) -> [f64; 7] {
     let weights = [
         model.share_sexual,
         model.share_labour,
@@ -37,10 +56,15 @@ pub fn form_cumulative(model: &crate::params::ModelParams) -> [f64; 7] {
         model.share_forced_criminality,
         model.share_organ_removal,
     ];
+    let weights: Vec<f64> = weights
+        .iter()
+        .zip(Offence::ALL)
+        .map(|(w, o)| w * focus(o))
+        .collect();
     let total: f64 = weights.iter().sum();
     let mut acc = 0.0;
     let mut out = [0.0; 7];
-    for (slot, w) in out.iter_mut().zip(weights) {
+    for (slot, &w) in out.iter_mut().zip(&weights) {
         // All-zero weights fall back to equal shares rather than dividing by zero.
         acc += if total > 0.0 { w / total } else { 1.0 / 7.0 };
         *slot = acc;
@@ -54,7 +78,13 @@ pub fn draw_form(cumulative: &[f64; 7], u: f64) -> Offence {
     Offence::ALL[i]
 }
 
+/// Builds the world of one run, on the fast calendar path.
 pub fn build_world(scenario: &Scenario, run_seed: u64) -> World {
+    build_world_with(scenario, run_seed, Scheduling::Calendar)
+}
+
+/// Builds the world of one run with the given scheduling of persons at home.
+pub fn build_world_with(scenario: &Scenario, run_seed: u64, scheduling: Scheduling) -> World {
     let mut rng = stream(run_seed, Stream::Build);
     let n = scenario.countries.len();
     let model = scenario.model.clone();
@@ -74,25 +104,31 @@ pub fn build_world(scenario: &Scenario, run_seed: u64) -> World {
             wage_gap: 0.0,
             best_destination: CountryId::new(i),
             structural_risk: 0.0,
+            scheduled_with: (0.0, 1.0),
         })
         .collect();
 
-    let mut persons = Persons::default();
     let total = scenario.world_at_risk() as usize;
-    persons.home.reserve_exact(total);
-    for (i, c) in scenario.countries.iter().enumerate() {
-        let beta = vulnerability_distribution(c.params.numbers.poverty, model.vulnerability_spread);
-        for _ in 0..c.params.numbers.at_risk as usize {
-            let v = beta.sample(&mut rng) as f32;
-            let a: f32 = rng.random();
-            persons.push(CountryId::new(i), v, a);
-        }
-    }
+    let betas: Vec<Beta<f64>> = scenario
+        .countries
+        .iter()
+        .map(|c| vulnerability_distribution(c.params.numbers.poverty, model.vulnerability_spread))
+        .collect();
+    let at_risk: Vec<usize> = scenario
+        .countries
+        .iter()
+        .map(|c| c.params.numbers.at_risk as usize)
+        .collect();
+    let persons = Persons::new(&at_risk, |c| {
+        let v = betas[c.index()].sample(&mut rng) as f32;
+        (v, rng.random())
+    });
 
     let mut world = World {
         week: 0,
         capacity_per_resource: model.investigations_per_100k * total as f64 / 100_000.0,
         form_cumulative: form_cumulative(&model),
+        police_form_cumulative: police_form_cumulative(&model),
         model,
         countries,
         cooperation: Cooperation::from_spec(&scenario.cooperation, n),
@@ -109,6 +145,11 @@ pub fn build_world(scenario: &Scenario, run_seed: u64) -> World {
         identified: Vec::new(),
         arrests: Vec::new(),
         rngs: Rngs::new(run_seed),
+        scheduling,
+        seek_calendar: Calendar::default(),
+        return_calendar: Calendar::default(),
+        scratch: Vec::new(),
+        exit_table: Vec::new(),
     };
 
     crate::mechanisms::adaptation::init_structural_risk(&mut world);
@@ -119,6 +160,7 @@ pub fn build_world(scenario: &Scenario, run_seed: u64) -> World {
             found_network(&mut world, CountryId::new(i), &mut rng);
         }
     }
+    crate::mechanisms::migration::schedule_everyone(&mut world);
     world
 }
 

@@ -5,14 +5,16 @@
 //! scenario and a run seed by [`build::build_world`] and changed only by the mechanisms.
 
 pub mod build;
+pub mod calendar;
 pub mod cooperation;
 pub mod ids;
 pub mod persons;
 
 pub use build::build_world;
+pub use calendar::Calendar;
 pub use cooperation::Cooperation;
 pub use ids::{CountryId, NetworkId, TraffickerId};
-pub use persons::{PersonState, Persons};
+pub use persons::{PersonState, Persons, Roster};
 
 use rand_chacha::ChaCha8Rng;
 
@@ -38,6 +40,28 @@ pub struct Country {
     /// Enforcement risk networks perceive here before their own losses, learned with a lag
     /// (step 10).
     pub structural_risk: f64,
+    /// The wage gap and shock the migration calendar of this country was drawn with: when
+    /// either changes, the waiting times are drawn again (step 2).
+    pub scheduled_with: (f64, f64),
+}
+
+/// The weekly exit hazards (inspection, police, NGO, self-report, escape), their sum, and the
+/// weekly revenue of a victim, for one country and form class (step 5).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ExitRow {
+    pub hazards: [f64; 5],
+    pub total: f64,
+    pub revenue: f64,
+}
+
+/// How persons at home and safe migrants are visited (see `world::calendar`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheduling {
+    /// Waiting times drawn once and kept in calendars: the fast path, always used in runs.
+    Calendar,
+    /// Every person asked every week, as MODEL.md states the process: the plain reference
+    /// that tests compare the calendar against.
+    Weekly,
 }
 
 /// A trafficker's role, by where it works on a route (MODEL.md §1, "Trafficker").
@@ -283,6 +307,14 @@ pub struct World {
     pub ramps: Vec<Ramp>,
     /// This week's counters, one per country.
     pub counters: Vec<WeekCounters>,
+    pub scheduling: Scheduling,
+    /// When persons at home start seeking, and when safe migrants return.
+    pub seek_calendar: Calendar,
+    pub return_calendar: Calendar,
+    /// This week's exit hazards and revenue by country and form class (step 5).
+    pub exit_table: Vec<ExitRow>,
+    /// A reusable buffer for visiting a roster while it changes.
+    pub scratch: Vec<u32>,
     /// Per origin country, this week: the networks recruiting there and their weight
     /// (effort × free recruiters). Reused every week.
     pub recruiters: Vec<Vec<(NetworkId, f64)>>,
@@ -295,6 +327,8 @@ pub struct World {
     pub capacity_per_resource: f64,
     /// Cumulative weights of the exploitation forms, for drawing a victim's form.
     pub form_cumulative: [f64; 7],
+    /// The same, weighted by police attention: the forms proactive police leads are about.
+    pub police_form_cumulative: [f64; 7],
     pub rngs: Rngs,
 }
 

@@ -1,6 +1,15 @@
 //! Persons (migrants and potential victims, MODEL.md §1), stored as a structure of arrays:
-//! one compact `Vec` per attribute, indexed by the person's number, so that a week's pass over
-//! the population touches contiguous memory and the step loop allocates nothing.
+//! one compact `Vec` per attribute, indexed by the person's number.
+//!
+//! Most persons are at home most of the time, with nothing happening to them. To keep a week's
+//! cost proportional to what happens, not to the population, persons in every other state are
+//! kept on a *roster* per state (a list with O(1) insertion and removal), which the weekly
+//! steps visit; persons at home wait in the migration calendar (see `world::calendar`) unless
+//! they must be checked weekly (recent returnees, whose risk changes every week). Stocks per
+//! country and state are kept up to date at every change, so that counting them costs nothing.
+//!
+//! Every change of state or location goes through [`Persons::set_state`] and
+//! [`Persons::set_location`], which keep rosters and stocks true.
 
 use crate::params::Offence;
 
@@ -20,20 +29,57 @@ pub enum PersonState {
     InSupport = 5,
 }
 
-/// Sentinel for "never returned home".
+impl PersonState {
+    pub const COUNT: usize = 6;
+
+    /// Whether the person is counted in their home country (else where they are).
+    fn counted_at_home(self) -> bool {
+        matches!(self, PersonState::Home | PersonState::Seeking)
+    }
+}
+
+/// The weekly lists of persons. `HomeWeekly` holds persons at home whose hazard of leaving
+/// must be checked week by week; the other rosters hold every person in that state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Roster {
+    HomeWeekly = 0,
+    Seeking = 1,
+    SafeMigrant = 2,
+    InTransit = 3,
+    Exploited = 4,
+    InSupport = 5,
+}
+
+impl Roster {
+    /// The roster of every person in a state other than `Home`.
+    fn of(state: PersonState) -> Option<Roster> {
+        match state {
+            PersonState::Home => None,
+            PersonState::Seeking => Some(Roster::Seeking),
+            PersonState::SafeMigrant => Some(Roster::SafeMigrant),
+            PersonState::InTransit => Some(Roster::InTransit),
+            PersonState::Exploited => Some(Roster::Exploited),
+            PersonState::InSupport => Some(Roster::InSupport),
+        }
+    }
+}
+
+/// Sentinel for "never" (never returned home, no event due).
 pub const NEVER: u32 = u32::MAX;
+const NO_ROSTER: u8 = u8::MAX;
 
 #[derive(Clone, Debug, Default)]
 pub struct Persons {
     pub home: Vec<CountryId>,
-    pub state: Vec<PersonState>,
+    state: Vec<PersonState>,
     /// Drawn around the home country's poverty (Beta), fixed for life.
     pub vulnerability: Vec<f32>,
     /// A uniform draw: the person is aware when it is below the home country's `awareness`,
     /// so that an awareness campaign reaches persons at once without redrawing anything.
     pub awareness_draw: Vec<f32>,
     /// Where the person is now (home, a transit country, the destination).
-    pub location: Vec<CountryId>,
+    location: Vec<CountryId>,
     /// While trafficked: the network, the route's transit and destination, the form.
     pub network: Vec<NetworkId>,
     pub transit: Vec<Option<CountryId>>,
@@ -43,6 +89,9 @@ pub struct Persons {
     pub legs_done: Vec<u8>,
     /// The week the current timed state ends (a transit leg, support).
     pub until: Vec<u32>,
+    /// The week a calendar event is due for this person (leaving home, or a safe migrant's
+    /// return); entries of the calendar that disagree with it are stale.
+    pub due: Vec<u32>,
     /// The week the person last came home from trafficking ([`NEVER`] if not).
     pub returned: Vec<u32>,
     /// Whether that return followed support (which removes most of the re-trafficking risk).
@@ -50,18 +99,60 @@ pub struct Persons {
     pub ever_trafficked: Vec<bool>,
     /// Whether the person was ever identified as a victim.
     pub ever_identified: Vec<bool>,
+    /// Which roster the person is on, and where on it.
+    roster_of: Vec<u8>,
+    slot: Vec<u32>,
+    rosters: [Vec<u32>; 6],
+    /// Persons by country (home for `Home` and `Seeking`, location otherwise) and state.
+    stocks: Vec<[u32; PersonState::COUNT]>,
+    /// Persons are created country by country: `first[c]..first[c + 1]` are country `c`'s.
+    first: Vec<u32>,
 }
 
 impl Persons {
-    pub fn len(&self) -> usize {
-        self.state.len()
+    /// Creates the population: `at_risk[c]` persons at home in each country `c`, with their
+    /// vulnerability and awareness drawn by `draw(country)`.
+    pub fn new(at_risk: &[usize], mut draw: impl FnMut(CountryId) -> (f32, f32)) -> Persons {
+        let total: usize = at_risk.iter().sum();
+        let mut persons = Persons {
+            stocks: vec![[0; PersonState::COUNT]; at_risk.len()],
+            ..Persons::default()
+        };
+        persons.reserve(total);
+        for (c, &n) in at_risk.iter().enumerate() {
+            persons.first.push(persons.len() as u32);
+            let home = CountryId::new(c);
+            for _ in 0..n {
+                let (vulnerability, awareness) = draw(home);
+                persons.push(home, vulnerability, awareness);
+            }
+        }
+        persons.first.push(persons.len() as u32);
+        persons
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.state.is_empty()
+    fn reserve(&mut self, n: usize) {
+        self.home.reserve_exact(n);
+        self.state.reserve_exact(n);
+        self.vulnerability.reserve_exact(n);
+        self.awareness_draw.reserve_exact(n);
+        self.location.reserve_exact(n);
+        self.network.reserve_exact(n);
+        self.transit.reserve_exact(n);
+        self.destination.reserve_exact(n);
+        self.form.reserve_exact(n);
+        self.legs_done.reserve_exact(n);
+        self.until.reserve_exact(n);
+        self.due.reserve_exact(n);
+        self.returned.reserve_exact(n);
+        self.returned_supported.reserve_exact(n);
+        self.ever_trafficked.reserve_exact(n);
+        self.ever_identified.reserve_exact(n);
+        self.roster_of.reserve_exact(n);
+        self.slot.reserve_exact(n);
     }
 
-    pub fn push(&mut self, home: CountryId, vulnerability: f32, awareness_draw: f32) {
+    fn push(&mut self, home: CountryId, vulnerability: f32, awareness_draw: f32) {
         self.home.push(home);
         self.state.push(PersonState::Home);
         self.vulnerability.push(vulnerability);
@@ -73,10 +164,116 @@ impl Persons {
         self.form.push(Offence::Labour);
         self.legs_done.push(0);
         self.until.push(0);
+        self.due.push(NEVER);
         self.returned.push(NEVER);
         self.returned_supported.push(false);
         self.ever_trafficked.push(false);
         self.ever_identified.push(false);
+        self.roster_of.push(NO_ROSTER);
+        self.slot.push(0);
+        self.stocks[home.index()][PersonState::Home as usize] += 1;
+    }
+
+    pub fn len(&self) -> usize {
+        self.state.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.state.is_empty()
+    }
+
+    pub fn state(&self, p: usize) -> PersonState {
+        self.state[p]
+    }
+
+    pub fn location(&self, p: usize) -> CountryId {
+        self.location[p]
+    }
+
+    /// The persons whose home is country `c`.
+    pub fn of_country(&self, c: CountryId) -> std::ops::Range<usize> {
+        self.first[c.index()] as usize..self.first[c.index() + 1] as usize
+    }
+
+    /// The persons on a roster, in roster order (which depends on the order of arrivals and
+    /// departures, and so only on the run's history: deterministic).
+    pub fn roster(&self, roster: Roster) -> &[u32] {
+        &self.rosters[roster as usize]
+    }
+
+    /// Whether person `p` is on `roster`.
+    pub fn on_roster(&self, p: usize, roster: Roster) -> bool {
+        self.roster_of[p] == roster as u8
+    }
+
+    /// Persons in `state` counted in country `c` (see [`PersonState::counted_at_home`]).
+    pub fn stock(&self, c: CountryId, state: PersonState) -> u32 {
+        self.stocks[c.index()][state as usize]
+    }
+
+    fn counted_in(&self, p: usize) -> CountryId {
+        if self.state[p].counted_at_home() {
+            self.home[p]
+        } else {
+            self.location[p]
+        }
+    }
+
+    fn join(&mut self, p: usize, roster: Roster) {
+        let list = &mut self.rosters[roster as usize];
+        self.roster_of[p] = roster as u8;
+        self.slot[p] = list.len() as u32;
+        list.push(p as u32);
+    }
+
+    fn leave(&mut self, p: usize) {
+        let r = self.roster_of[p];
+        if r == NO_ROSTER {
+            return;
+        }
+        let list = &mut self.rosters[r as usize];
+        let at = self.slot[p] as usize;
+        list.swap_remove(at);
+        if let Some(&moved) = list.get(at) {
+            self.slot[moved as usize] = at as u32;
+        }
+        self.roster_of[p] = NO_ROSTER;
+    }
+
+    /// Moves person `p` to `state`, keeping rosters and stocks true. A person entering `Home`
+    /// is on no roster; the caller puts them in the calendar or on the weekly home roster.
+    pub fn set_state(&mut self, p: usize, state: PersonState) {
+        let place = self.counted_in(p);
+        self.stocks[place.index()][self.state[p] as usize] -= 1;
+        self.leave(p);
+        self.state[p] = state;
+        if let Some(roster) = Roster::of(state) {
+            self.join(p, roster);
+        }
+        let place = self.counted_in(p);
+        self.stocks[place.index()][state as usize] += 1;
+    }
+
+    /// Puts a person at home on the weekly home roster (or takes them off it).
+    pub fn set_home_weekly(&mut self, p: usize, weekly: bool) {
+        debug_assert_eq!(self.state[p], PersonState::Home);
+        if weekly && !self.on_roster(p, Roster::HomeWeekly) {
+            self.join(p, Roster::HomeWeekly);
+        } else if !weekly {
+            self.leave(p);
+        }
+    }
+
+    /// Moves person `p` to country `c`.
+    pub fn set_location(&mut self, p: usize, c: CountryId) {
+        let before = self.counted_in(p);
+        self.location[p] = c;
+        let after = self.counted_in(p);
+        if before != after {
+            let s = self.state[p] as usize;
+            self.stocks[before.index()][s] -= 1;
+            self.stocks[after.index()][s] += 1;
+        }
     }
 
     /// Puts person `p` on a network's route: recruited this week, first leg ends `until`.
@@ -88,22 +285,73 @@ impl Persons {
         form: Offence,
         until: u32,
     ) {
-        self.state[p] = PersonState::InTransit;
+        self.set_state(p, PersonState::InTransit);
+        self.set_location(p, route.origin);
         self.network[p] = network;
         self.transit[p] = route.transit;
         self.destination[p] = route.destination;
         self.form[p] = form;
-        self.location[p] = route.origin;
         self.legs_done[p] = 0;
         self.until[p] = until;
         self.ever_trafficked[p] = true;
     }
 
-    /// Sends person `p` home after trafficking (deported, escaped or returned from support).
-    pub fn return_home(&mut self, p: usize, week: u32, supported: bool) {
-        self.state[p] = PersonState::Home;
-        self.location[p] = self.home[p];
-        self.returned[p] = week;
-        self.returned_supported[p] = supported;
+    /// Sends person `p` home, recording a return from trafficking (deported, escaped or
+    /// returned from support) when `returned` says so.
+    pub fn send_home(&mut self, p: usize, returned: Option<(u32, bool)>) {
+        self.set_state(p, PersonState::Home);
+        let home = self.home[p];
+        self.set_location(p, home);
+        if let Some((week, supported)) = returned {
+            self.returned[p] = week;
+            self.returned_supported[p] = supported;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn two_countries() -> Persons {
+        Persons::new(&[3, 2], |_| (0.5, 0.5))
+    }
+
+    #[test]
+    fn rosters_and_stocks_follow_every_change() {
+        let mut p = two_countries();
+        let (a, b) = (CountryId::new(0), CountryId::new(1));
+        assert_eq!(p.of_country(b), 3..5);
+        assert_eq!(p.stock(a, PersonState::Home), 3);
+        p.set_state(0, PersonState::Seeking);
+        p.set_state(1, PersonState::Seeking);
+        p.set_state(2, PersonState::Seeking);
+        assert_eq!(p.roster(Roster::Seeking), &[0, 1, 2]);
+        p.set_state(0, PersonState::SafeMigrant);
+        assert_eq!(p.roster(Roster::Seeking), &[2, 1]);
+        assert_eq!(p.stock(a, PersonState::SafeMigrant), 1);
+        p.set_location(0, b);
+        assert_eq!(p.stock(a, PersonState::SafeMigrant), 0);
+        assert_eq!(p.stock(b, PersonState::SafeMigrant), 1);
+        // Seekers are counted at home wherever they are.
+        p.set_location(1, b);
+        assert_eq!(p.stock(a, PersonState::Seeking), 2);
+        p.send_home(0, Some((7, true)));
+        assert_eq!(p.stock(a, PersonState::Home), 1);
+        assert_eq!(p.location(0), a);
+        assert_eq!(p.returned[0], 7);
+        p.set_home_weekly(0, true);
+        assert!(p.on_roster(0, Roster::HomeWeekly));
+        p.set_state(0, PersonState::Seeking);
+        assert!(!p.on_roster(0, Roster::HomeWeekly));
+        assert_eq!(p.roster(Roster::HomeWeekly), &[] as &[u32]);
+        let total: u32 = [a, b]
+            .iter()
+            .flat_map(|&c| {
+                let p = &p;
+                (0..PersonState::COUNT).map(move |s| p.stocks[c.index()][s])
+            })
+            .sum();
+        assert_eq!(total, 5);
     }
 }

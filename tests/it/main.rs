@@ -6,6 +6,7 @@
 //! - `determinism`: output bytes do not depend on threads or on which scenarios run together.
 
 mod bad_input;
+mod calendar;
 mod cli;
 mod determinism;
 mod docs;

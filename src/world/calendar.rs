@@ -1,0 +1,211 @@
+//! A calendar of future events for persons with nothing else happening: the week a person at
+//! home starts seeking work abroad, or the week a safe migrant returns.
+//!
+//! A weekly hazard `h` that stays constant gives a geometric waiting time: drawing it once
+//! and waking the person at that week is the same, in distribution, as asking every week
+//! (MODEL.md §2 step 2), at a tiny fraction of the cost. When a hazard changes (a policy on
+//! wages, a shock), the affected persons' waiting times are drawn again from the new hazard;
+//! by memorylessness this is exact. Entries made obsolete by a redraw stay in the calendar and
+//! are recognized when they come due (the person's `due` week no longer matches); the
+//! calendar is compacted when they outnumber the live ones.
+
+/// Weeks until the first success of a weekly Bernoulli(`hazard`) trial, counting from 0 (the
+/// first week tried), by inversion of a uniform `u` in [0, 1); `None` if it never happens.
+pub fn geometric_weeks(hazard: f64, u: f64) -> Option<u32> {
+    if hazard <= 0.0 {
+        return None;
+    }
+    if hazard >= 1.0 {
+        return Some(0);
+    }
+    // P(K >= k) = (1 − h)^k, so K = floor(ln(1 − u) / ln(1 − h)).
+    // ln_1p keeps tiny hazards exact (ln(1 − 1e-300) would round to 0).
+    let k = ((-u).ln_1p() / (-hazard).ln_1p()).floor();
+    (k < u32::MAX as f64 / 2.0).then_some(k as u32)
+}
+
+/// Weeks covered by the wheel of buckets; later events wait in the far list.
+const WHEEL_WEEKS: u32 = 256;
+
+/// A timing wheel: one bucket of persons per week for the next [`WHEEL_WEEKS`] weeks, and a
+/// list of later events that is swept into the wheel as time reaches them. Pushing is O(1);
+/// the persons due in a week come out of their bucket in the order they were put in.
+#[derive(Clone, Debug)]
+pub struct Calendar {
+    buckets: Vec<Vec<u32>>,
+    far: Vec<(u32, u32)>,
+    /// The first week the wheel covers: buckets hold weeks `start..start + WHEEL_WEEKS`.
+    start: u32,
+    /// Entries known to have been superseded by a redraw.
+    stale: usize,
+    len: usize,
+}
+
+impl Default for Calendar {
+    fn default() -> Self {
+        Calendar {
+            buckets: vec![Vec::new(); WHEEL_WEEKS as usize],
+            far: Vec::new(),
+            start: 0,
+            stale: 0,
+            len: 0,
+        }
+    }
+}
+
+impl Calendar {
+    pub fn push(&mut self, week: u32, person: u32) {
+        self.len += 1;
+        if week < self.start.saturating_add(WHEEL_WEEKS) {
+            // Never earlier than the wheel: an event due before `start` is due now.
+            let week = week.max(self.start);
+            self.buckets[(week % WHEEL_WEEKS) as usize].push(person);
+        } else {
+            self.far.push((week, person));
+        }
+    }
+
+    /// Records that one entry was superseded (the person was rescheduled or left the state).
+    pub fn supersede(&mut self) {
+        self.stale += 1;
+    }
+
+    /// Takes the persons due in `week` (weeks must be visited in order, none skipped), into
+    /// `out` (cleared first). Entries may be stale: the caller checks each person's `due`.
+    pub fn take_due(&mut self, week: u32, out: &mut Vec<u32>) {
+        out.clear();
+        while self.start < week {
+            // A week nobody visited: its entries are due now.
+            let skipped = std::mem::take(&mut self.buckets[(self.start % WHEEL_WEEKS) as usize]);
+            self.start += 1;
+            self.sweep_far();
+            for p in skipped {
+                self.buckets[(week % WHEEL_WEEKS) as usize].push(p);
+            }
+        }
+        // Drain rather than swap: each bucket keeps its own capacity, and the caller's buffer
+        // (sized for the largest roster) is not passed around the wheel.
+        out.append(&mut self.buckets[(week % WHEEL_WEEKS) as usize]);
+        self.len -= out.len();
+        self.start = week + 1;
+        self.sweep_far();
+    }
+
+    /// Moves far events that the wheel now covers into their buckets (once per turn of the
+    /// wheel, so that the far list is scanned rarely).
+    fn sweep_far(&mut self) {
+        if !self.start.is_multiple_of(WHEEL_WEEKS) {
+            return;
+        }
+        let horizon = self.start.saturating_add(WHEEL_WEEKS);
+        let mut k = 0;
+        while k < self.far.len() {
+            let (week, p) = self.far[k];
+            if week < horizon {
+                self.far.swap_remove(k);
+                self.buckets[(week.max(self.start) % WHEEL_WEEKS) as usize].push(p);
+            } else {
+                k += 1;
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Drops superseded entries once they are more than half of the calendar, keeping those
+    /// `live` says are still valid for the week they are filed under.
+    pub fn compact_if_stale(&mut self, live: impl Fn(u32, u32) -> bool) {
+        if self.stale * 2 <= self.len {
+            return;
+        }
+        let start = self.start;
+        let mut len = 0;
+        for (i, bucket) in self.buckets.iter_mut().enumerate() {
+            // The week bucket `i` holds: the one in start..start + WHEEL_WEEKS with that residue.
+            let offset = (i as u32 + WHEEL_WEEKS - start % WHEEL_WEEKS) % WHEEL_WEEKS;
+            let week = start + offset;
+            bucket.retain(|&p| live(week, p));
+            len += bucket.len();
+        }
+        self.far.retain(|&(w, p)| live(w, p));
+        self.len = len + self.far.len();
+        self.stale = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn geometric_waiting_times_have_the_right_mean() {
+        let h = 0.05;
+        let n = 100_000;
+        let mean = (0..n)
+            .map(|i| geometric_weeks(h, (i as f64 + 0.5) / n as f64).unwrap() as f64)
+            .sum::<f64>()
+            / n as f64;
+        // E[K] = (1 − h) / h = 19.
+        assert!((mean - 19.0).abs() < 0.1, "{mean}");
+        assert_eq!(geometric_weeks(0.0, 0.5), None);
+        assert_eq!(geometric_weeks(1.0, 0.5), Some(0));
+        assert_eq!(geometric_weeks(0.5, 0.0), Some(0));
+        assert_eq!(geometric_weeks(1e-300, 0.999), None);
+    }
+
+    fn due(c: &mut Calendar, week: u32) -> Vec<u32> {
+        let mut out = Vec::new();
+        c.take_due(week, &mut out);
+        out
+    }
+
+    #[test]
+    fn persons_come_out_in_their_week_near_and_far() {
+        let mut c = Calendar::default();
+        c.push(5, 1);
+        c.push(2, 7);
+        c.push(5, 0);
+        c.push(1000, 3);
+        c.push(300, 4);
+        assert_eq!(c.len(), 5);
+        assert_eq!(due(&mut c, 0), Vec::<u32>::new());
+        assert_eq!(due(&mut c, 1), Vec::<u32>::new());
+        assert_eq!(due(&mut c, 2), vec![7]);
+        for w in 3..5 {
+            assert!(due(&mut c, w).is_empty());
+        }
+        assert_eq!(due(&mut c, 5), vec![1, 0]);
+        for w in 6..300 {
+            assert!(due(&mut c, w).is_empty(), "week {w}");
+        }
+        assert_eq!(due(&mut c, 300), vec![4]);
+        for w in 301..1000 {
+            assert!(due(&mut c, w).is_empty(), "week {w}");
+        }
+        assert_eq!(due(&mut c, 1000), vec![3]);
+        assert!(c.is_empty());
+    }
+
+    #[test]
+    fn compaction_keeps_live_entries() {
+        let mut c = Calendar::default();
+        c.push(1, 1);
+        c.push(2, 2);
+        c.push(3, 3);
+        c.push(900, 4);
+        c.supersede();
+        c.supersede();
+        c.supersede();
+        c.compact_if_stale(|w, p| (w, p) == (2, 2) || (w, p) == (900, 4));
+        assert_eq!(c.len(), 2);
+        assert!(due(&mut c, 0).is_empty());
+        assert!(due(&mut c, 1).is_empty());
+        assert_eq!(due(&mut c, 2), vec![2]);
+    }
+}
