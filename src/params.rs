@@ -514,6 +514,21 @@ impl Offence {
     pub fn index(self) -> usize {
         self as usize
     }
+
+    /// What exit hazards and revenue depend on besides the country (step 5): sexual
+    /// exploitation (0: revenue, police focus), the labour forms (1: inspection), others (2).
+    pub fn class(self) -> usize {
+        if self == Offence::Sexual {
+            0
+        } else if self.is_labour_form() {
+            1
+        } else {
+            2
+        }
+    }
+
+    /// The number of classes of [`Offence::class`].
+    pub const CLASSES: usize = 3;
 }
 
 impl fmt::Display for Offence {

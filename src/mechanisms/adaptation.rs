@@ -275,8 +275,9 @@ mod tests {
         let size = w.model.network_size as usize;
         assert!(Role::ALL.iter().all(|&r| free_in_role(&w, 0, r) < size));
         crate::run::advance(&mut w, 150);
+        // Back to strength (or above it, if a member on trial was acquitted meanwhile).
         for role in Role::ALL {
-            assert_eq!(free_in_role(&w, 0, role), size, "{role:?}");
+            assert!(free_in_role(&w, 0, role) >= size, "{role:?}");
         }
     }
 

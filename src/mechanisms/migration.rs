@@ -7,15 +7,16 @@
 //! multiplier for a recent return from trafficking, and
 //! `wage_gap = max(0, max over countries reachable within two borders of wage_d − wage_home)`.
 //!
-//! Scheduling (see `world::calendar`): a person whose hazard is constant waits in the migration
-//! calendar for a geometric waiting time; a recent returnee, whose extra risk fades week by
-//! week, is asked every week. When a country's wage gap or shock changes, the waiting times
-//! of its persons at home are drawn again. With [`Scheduling::Weekly`] everyone is asked every
+//! Scheduling (see `world::calendar`): a person at home waits in the migration calendar for a
+//! geometric waiting time; a recent returnee, whose extra risk fades week by week, waits for a
+//! candidate week drawn at an upper bound of their hazard and is then accepted with the ratio
+//! of their hazard to the bound (thinning, exact in discrete time). When a country's wage gap
+//! or shock changes, the waiting times of its persons at home are drawn again. With [`Scheduling::Weekly`] everyone is asked every
 //! week instead: the plain reference the calendar is tested against.
 
 use rand::Rng;
 
-use super::retrafficking::{effective_vulnerability, returnee_risk, risk_fading};
+use super::retrafficking::{effective_vulnerability, returnee_risk};
 use crate::world::calendar::geometric_weeks;
 use crate::world::persons::NEVER;
 use crate::world::{CountryId, PersonState, Roster, Scheduling, World};
@@ -47,14 +48,9 @@ pub fn seek_hazard(world: &World, p: usize, week: u32) -> f64 {
     (hazard * returnee_risk(world, p, week)).min(1.0)
 }
 
-/// Whether a person at home must be asked week by week rather than wait in the calendar.
-fn asked_weekly(world: &World, p: usize, week: u32) -> bool {
-    world.scheduling == Scheduling::Weekly || risk_fading(world, p, week)
-}
-
 /// Puts person `p`, just arrived at home, where they wait to leave from `first_week` on.
 pub fn await_departure(world: &mut World, p: usize, first_week: u32) {
-    if asked_weekly(world, p, first_week) {
+    if world.scheduling == Scheduling::Weekly {
         cancel_departure(world, p);
         world.persons.set_home_weekly(p, true);
     } else {
@@ -69,17 +65,31 @@ fn cancel_departure(world: &mut World, p: usize) {
     }
 }
 
-/// Draws the week person `p` will start seeking, at the hazard they have now, from
-/// `first_week` on.
+/// Draws the week person `p` will be asked to start seeking, from `first_week` on, at the
+/// hazard they have in `first_week`. For a returnee, whose risk only falls from then on
+/// (until a change of wage gap or shock, which redraws), that hazard is an upper bound: the
+/// person is woken at a candidate week and leaves with probability `hazard now / bound`
+/// (thinning), else is scheduled again from the next week with the lower bound.
 fn schedule_departure(world: &mut World, p: usize, first_week: u32) {
     cancel_departure(world, p);
-    let hazard = seek_hazard(world, p, first_week);
+    let bound = seek_hazard(world, p, first_week);
     let u = world.rngs.migration.random::<f64>();
-    if let Some(k) = geometric_weeks(hazard, u) {
+    if let Some(k) = geometric_weeks(bound, u) {
         let due = first_week.saturating_add(k);
         world.persons.due[p] = due;
+        world.persons.seek_bound[p] = bound as f32;
         world.seek_calendar.push(due, p as u32);
     }
+}
+
+/// Whether person `p`, woken by the calendar in `week`, leaves: always, unless their hazard
+/// fell below the bound they were scheduled with (a returnee's fading risk).
+fn accept_candidate(world: &mut World, p: usize, week: u32) -> bool {
+    if world.persons.returned[p] == NEVER {
+        return true;
+    }
+    let ratio = seek_hazard(world, p, week) / world.persons.seek_bound[p] as f64;
+    ratio >= 1.0 || world.rngs.migration.random::<f64>() < ratio
 }
 
 /// Refreshes every country's wage gap; returns whether the hazards of its persons changed.
@@ -111,28 +121,23 @@ pub fn migration_pressure(world: &mut World) {
     if world.scheduling == Scheduling::Calendar {
         for (c, _) in changed.iter().enumerate().filter(|x| *x.1) {
             for p in world.persons.of_country(CountryId::new(c)) {
-                if world.persons.state(p) == PersonState::Home
-                    && !world.persons.on_roster(p, Roster::HomeWeekly)
-                {
+                if world.persons.state(p) == PersonState::Home {
                     schedule_departure(world, p, week);
                 }
             }
         }
-    }
-    let mut weekly = std::mem::take(&mut world.scratch);
-    weekly.clear();
-    weekly.extend_from_slice(world.persons.roster(Roster::HomeWeekly));
-    for &p in &weekly {
-        let p = p as usize;
-        if !asked_weekly(world, p, week) {
-            // The returnee's extra risk is over: from now on a constant hazard.
-            world.persons.set_home_weekly(p, false);
-            schedule_departure(world, p, week);
-        } else if world.rngs.migration.random::<f64>() < seek_hazard(world, p, week) {
-            world.persons.set_state(p, PersonState::Seeking);
+    } else {
+        let mut weekly = std::mem::take(&mut world.scratch);
+        weekly.clear();
+        weekly.extend_from_slice(world.persons.roster(Roster::HomeWeekly));
+        for &p in &weekly {
+            let p = p as usize;
+            if world.rngs.migration.random::<f64>() < seek_hazard(world, p, week) {
+                world.persons.set_state(p, PersonState::Seeking);
+            }
         }
+        world.scratch = weekly;
     }
-    world.scratch = weekly;
     let mut due_now = std::mem::take(&mut world.scratch);
     world.seek_calendar.take_due(week, &mut due_now);
     for &p in &due_now {
@@ -141,7 +146,11 @@ pub fn migration_pressure(world: &mut World) {
             continue;
         }
         world.persons.due[p] = NEVER;
-        world.persons.set_state(p, PersonState::Seeking);
+        if accept_candidate(world, p, week) {
+            world.persons.set_state(p, PersonState::Seeking);
+        } else {
+            schedule_departure(world, p, week + 1);
+        }
     }
     world.scratch = due_now;
     let persons = &world.persons;

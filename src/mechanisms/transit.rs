@@ -11,7 +11,7 @@ use rand::Rng;
 use super::investigation::add_lead;
 use crate::params::Offence;
 use crate::world::{
-    Channel, CountryId, Identification, NetworkId, PersonState, Role, Roster, World,
+    Channel, CountryId, Identification, NetworkId, PersonState, Role, Roster, Scheduling, World,
 };
 
 /// Evidence a border detection gives: the victim was caught in the act of being moved.
@@ -52,6 +52,9 @@ pub fn transit(world: &mut World) {
         world.persons.legs_done[p] += 1;
         if next == world.persons.destination[p] {
             world.persons.set_state(p, PersonState::Exploited);
+            if world.scheduling == Scheduling::Calendar {
+                world.arrivals.push(p as u32);
+            }
         } else {
             world.counters[next.index()].transit_flow += 1;
             world.persons.until[p] = week + world.model.transit_weeks as u32;

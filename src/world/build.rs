@@ -150,6 +150,9 @@ pub fn build_world_with(scenario: &Scenario, run_seed: u64, scheduling: Scheduli
         return_calendar: Calendar::default(),
         scratch: Vec::new(),
         exit_table: Vec::new(),
+        exit_scheduled: Vec::new(),
+        exit_calendar: Calendar::default(),
+        arrivals: Vec::new(),
     };
 
     crate::mechanisms::adaptation::init_structural_risk(&mut world);
@@ -160,6 +163,7 @@ pub fn build_world_with(scenario: &Scenario, run_seed: u64, scheduling: Scheduli
             found_network(&mut world, CountryId::new(i), &mut rng);
         }
     }
+    world.persons.track_networks(world.networks.len());
     crate::mechanisms::migration::schedule_everyone(&mut world);
     world
 }

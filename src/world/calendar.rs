@@ -27,7 +27,7 @@ pub fn geometric_weeks(hazard: f64, u: f64) -> Option<u32> {
 /// Weeks covered by the wheel of buckets; later events wait in the far list.
 const WHEEL_WEEKS: u32 = 256;
 
-/// A timing wheel: one bucket of persons per week for the next [`WHEEL_WEEKS`] weeks, and a
+/// A timing wheel: one bucket of persons per week for the next `WHEEL_WEEKS` weeks, and a
 /// list of later events that is swept into the wheel as time reaches them. Pushing is O(1);
 /// the persons due in a week come out of their bucket in the order they were put in.
 #[derive(Clone, Debug)]

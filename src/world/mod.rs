@@ -313,6 +313,12 @@ pub struct World {
     pub return_calendar: Calendar,
     /// This week's exit hazards and revenue by country and form class (step 5).
     pub exit_table: Vec<ExitRow>,
+    /// The table the exit calendar was drawn with: a row that changes is drawn again.
+    pub exit_scheduled: Vec<ExitRow>,
+    /// When exploited persons leave exploitation (by any channel).
+    pub exit_calendar: Calendar,
+    /// Persons who entered exploitation this week (step 4), to schedule in step 5.
+    pub arrivals: Vec<u32>,
     /// A reusable buffer for visiting a roster while it changes.
     pub scratch: Vec<u32>,
     /// Per origin country, this week: the networks recruiting there and their weight
@@ -355,6 +361,11 @@ impl World {
     /// Does `country` criminalize `form`? (MODEL.md §1, `law.offences`.)
     pub fn criminalizes(&self, country: CountryId, form: Offence) -> bool {
         self.country(country).params.offences.contains(form)
+    }
+
+    /// Whether person `p` was identified this week (and awaits step 6).
+    pub fn identified_this_week(&self, p: usize) -> bool {
+        self.identified.iter().any(|i| i.person as usize == p)
     }
 
     /// Dual criminality (MODEL.md §1): both countries criminalize the form.

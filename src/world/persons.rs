@@ -92,6 +92,9 @@ pub struct Persons {
     /// The week a calendar event is due for this person (leaving home, or a safe migrant's
     /// return); entries of the calendar that disagree with it are stale.
     pub due: Vec<u32>,
+    /// The hazard a person at home was scheduled with (an upper bound while a returnee's risk
+    /// fades; see step 2).
+    pub seek_bound: Vec<f32>,
     /// The week the person last came home from trafficking ([`NEVER`] if not).
     pub returned: Vec<u32>,
     /// Whether that return followed support (which removes most of the re-trafficking risk).
@@ -107,6 +110,10 @@ pub struct Persons {
     stocks: Vec<[u32; PersonState::COUNT]>,
     /// Persons are created country by country: `first[c]..first[c + 1]` are country `c`'s.
     first: Vec<u32>,
+    /// Exploited persons by network, country and form class (see [`Persons::exploited`]), so
+    /// that revenue can be computed without visiting them.
+    exploited: Vec<u32>,
+    networks: usize,
 }
 
 impl Persons {
@@ -144,6 +151,7 @@ impl Persons {
         self.legs_done.reserve_exact(n);
         self.until.reserve_exact(n);
         self.due.reserve_exact(n);
+        self.seek_bound.reserve_exact(n);
         self.returned.reserve_exact(n);
         self.returned_supported.reserve_exact(n);
         self.ever_trafficked.reserve_exact(n);
@@ -165,6 +173,7 @@ impl Persons {
         self.legs_done.push(0);
         self.until.push(0);
         self.due.push(NEVER);
+        self.seek_bound.push(0.0);
         self.returned.push(NEVER);
         self.returned_supported.push(false);
         self.ever_trafficked.push(false);
@@ -176,6 +185,33 @@ impl Persons {
 
     pub fn len(&self) -> usize {
         self.state.len()
+    }
+
+    /// Starts counting exploited persons by network (call once the networks are founded).
+    pub fn track_networks(&mut self, networks: usize) {
+        self.networks = networks;
+        self.exploited = vec![0; networks * self.stocks.len() * Offence::CLASSES];
+    }
+
+    fn exploited_slot(&self, network: NetworkId, country: CountryId, class: usize) -> usize {
+        (network.index() * self.stocks.len() + country.index()) * Offence::CLASSES + class
+    }
+
+    /// Persons exploited by `network` in `country` in forms of `class` ([`Offence::class`]).
+    pub fn exploited(&self, network: NetworkId, country: CountryId, class: usize) -> u32 {
+        if network.index() >= self.networks {
+            return 0;
+        }
+        self.exploited[self.exploited_slot(network, country, class)]
+    }
+
+    /// Adds `delta` to the exploited count person `p` belongs to, if they are exploited.
+    fn count_exploited(&mut self, p: usize, delta: i32) {
+        if self.state[p] != PersonState::Exploited || self.network[p].index() >= self.networks {
+            return;
+        }
+        let slot = self.exploited_slot(self.network[p], self.location[p], self.form[p].class());
+        self.exploited[slot] = self.exploited[slot].wrapping_add_signed(delta);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -206,7 +242,7 @@ impl Persons {
         self.roster_of[p] == roster as u8
     }
 
-    /// Persons in `state` counted in country `c` (see [`PersonState::counted_at_home`]).
+    /// Persons in `state` counted in country `c` (home for `Home` and `Seeking`, location otherwise).
     pub fn stock(&self, c: CountryId, state: PersonState) -> u32 {
         self.stocks[c.index()][state as usize]
     }
@@ -245,6 +281,7 @@ impl Persons {
     pub fn set_state(&mut self, p: usize, state: PersonState) {
         let place = self.counted_in(p);
         self.stocks[place.index()][self.state[p] as usize] -= 1;
+        self.count_exploited(p, -1);
         self.leave(p);
         self.state[p] = state;
         if let Some(roster) = Roster::of(state) {
@@ -252,6 +289,7 @@ impl Persons {
         }
         let place = self.counted_in(p);
         self.stocks[place.index()][state as usize] += 1;
+        self.count_exploited(p, 1);
     }
 
     /// Puts a person at home on the weekly home roster (or takes them off it).
@@ -267,7 +305,9 @@ impl Persons {
     /// Moves person `p` to country `c`.
     pub fn set_location(&mut self, p: usize, c: CountryId) {
         let before = self.counted_in(p);
+        self.count_exploited(p, -1);
         self.location[p] = c;
+        self.count_exploited(p, 1);
         let after = self.counted_in(p);
         if before != after {
             let s = self.state[p] as usize;

@@ -48,7 +48,11 @@ fn enlarged(mut scenario: Scenario, factor: f64) -> Scenario {
 }
 
 fn runs(scenario: &Scenario) -> Vec<RunResult> {
-    (0..REPLICATES)
+    runs_n(scenario, REPLICATES)
+}
+
+fn runs_n(scenario: &Scenario, replicates: u32) -> Vec<RunResult> {
+    (0..replicates)
         .into_par_iter()
         .map(|r| run_replicate(scenario, r))
         .collect()
@@ -232,10 +236,10 @@ fn a_transit_crackdown_displaces_part_of_the_flow() {
 
 #[test]
 fn victim_support_raises_testimony_and_convictions_and_lowers_re_trafficking() {
-    // Four times the baseline world: the re-trafficking of identified victims is counted in
-    // the hundreds per run, and support changes it by a few points.
-    let weak = runs(&enlarged(world("", &["all.victim_support=0.1"]), 4.0));
-    let strong = runs(&enlarged(world("", &["all.victim_support=0.9"]), 4.0));
+    // Four times the baseline world and 30 replicates: the re-trafficking of identified
+    // victims is counted in the hundreds per run, and support changes it by a few points.
+    let weak = runs_n(&enlarged(world("", &["all.victim_support=0.1"]), 4.0), 30);
+    let strong = runs_n(&enlarged(world("", &["all.victim_support=0.9"]), 4.0), 30);
     let testimony_share = |rs: &[RunResult]| {
         let t: u64 = rs
             .iter()
