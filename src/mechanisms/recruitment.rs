@@ -36,15 +36,19 @@ pub fn update_recruiter_presence(world: &mut World) {
             .filter(|t| t.state == TraffickerState::Active && t.country == network.origin)
             .count();
         if free_recruiters > 0 {
-            world.recruiters[network.origin.index()]
-                .push((NetworkId::new(n), network.effort * free_recruiters as f64));
+            let list = &mut world.recruiters[network.origin.index()];
+            let before = list.last().map_or(0.0, |x| x.1);
+            list.push((
+                NetworkId::new(n),
+                before + network.effort * free_recruiters as f64,
+            ));
         }
     }
 }
 
 /// Probability that a seeker in `c` meets a deceptive offer this week.
 pub fn offer_probability(world: &World, c: CountryId) -> f64 {
-    let presence: f64 = world.recruiters[c.index()].iter().map(|x| x.1).sum();
+    let presence = world.recruiters[c.index()].last().map_or(0.0, |x| x.1);
     let at_risk = world.country(c).params.numbers.at_risk.max(1.0);
     1.0 - (-world.model.contact_rate * presence * 1000.0 / at_risk).exp()
 }
@@ -91,17 +95,16 @@ pub fn recruitment(world: &mut World) {
     world.scratch = seekers;
 }
 
-/// Draws a network in proportion to its weight; `u` is uniform in [0, 1).
-fn pick_network(weights: &[(NetworkId, f64)], u: f64) -> NetworkId {
-    let total: f64 = weights.iter().map(|x| x.1).sum();
-    let mut target = u * total;
-    for &(n, w) in weights {
-        if target < w {
-            return n;
-        }
-        target -= w;
-    }
-    weights.last().map(|x| x.0).unwrap_or_default()
+/// Draws a network in proportion to its weight, from cumulated weights; `u` is uniform in
+/// [0, 1).
+fn pick_network(cumulative: &[(NetworkId, f64)], u: f64) -> NetworkId {
+    let target = u * cumulative.last().map_or(0.0, |x| x.1);
+    let i = cumulative.partition_point(|x| x.1 <= target);
+    cumulative
+        .get(i)
+        .or(cumulative.last())
+        .map(|x| x.0)
+        .unwrap_or_default()
 }
 
 /// Person `p` accepts network `n`'s offer: recruited, in transit on the network's route.
@@ -175,7 +178,8 @@ mod tests {
 
     #[test]
     fn offers_come_in_proportion_to_weight() {
-        let w = [(NetworkId(0), 1.0), (NetworkId(1), 3.0)];
+        // Weights 1 and 3, cumulated.
+        let w = [(NetworkId(0), 1.0), (NetworkId(1), 4.0)];
         assert_eq!(pick_network(&w, 0.2), NetworkId(0));
         assert_eq!(pick_network(&w, 0.3), NetworkId(1));
         assert_eq!(pick_network(&w, 0.999), NetworkId(1));

@@ -321,8 +321,9 @@ pub struct World {
     pub arrivals: Vec<u32>,
     /// A reusable buffer for visiting a roster while it changes.
     pub scratch: Vec<u32>,
-    /// Per origin country, this week: the networks recruiting there and their weight
-    /// (effort × free recruiters). Reused every week.
+    /// Per origin country, this week: the networks recruiting there and their weights
+    /// (effort × free recruiters), cumulated so that an offer's network is found by bisection.
+    /// Reused every week.
     pub recruiters: Vec<Vec<(NetworkId, f64)>>,
     /// Persons identified this week (step 5 and 4 fill it, step 6 empties it).
     pub identified: Vec<Identification>,
