@@ -406,9 +406,10 @@ pub fn cooperation_spec(path: &str) -> Option<&'static ParamSpec> {
     COOPERATION_PARAMS.iter().find(|s| s.name == path)
 }
 
-/// Country parameters that shape the world when it is built (its population and networks):
-/// a policy cannot change them during a run; `--set` and sweeps can.
-pub const BUILD_ONLY: &[&str] = &["at_risk", "network_density"];
+/// Country parameters that shape the world when it is built (its population, the persons'
+/// vulnerability drawn around `poverty`, its networks): a policy cannot change them during a
+/// run (it would silently do nothing); `--set` and sweeps can.
+pub const BUILD_ONLY: &[&str] = &["at_risk", "network_density", "poverty"];
 
 /// Every country parameter path, for "did you mean" suggestions.
 pub fn country_paths() -> impl Iterator<Item = &'static str> {
