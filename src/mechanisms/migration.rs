@@ -127,16 +127,14 @@ pub fn migration_pressure(world: &mut World) {
             }
         }
     } else {
-        let mut weekly = std::mem::take(&mut world.scratch);
-        weekly.clear();
-        weekly.extend_from_slice(world.persons.roster(Roster::HomeWeekly));
+        let weekly = world.roster_snapshot(Roster::HomeWeekly);
         for &p in &weekly {
             let p = p as usize;
             if world.rngs.migration.random::<f64>() < seek_hazard(world, p, week) {
                 world.persons.set_state(p, PersonState::Seeking);
             }
         }
-        world.scratch = weekly;
+        world.return_scratch(weekly);
     }
     let mut due_now = std::mem::take(&mut world.scratch);
     world.seek_calendar.take_due(week, &mut due_now);
@@ -152,7 +150,7 @@ pub fn migration_pressure(world: &mut World) {
             schedule_departure(world, p, week + 1);
         }
     }
-    world.scratch = due_now;
+    world.return_scratch(due_now);
     let persons = &world.persons;
     world.seek_calendar.compact_if_stale(|due, p| {
         persons.due[p as usize] == due && persons.state(p as usize) == PersonState::Home

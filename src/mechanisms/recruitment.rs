@@ -59,9 +59,7 @@ pub fn recruitment(world: &mut World) {
     let offer: Vec<f64> = (0..world.n_countries())
         .map(|c| offer_probability(world, CountryId::new(c)))
         .collect();
-    let mut seekers = std::mem::take(&mut world.scratch);
-    seekers.clear();
-    seekers.extend_from_slice(world.persons.roster(Roster::Seeking));
+    let seekers = world.roster_snapshot(Roster::Seeking);
     for &p in &seekers {
         let p = p as usize;
         let home = world.persons.home[p];
@@ -92,7 +90,7 @@ pub fn recruitment(world: &mut World) {
             come_home(world, p, None);
         }
     }
-    world.scratch = seekers;
+    world.return_scratch(seekers);
 }
 
 /// Draws a network in proportion to its weight, from cumulated weights; `u` is uniform in

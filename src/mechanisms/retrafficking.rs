@@ -73,27 +73,27 @@ pub fn await_return(world: &mut World, p: usize, first_week: u32) {
 
 pub fn returns_and_retrafficking(world: &mut World) {
     let week = world.week;
-    let mut visit = std::mem::take(&mut world.scratch);
-    visit.clear();
-    visit.extend_from_slice(world.persons.roster(Roster::InSupport));
-    for &p in &visit {
+    let supported = world.roster_snapshot(Roster::InSupport);
+    for &p in &supported {
         if world.persons.until[p as usize] <= week {
             come_home(world, p as usize, Some((week, true)));
         }
     }
+    world.return_scratch(supported);
     match world.scheduling {
         Scheduling::Weekly => {
-            visit.clear();
-            visit.extend_from_slice(world.persons.roster(Roster::SafeMigrant));
-            for &p in &visit {
+            let abroad = world.roster_snapshot(Roster::SafeMigrant);
+            for &p in &abroad {
                 if world.rngs.retrafficking.random::<f64>() < world.model.safe_return_rate {
                     come_home(world, p as usize, None);
                 }
             }
+            world.return_scratch(abroad);
         }
         Scheduling::Calendar => {
-            world.return_calendar.take_due(week, &mut visit);
-            for &p in &visit {
+            let mut due = std::mem::take(&mut world.scratch);
+            world.return_calendar.take_due(week, &mut due);
+            for &p in &due {
                 let p = p as usize;
                 if world.persons.due[p] == week
                     && world.persons.state(p) == PersonState::SafeMigrant
@@ -102,9 +102,9 @@ pub fn returns_and_retrafficking(world: &mut World) {
                     come_home(world, p, None);
                 }
             }
+            world.return_scratch(due);
         }
     }
-    world.scratch = visit;
 }
 
 #[cfg(test)]

@@ -25,9 +25,7 @@ pub fn border_detection(world: &World, c: CountryId) -> f64 {
 
 pub fn transit(world: &mut World) {
     let week = world.week;
-    let mut moving = std::mem::take(&mut world.scratch);
-    moving.clear();
-    moving.extend_from_slice(world.persons.roster(Roster::InTransit));
+    let moving = world.roster_snapshot(Roster::InTransit);
     for &p in &moving {
         let p = p as usize;
         let network = world.persons.network[p];
@@ -60,7 +58,7 @@ pub fn transit(world: &mut World) {
             world.persons.until[p] = week + world.model.transit_weeks as u32;
         }
     }
-    world.scratch = moving;
+    world.return_scratch(moving);
 }
 
 /// Marks person `p` as identified in `country` this week; step 6 decides what follows.

@@ -364,6 +364,19 @@ impl World {
         self.country(country).params.offences.contains(form)
     }
 
+    /// A copy of a roster in the reusable buffer, to visit while the roster changes; hand the
+    /// buffer back with [`World::return_scratch`] so that no week allocates.
+    pub fn roster_snapshot(&mut self, roster: Roster) -> Vec<u32> {
+        let mut buffer = std::mem::take(&mut self.scratch);
+        buffer.clear();
+        buffer.extend_from_slice(self.persons.roster(roster));
+        buffer
+    }
+
+    pub fn return_scratch(&mut self, buffer: Vec<u32>) {
+        self.scratch = buffer;
+    }
+
     /// Whether person `p` was identified this week (and awaits step 6).
     pub fn identified_this_week(&self, p: usize) -> bool {
         self.identified.iter().any(|i| i.person as usize == p)
