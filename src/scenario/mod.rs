@@ -2,12 +2,14 @@
 //!
 //! Data flow: `file.rs` reads the TOML text into raw shapes that keep every key's line and
 //! column; `validate.rs` checks them against the [`params`](crate::params) table and builds the
-//! typed [`Scenario`] below; `overrides.rs` applies `--set PATH=VALUE` (and, later, sweep
-//! points) with the same paths. Nothing downstream of this module sees raw TOML.
+//! typed [`Scenario`] below; `overrides.rs` applies `--set PATH=VALUE` (and the points of a
+//! sweep) with the same paths; `sweep.rs` reads the optional `[sweep]` section, which a run
+//! ignores. Nothing downstream of this module sees raw TOML.
 
 pub mod error;
 pub mod file;
 pub mod overrides;
+pub mod sweep;
 pub mod validate;
 
 pub use error::ScenarioError;

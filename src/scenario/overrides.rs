@@ -1,4 +1,4 @@
-//! `--set PATH=VALUE` overrides (and, later, the points of a parameter sweep).
+//! `--set PATH=VALUE` overrides, and the points of a parameter sweep.
 //!
 //! An override changes a validated [`Scenario`] with the same checks and messages as the file,
 //! so a value refused in the file is refused on the command line too. Paths:
@@ -21,6 +21,7 @@ use crate::params::{
     Domain, MODEL_PARAMS, Offence, OffenceSet, ParamSpec, RUN_PARAMS, country_paths, country_spec,
     model_spec, run_spec,
 };
+use crate::world::CountryId;
 
 /// The first part of every override path.
 const SCOPES: &[&str] = &[
@@ -73,12 +74,69 @@ impl fmt::Display for Override {
 
 /// Applies one override to a validated scenario, with the same validation as the file.
 pub fn apply(scenario: &mut Scenario, ov: &Override) -> Result<(), ScenarioError> {
+    let file = scenario.path.clone();
     let fail = |key: Option<&str>, message: String| {
-        ScenarioError::in_override(&scenario.path, &ov.to_string(), key, message)
+        ScenarioError::in_override(&file, &ov.to_string(), key, message)
     };
-    let path = ov.path.trim();
-    let text = ov.value.trim();
+    let target = resolve(scenario, &ov.path).map_err(|e| fail(e.key.as_deref(), e.message))?;
+    let value = target
+        .value(ov.value.trim())
+        .map_err(|m| fail(Some(&target.key), m))?;
+    target
+        .assign(scenario, &value)
+        .map_err(|m| fail(Some(&target.key), m))?;
+    scenario.overrides.push(ov.clone());
+    Ok(())
+}
+
+/// Why a path names nothing: the message, and the key or path it is about (as in
+/// [`ScenarioError::key`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathError {
+    pub key: Option<String>,
+    pub message: String,
+}
+
+fn path_error(key: Option<&str>, message: String) -> PathError {
+    PathError {
+        key: key.map(str::to_string),
+        message,
+    }
+}
+
+/// What an override path addresses in a scenario, once checked: where a value goes and the
+/// domain it must be in. Sweeps resolve their paths once with it, to check ranges and round
+/// whole numbers before any value exists; [`apply`] resolves and assigns in one step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    slot: Slot,
+    /// The key that messages about a value name (`corruption`, `weeks`, `cooperation.default`).
+    pub key: String,
+    pub domain: Domain,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Slot {
+    Run,
+    Model,
+    AllCountries,
+    Country(CountryId),
+    BlocMembers(usize),
+    BlocCooperation(usize),
+    DefaultCooperation,
+    Pair(CountryId, CountryId),
+}
+
+/// Resolves a path (`all.corruption`, `pair.A.B.cooperation`, ...) against a scenario: the
+/// scope, the parameter and any country or bloc it names must exist.
+pub fn resolve(scenario: &Scenario, path: &str) -> Result<Target, PathError> {
+    let path = path.trim();
     let (scope, rest) = path.split_once('.').unwrap_or((path, ""));
+    let target = |slot, key: &str, domain| Target {
+        slot,
+        key: key.to_string(),
+        domain,
+    };
     match scope {
         "run" => {
             let spec = lookup(
@@ -87,14 +145,8 @@ pub fn apply(scenario: &mut Scenario, ov: &Override) -> Result<(), ScenarioError
                 RUN_PARAMS.iter().map(|s| s.name),
                 "run setting",
             )
-            .map_err(|m| fail(Some(rest), m))?;
-            let v = number(rest, spec.domain, text).map_err(|m| fail(Some(rest), m))?;
-            let mut numbers = run_numbers(&scenario.run);
-            if let Some(slot) = numbers.get_mut(rest) {
-                *slot = v;
-            }
-            scenario.run = run_settings(&numbers)
-                .ok_or_else(|| fail(Some(rest), format!("{rest} = {text} does not fit")))?;
+            .map_err(|m| path_error(Some(rest), m))?;
+            Ok(target(Slot::Run, rest, spec.domain))
         }
         "model" => {
             let spec = lookup(
@@ -103,73 +155,63 @@ pub fn apply(scenario: &mut Scenario, ov: &Override) -> Result<(), ScenarioError
                 MODEL_PARAMS.iter().map(|s| s.name),
                 "model parameter",
             )
-            .map_err(|m| fail(Some(rest), m))?;
-            let v = number(rest, spec.domain, text).map_err(|m| fail(Some(rest), m))?;
-            if let Some(slot) = scenario.model.get_mut(rest) {
-                *slot = v;
-            }
+            .map_err(|m| path_error(Some(rest), m))?;
+            Ok(target(Slot::Model, rest, spec.domain))
         }
         "all" => {
-            let value = country_value(rest, text).map_err(|m| fail(Some(rest), m))?;
-            for country in &mut scenario.countries {
-                set_country_param(&mut country.params, rest, &value);
-            }
+            let spec = country_param(rest).map_err(|m| path_error(Some(rest), m))?;
+            Ok(target(Slot::AllCountries, rest, spec.domain))
         }
         "country" => {
             let (name, param) =
-                split_name(rest, "country.NAME.PARAMETER").map_err(|m| fail(None, m))?;
+                split_name(rest, "country.NAME.PARAMETER").map_err(|m| path_error(None, m))?;
             let names: Vec<&str> = scenario.countries.iter().map(|c| c.name.as_str()).collect();
-            let id = find_country(&names, name, "").map_err(|m| fail(Some(param), m))?;
-            let value = country_value(param, text).map_err(|m| fail(Some(param), m))?;
-            if let Some(country) = scenario.countries.get_mut(id.index()) {
-                set_country_param(&mut country.params, param, &value);
-            }
+            let id = find_country(&names, name, "").map_err(|m| path_error(Some(param), m))?;
+            let spec = country_param(param).map_err(|m| path_error(Some(param), m))?;
+            Ok(target(Slot::Country(id), param, spec.domain))
         }
         "bloc" => {
             let (name, param) =
-                split_name(rest, "bloc.NAME.PARAMETER").map_err(|m| fail(None, m))?;
+                split_name(rest, "bloc.NAME.PARAMETER").map_err(|m| path_error(None, m))?;
             let b = find_bloc(&scenario.cooperation.blocs, name, "")
-                .map_err(|m| fail(Some(param), m))?;
+                .map_err(|m| path_error(Some(param), m))?;
             if param == COOPERATION_KEY {
-                let v = number(param, coop_spec(BLOC_COOPERATION).domain, text)
-                    .map_err(|m| fail(Some(param), m))?;
-                if let Some(bloc) = scenario.cooperation.blocs.get_mut(b) {
-                    bloc.cooperation = Some(v);
-                }
-            } else {
-                let value =
-                    country_value_or_cooperation(param, text).map_err(|m| fail(Some(param), m))?;
-                let members = scenario
-                    .cooperation
-                    .blocs
-                    .get(b)
-                    .map(|bloc| bloc.members.clone())
-                    .unwrap_or_default();
-                for id in members {
-                    if let Some(country) = scenario.countries.get_mut(id.index()) {
-                        set_country_param(&mut country.params, param, &value);
-                    }
-                }
+                let domain = coop_spec(BLOC_COOPERATION).domain;
+                return Ok(target(Slot::BlocCooperation(b), param, domain));
             }
+            if country_spec(param).is_none() {
+                let names: Vec<&str> = country_paths().chain([COOPERATION_KEY]).collect();
+                return Err(path_error(
+                    Some(param),
+                    format!(
+                        "unknown bloc parameter `{param}`; {}",
+                        suggest(param, &names)
+                    ),
+                ));
+            }
+            let spec = country_param(param).map_err(|m| path_error(Some(param), m))?;
+            Ok(target(Slot::BlocMembers(b), param, spec.domain))
         }
         "cooperation" => {
             if path != DEFAULT_COOPERATION {
-                return Err(fail(
+                return Err(path_error(
                     Some(path),
                     format!("unknown path `{path}`; did you mean `{DEFAULT_COOPERATION}`?"),
                 ));
             }
-            let v = number(path, coop_spec(DEFAULT_COOPERATION).domain, text)
-                .map_err(|m| fail(Some(path), m))?;
-            scenario.cooperation.default = v;
+            let domain = coop_spec(DEFAULT_COOPERATION).domain;
+            Ok(target(Slot::DefaultCooperation, path, domain))
         }
         "pair" => {
             let parts: Vec<&str> = rest.split('.').collect();
             let [a, b, param] = parts.as_slice() else {
-                return Err(fail(None, format!("expected pair.A.B.{COOPERATION_KEY}")));
+                return Err(path_error(
+                    None,
+                    format!("expected pair.A.B.{COOPERATION_KEY}"),
+                ));
             };
             if *param != COOPERATION_KEY {
-                return Err(fail(
+                return Err(path_error(
                     Some(param),
                     format!(
                         "a pair has only `{COOPERATION_KEY}` (expected pair.A.B.{COOPERATION_KEY})"
@@ -177,45 +219,131 @@ pub fn apply(scenario: &mut Scenario, ov: &Override) -> Result<(), ScenarioError
                 ));
             }
             let names: Vec<&str> = scenario.countries.iter().map(|c| c.name.as_str()).collect();
-            let a = find_country(&names, a, "").map_err(|m| fail(Some(param), m))?;
-            let b = find_country(&names, b, "").map_err(|m| fail(Some(param), m))?;
+            let a = find_country(&names, a, "").map_err(|m| path_error(Some(param), m))?;
+            let b = find_country(&names, b, "").map_err(|m| path_error(Some(param), m))?;
             if a == b {
-                return Err(fail(
+                return Err(path_error(
                     Some(param),
                     "a pair needs two different countries".to_string(),
                 ));
             }
-            let v = number(param, coop_spec(PAIR_COOPERATION).domain, text)
-                .map_err(|m| fail(Some(param), m))?;
-            let mut found = false;
-            for pair in &mut scenario.cooperation.pairs {
-                if (pair.a == a && pair.b == b) || (pair.a == b && pair.b == a) {
-                    pair.cooperation = v;
-                    found = true;
-                }
-            }
-            if !found {
-                scenario.cooperation.pairs.push(Pair {
-                    a,
-                    b,
-                    cooperation: v,
-                    directed: false,
-                });
-            }
+            let domain = coop_spec(PAIR_COOPERATION).domain;
+            Ok(target(Slot::Pair(a, b), param, domain))
         }
         _ => {
             let hint = match crate::params::closest_name(scope, SCOPES.iter().copied()) {
                 Some(s) => format!("did you mean `{s}.…`? "),
                 None => String::new(),
             };
-            return Err(fail(
+            Err(path_error(
                 Some(path),
                 format!("unknown path `{path}`; {hint}(paths: {PATH_FORMS})"),
-            ));
+            ))
         }
     }
-    scenario.overrides.push(ov.clone());
-    Ok(())
+}
+
+impl Target {
+    /// Whether the path is a run setting (`run.X`), which is the same for every run of an
+    /// invocation rather than a parameter of the world.
+    pub fn is_run_setting(&self) -> bool {
+        self.slot == Slot::Run
+    }
+
+    /// Reads a value as typed for this target: a number in its domain, or an offence list
+    /// `sexual, labour` (empty: no offence).
+    pub fn value(&self, text: &str) -> Result<Value, String> {
+        match self.domain {
+            Domain::Offences => offences(text).map(Value::Offences),
+            domain => number(&self.key, domain, text).map(Value::Number),
+        }
+    }
+
+    /// Puts a value read by [`Target::value`] in place.
+    fn assign(&self, scenario: &mut Scenario, value: &Value) -> Result<(), String> {
+        let number = match value {
+            Value::Number(v) => Some(*v),
+            Value::Offences(_) => None,
+        };
+        let key = self.key.as_str();
+        match (&self.slot, number) {
+            (Slot::Run, Some(v)) => {
+                let mut numbers = run_numbers(&scenario.run);
+                if let Some(slot) = numbers.get_mut(key) {
+                    *slot = v;
+                }
+                scenario.run =
+                    run_settings(&numbers).ok_or_else(|| format!("{key} = {v} does not fit"))?;
+            }
+            (Slot::Model, Some(v)) => {
+                if let Some(slot) = scenario.model.get_mut(key) {
+                    *slot = v;
+                }
+            }
+            (Slot::AllCountries, _) => {
+                for country in &mut scenario.countries {
+                    set_country_param(&mut country.params, key, value);
+                }
+            }
+            (Slot::Country(id), _) => {
+                if let Some(country) = scenario.countries.get_mut(id.index()) {
+                    set_country_param(&mut country.params, key, value);
+                }
+            }
+            (Slot::BlocMembers(b), _) => {
+                let members = scenario
+                    .cooperation
+                    .blocs
+                    .get(*b)
+                    .map(|bloc| bloc.members.clone())
+                    .unwrap_or_default();
+                for id in members {
+                    if let Some(country) = scenario.countries.get_mut(id.index()) {
+                        set_country_param(&mut country.params, key, value);
+                    }
+                }
+            }
+            (Slot::BlocCooperation(b), Some(v)) => {
+                if let Some(bloc) = scenario.cooperation.blocs.get_mut(*b) {
+                    bloc.cooperation = Some(v);
+                }
+            }
+            (Slot::DefaultCooperation, Some(v)) => scenario.cooperation.default = v,
+            (Slot::Pair(a, b), Some(v)) => {
+                let (a, b) = (*a, *b);
+                let mut found = false;
+                for pair in &mut scenario.cooperation.pairs {
+                    if (pair.a == a && pair.b == b) || (pair.a == b && pair.b == a) {
+                        pair.cooperation = v;
+                        found = true;
+                    }
+                }
+                if !found {
+                    scenario.cooperation.pairs.push(Pair {
+                        a,
+                        b,
+                        cooperation: v,
+                        directed: false,
+                    });
+                }
+            }
+            // Only country parameters take offence sets, and `value` gives a set only for
+            // `law.offences`.
+            (_, None) => return Err(format!("`{key}` takes a number, not a list of offences")),
+        }
+        Ok(())
+    }
+}
+
+/// A country parameter's spec, or "unknown country parameter ... did you mean".
+fn country_param(param: &str) -> Result<&'static ParamSpec, String> {
+    country_spec(param).ok_or_else(|| {
+        let names: Vec<&str> = country_paths().collect();
+        format!(
+            "unknown country parameter `{param}`; {}",
+            suggest(param, &names)
+        )
+    })
 }
 
 /// A parameter spec, or "unknown ... did you mean".
@@ -249,33 +377,6 @@ fn number(key: &str, domain: Domain, text: &str) -> Result<f64, String> {
         format!("`{key}` must be {expected}, found `{text}`")
     })?;
     check_number(key, text, domain, v)
-}
-
-/// The value of a country parameter: a number, or an offence list `sexual, labour`.
-fn country_value(param: &str, text: &str) -> Result<Value, String> {
-    let spec = country_spec(param).ok_or_else(|| {
-        let names: Vec<&str> = country_paths().collect();
-        format!(
-            "unknown country parameter `{param}`; {}",
-            suggest(param, &names)
-        )
-    })?;
-    match spec.domain {
-        Domain::Offences => offences(text).map(Value::Offences),
-        domain => number(param, domain, text).map(Value::Number),
-    }
-}
-
-/// For `bloc.NAME.X`: a country parameter, with `cooperation` among the suggestions.
-fn country_value_or_cooperation(param: &str, text: &str) -> Result<Value, String> {
-    if country_spec(param).is_none() {
-        let names: Vec<&str> = country_paths().chain([COOPERATION_KEY]).collect();
-        return Err(format!(
-            "unknown bloc parameter `{param}`; {}",
-            suggest(param, &names)
-        ));
-    }
-    country_value(param, text)
 }
 
 fn offences(text: &str) -> Result<OffenceSet, String> {

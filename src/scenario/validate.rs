@@ -36,6 +36,8 @@ const SECTIONS: &[&str] = &[
     "pair",
     "policy",
     "shock",
+    // Read by `sweep.rs` (`palermo sweep`, `palermo check`); a run ignores it.
+    "sweep",
 ];
 /// Keys of a `[[country]]` besides its parameters.
 const COUNTRY_KEYS: &[&str] = &["name", "borders"];
@@ -101,24 +103,26 @@ pub fn parse(
 
 /// A key reached through the nested tables of a section, with its full dotted path
 /// (`law.offences` whether written dotted, nested or quoted).
-struct Leaf<'r> {
-    path: String,
-    pos: Pos,
-    value: &'r RawValue,
+pub(super) struct Leaf<'r> {
+    pub(super) path: String,
+    pub(super) pos: Pos,
+    pub(super) value: &'r RawValue,
 }
 
 /// A table of the file and the place of its header (or inline table), for "missing key".
-struct Item<'r> {
-    table: &'r RawTable,
-    pos: Pos,
+pub(super) struct Item<'r> {
+    pub(super) table: &'r RawTable,
+    pub(super) pos: Pos,
 }
 
-struct Checker<'a> {
-    file: &'a str,
+/// Reads raw tables against what is allowed, with located errors. `sweep.rs` reads the
+/// `[sweep]` section with the same helpers.
+pub(super) struct Checker<'a> {
+    pub(super) file: &'a str,
 }
 
 impl<'a> Checker<'a> {
-    fn err(&self, pos: Pos, key: &str, message: impl Into<String>) -> ScenarioError {
+    pub(super) fn err(&self, pos: Pos, key: &str, message: impl Into<String>) -> ScenarioError {
         ScenarioError::at(self.file, pos, Some(key), message)
     }
 
@@ -620,7 +624,7 @@ impl<'a> Checker<'a> {
     /// path continues, so `law.offences = []`, `[x.law] offences = []` and
     /// `"law.offences" = []` all give the leaf `law.offences`. Unknown keys and a path given
     /// twice are refused.
-    fn leaves<'r>(
+    pub(super) fn leaves<'r>(
         &self,
         table: &'r RawTable,
         known: &[&str],
@@ -675,14 +679,14 @@ impl<'a> Checker<'a> {
         Ok(())
     }
 
-    fn table<'r>(&self, leaf: &Leaf<'r>) -> Result<&'r RawTable, ScenarioError> {
+    pub(super) fn table<'r>(&self, leaf: &Leaf<'r>) -> Result<&'r RawTable, ScenarioError> {
         leaf.value
             .as_table()
             .ok_or_else(|| self.type_error(leaf, "a table"))
     }
 
     /// An array of tables (`[[country]]`, or `country = [{...}]`).
-    fn items<'r>(&self, leaf: &Leaf<'r>) -> Result<Vec<Item<'r>>, ScenarioError> {
+    pub(super) fn items<'r>(&self, leaf: &Leaf<'r>) -> Result<Vec<Item<'r>>, ScenarioError> {
         let expected = format!("an array of tables ([[{}]])", leaf.path);
         let Some(values) = leaf.value.as_array() else {
             return Err(self.type_error(leaf, &expected));
@@ -704,7 +708,7 @@ impl<'a> Checker<'a> {
             .collect()
     }
 
-    fn type_error(&self, leaf: &Leaf<'_>, expected: &str) -> ScenarioError {
+    pub(super) fn type_error(&self, leaf: &Leaf<'_>, expected: &str) -> ScenarioError {
         self.err(
             leaf.pos,
             &leaf.path,
@@ -716,7 +720,7 @@ impl<'a> Checker<'a> {
         )
     }
 
-    fn number(&self, leaf: &Leaf<'_>, domain: Domain) -> Result<f64, ScenarioError> {
+    pub(super) fn number(&self, leaf: &Leaf<'_>, domain: Domain) -> Result<f64, ScenarioError> {
         let Some(v) = leaf.value.as_number() else {
             return Err(self.type_error(leaf, expected_for(domain)));
         };
@@ -724,7 +728,7 @@ impl<'a> Checker<'a> {
             .map_err(|m| self.err(leaf.pos, &leaf.path, m))
     }
 
-    fn whole_u32(&self, leaf: &Leaf<'_>, domain: Domain) -> Result<u32, ScenarioError> {
+    pub(super) fn whole_u32(&self, leaf: &Leaf<'_>, domain: Domain) -> Result<u32, ScenarioError> {
         let v = self.number(leaf, domain)?;
         to_u32(v).ok_or_else(|| {
             self.err(
@@ -764,7 +768,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn string<'r>(&self, leaf: &Leaf<'r>) -> Result<&'r str, ScenarioError> {
+    pub(super) fn string<'r>(&self, leaf: &Leaf<'r>) -> Result<&'r str, ScenarioError> {
         leaf.value
             .as_str()
             .ok_or_else(|| self.type_error(leaf, "a string"))
@@ -777,7 +781,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A list of strings, each with its place (for "unknown country" at the item).
-    fn string_list<'r>(
+    pub(super) fn string_list<'r>(
         &self,
         leaf: &Leaf<'r>,
         expected: &str,
@@ -803,7 +807,7 @@ impl<'a> Checker<'a> {
             .collect()
     }
 
-    fn offences(&self, leaf: &Leaf<'_>) -> Result<OffenceSet, ScenarioError> {
+    pub(super) fn offences(&self, leaf: &Leaf<'_>) -> Result<OffenceSet, ScenarioError> {
         let mut set = OffenceSet::EMPTY;
         for (name, pos) in self.string_list(leaf, "a list of offence names")? {
             let offence = Offence::from_name(name)
@@ -814,7 +818,11 @@ impl<'a> Checker<'a> {
     }
 
     /// A country parameter's value: a number in its domain, or an offence set.
-    fn param_value(&self, leaf: &Leaf<'_>, spec: &ParamSpec) -> Result<Value, ScenarioError> {
+    pub(super) fn param_value(
+        &self,
+        leaf: &Leaf<'_>,
+        spec: &ParamSpec,
+    ) -> Result<Value, ScenarioError> {
         match spec.domain {
             Domain::Offences => Ok(Value::Offences(self.offences(leaf)?)),
             domain => Ok(Value::Number(self.number(leaf, domain)?)),
@@ -864,7 +872,7 @@ impl<'a> Checker<'a> {
     }
 }
 
-fn find<'l, 'r>(leaves: &'l [Leaf<'r>], path: &str) -> Option<&'l Leaf<'r>> {
+pub(super) fn find<'l, 'r>(leaves: &'l [Leaf<'r>], path: &str) -> Option<&'l Leaf<'r>> {
     leaves.iter().find(|l| l.path == path)
 }
 
@@ -888,7 +896,7 @@ fn file_stem(label: &str) -> String {
         .map_or_else(|| label.to_string(), |s| s.to_string_lossy().into_owned())
 }
 
-fn expected_for(domain: Domain) -> &'static str {
+pub(super) fn expected_for(domain: Domain) -> &'static str {
     match domain {
         Domain::Real { .. } => "a number",
         Domain::Count { .. } => "a whole number",
@@ -1032,7 +1040,7 @@ fn to_u32(v: f64) -> Option<u32> {
     (v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v)).then_some(v as u32)
 }
 
-fn to_u64(v: f64) -> Option<u64> {
+pub(super) fn to_u64(v: f64) -> Option<u64> {
     // 2^64 is exactly representable; anything below it converts without wrapping.
     (v.fract() == 0.0 && (0.0..18_446_744_073_709_551_616.0).contains(&v)).then_some(v as u64)
 }
