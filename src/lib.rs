@@ -21,4 +21,5 @@ pub mod params;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod sweep;
 pub mod world;

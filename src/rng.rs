@@ -37,6 +37,19 @@ pub fn run_seed(seed: u64, replicate: u32) -> u64 {
     mix64(mix64(seed ^ 0x7061_6c65_726d_6f00).wrapping_add(replicate as u64))
 }
 
+/// The ChaCha8 stream number of sweep designs ("sweep" in ASCII): far from the mechanisms'
+/// numbers, and keyed by the sweep's seed itself rather than a run seed, so a design never
+/// shares a stream with a run.
+const DESIGN_STREAM: u64 = 0x73_7765_6570;
+
+/// The generator of a sweep design's samples (Latin hypercube, Saltelli base sample, Morris
+/// trajectories): a pure function of the design seed.
+pub fn design(seed: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(DESIGN_STREAM);
+    rng
+}
+
 /// The generator of one stream of one run.
 pub fn stream(run_seed: u64, stream: Stream) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(run_seed);
