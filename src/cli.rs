@@ -5,19 +5,23 @@
 //! `palermo run` validates every input before it creates anything, runs all (scenario,
 //! replicate) jobs on a rayon pool, collects results in job order (so output bytes never
 //! depend on the thread count or on scheduling), and writes them last via [`crate::output`].
+//! `palermo sweep` and `palermo compare` validate the same way and hand the work to
+//! [`crate::sweep`], showing its progress.
 
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::output::{self, FinishedRun, Invocation, Manifest, OutputError};
 use crate::run::run_replicate;
+use crate::scenario::sweep::parse_sweep;
 use crate::scenario::{self, Override, Scenario};
+use crate::sweep::{self, Level, Plan, SweepError};
 
 /// palermo: an agent-based simulator of human trafficking, international cooperation and
 /// enforcement.
@@ -32,7 +36,13 @@ pub struct Cli {
 pub enum Command {
     /// Run scenarios and write timeseries.csv, summary.csv and manifest.json.
     Run(RunArgs),
-    /// Validate scenarios without running them.
+    /// Run the [sweep] of a scenario: every point of its design, each for several replicates,
+    /// in parallel and resumable; writes points.csv, aggregate.csv, summary.csv, manifest.json.
+    Sweep(SweepArgs),
+    /// Compare two scenarios replicate by replicate (B − A, common random numbers), or two
+    /// points of a finished sweep; prints a table, and writes compare.csv with --out.
+    Compare(CompareArgs),
+    /// Validate scenarios (and their [sweep] sections) without running them.
     Check(CheckArgs),
     /// List every parameter: path, default, range, unit and meaning.
     Params(ParamsArgs),
@@ -71,6 +81,105 @@ pub struct RunArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// A scenario file with a [sweep] section (see docs/SWEEPS.md).
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// Output directory; created if absent, refused if not empty (see --resume, --force).
+    #[arg(long, short, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// Base seed (the override run.seed=N); also seeds sampled designs without [sweep] seed.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Replicates of every point (the override run.replicates=N); beats [sweep] replicates.
+    #[arg(long, value_name = "N")]
+    pub replicates: Option<u64>,
+    /// Weeks per run (the override run.weeks=N).
+    #[arg(long, value_name = "N")]
+    pub weeks: Option<u64>,
+    /// Override a parameter at every point, e.g. --set run.burn_in=0 (repeatable; a swept
+    /// path cannot also be set).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Worker threads [default: all cores]; results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<NonZeroUsize>,
+    /// Continue the interrupted sweep in DIR, skipping finished runs (give the same command
+    /// it was started with); starts it if DIR holds none.
+    #[arg(long, conflicts_with = "force")]
+    pub resume: bool,
+    /// Weekly rows of every run in timeseries.csv: none, world (the ALL rows) or countries.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value = "none")]
+    pub timeseries: LevelArg,
+    /// Weekly means and 95 % CIs of every point in aggregate.csv: none, world or countries.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value = "world")]
+    pub aggregate: LevelArg,
+    /// Start again in a non-empty DIR: discards an unfinished sweep there and replaces the
+    /// sweep's files, leaving other files alone.
+    #[arg(long)]
+    pub force: bool,
+    /// Keep the run records (DIR/.runs/) after the results are written.
+    #[arg(long)]
+    pub keep_runs: bool,
+    /// No progress bar and no final summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Two scenario files A and B, or the output directory of a sweep with --points I J.
+    #[arg(required = true, num_args = 1..=2, value_name = "A B | SWEEP_DIR")]
+    pub inputs: Vec<PathBuf>,
+    /// Compare points I (A) and J (B) of the sweep in SWEEP_DIR, from its summary.csv.
+    #[arg(long, num_args = 2, value_names = ["I", "J"])]
+    pub points: Option<Vec<usize>>,
+    /// Replicates of each scenario (the override run.replicates=N).
+    #[arg(long, value_name = "N")]
+    pub replicates: Option<u64>,
+    /// Base seed of both scenarios (the override run.seed=N).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Weeks per run (the override run.weeks=N).
+    #[arg(long, value_name = "N")]
+    pub weeks: Option<u64>,
+    /// Override a parameter in both scenarios (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Worker threads [default: all cores]; results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<NonZeroUsize>,
+    /// Also write compare.csv (and, for two scenarios, manifest.json) into DIR; created if
+    /// absent, refused if not empty (see --force).
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace compare.csv and manifest.json in a non-empty DIR.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// How much weekly data to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LevelArg {
+    None,
+    World,
+    Countries,
+}
+
+impl From<LevelArg> for Level {
+    fn from(l: LevelArg) -> Level {
+        match l {
+            LevelArg::None => Level::None,
+            LevelArg::World => Level::World,
+            LevelArg::Countries => Level::Countries,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Scenario files (TOML).
     #[arg(required = true, value_name = "SCENARIO")]
@@ -96,6 +205,8 @@ pub enum CliError {
     BadInput(Vec<String>),
     #[error(transparent)]
     Output(#[from] OutputError),
+    #[error(transparent)]
+    Sweep(#[from] SweepError),
     /// Anything else the system refused (threads, the terminal): exit 1.
     #[error("{0}")]
     Other(String),
@@ -107,7 +218,8 @@ impl CliError {
         match self {
             CliError::BadInput(_) => 2,
             CliError::Output(e) if e.is_bad_input() => 2,
-            CliError::Output(_) | CliError::Other(_) => 1,
+            CliError::Sweep(e) if e.is_bad_input() => 2,
+            CliError::Output(_) | CliError::Sweep(_) | CliError::Other(_) => 1,
         }
     }
 
@@ -124,6 +236,8 @@ impl CliError {
 pub fn execute(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run(&args),
+        Command::Sweep(args) => sweep(&args),
+        Command::Compare(args) => compare(&args),
         Command::Check(args) => check(&args),
         Command::Params(args) => params(&args),
     }
@@ -271,9 +385,9 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
         ProgressDrawTarget::stderr()
     };
     let bar = ProgressBar::with_draw_target(Some(total), target);
-    if let Ok(style) =
-        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} runs, ETA {eta}")
-    {
+    if let Ok(style) = ProgressStyle::with_template(
+        "{elapsed_precise} [{bar:40}] {pos}/{len} runs, {per_sec}, ETA {eta}",
+    ) {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
@@ -285,10 +399,23 @@ fn check(args: &CheckArgs) -> Result<(), CliError> {
     let mut scenarios = Vec::new();
     let mut stdout = io::stdout().lock();
     for path in &args.scenarios {
-        match load(path, &overrides) {
-            Ok(s) => {
+        let checked = load(path, &overrides).and_then(|s| {
+            let plan = sweep_plan(path, s.clone(), false)?;
+            Ok((s, plan))
+        });
+        match checked {
+            Ok((s, plan)) => {
+                let sweep = plan.map_or(String::new(), |p| {
+                    format!(
+                        "; sweep: {} of {} points × {} replicates = {} runs",
+                        p.spec.design.name(),
+                        p.point_count(),
+                        p.replicates,
+                        p.runs()
+                    )
+                });
                 let line = format!(
-                    "ok: {} ({} countries, {} weeks, {} replicates)",
+                    "ok: {} ({} countries, {} weeks, {} replicates{sweep})",
                     path.display(),
                     s.countries.len(),
                     s.run.weeks,
@@ -305,6 +432,199 @@ fn check(args: &CheckArgs) -> Result<(), CliError> {
         Ok(())
     } else {
         Err(CliError::BadInput(errors))
+    }
+}
+
+/// The plan of a scenario's `[sweep]`, if it has one; errors name the file, as [`load`]'s.
+/// `replicates_flag`: `--replicates` was given, so `run.replicates` beats `[sweep] replicates`.
+fn sweep_plan(path: &Path, base: Scenario, replicates_flag: bool) -> Result<Option<Plan>, String> {
+    let named = |e: scenario::ScenarioError| {
+        let message = e.to_string();
+        let file = path.display().to_string();
+        if message.contains(&file) {
+            message
+        } else {
+            format!("{file}: {message}")
+        }
+    };
+    let Some(spec) = parse_sweep(&base).map_err(named)? else {
+        return Ok(None);
+    };
+    let replicates = replicates_flag.then_some(base.run.replicates);
+    Plan::new(base, spec, replicates).map(Some).map_err(named)
+}
+
+fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+    let overrides = overrides(
+        &args.set,
+        &[
+            ("run.seed", args.seed),
+            ("run.replicates", args.replicates),
+            ("run.weeks", args.weeks),
+        ],
+    )?;
+    let base = load(&args.scenario, &overrides).map_err(|e| CliError::BadInput(vec![e]))?;
+    let Some(plan) = sweep_plan(&args.scenario, base, args.replicates.is_some())
+        .map_err(|e| CliError::BadInput(vec![e]))?
+    else {
+        return Err(CliError::BadInput(vec![format!(
+            "{}: no [sweep] section: a sweep needs one (see docs/SWEEPS.md); `palermo run` runs a scenario without it",
+            args.scenario.display()
+        )]));
+    };
+    let options = sweep::Options {
+        dir: args.out.clone(),
+        timeseries: args.timeseries.into(),
+        aggregate: args.aggregate.into(),
+        threads: args.threads,
+        resume: args.resume,
+        force: args.force,
+        keep_runs: args.keep_runs,
+        command_line: std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect(),
+    };
+    let progress = SweepProgress {
+        bar: progress_bar(0, args.quiet),
+        quiet: args.quiet,
+    };
+    let report = sweep::execute(&plan, &options, &progress)?;
+    progress.bar.finish_and_clear();
+    if !args.quiet {
+        let resumed = if report.resumed > 0 {
+            format!(
+                ", {} of them read back from the interrupted sweep",
+                report.resumed
+            )
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "wrote {} runs ({} points × {} replicates{resumed}) to {}",
+            report.runs,
+            report.points,
+            report.replicates,
+            args.out.display()
+        );
+    }
+    Ok(())
+}
+
+fn compare(args: &CompareArgs) -> Result<(), CliError> {
+    let bad = |m: String| CliError::BadInput(vec![m]);
+    let (a, b, heading, manifest) = if let Some(points) = &args.points {
+        let [dir] = args.inputs.as_slice() else {
+            return Err(bad(
+                "--points compares two points of one sweep: give its output directory only"
+                    .to_string(),
+            ));
+        };
+        if args.replicates.is_some()
+            || args.seed.is_some()
+            || args.weeks.is_some()
+            || !args.set.is_empty()
+        {
+            return Err(bad(
+                "--points reads a finished sweep: --replicates, --seed, --weeks and --set do not apply"
+                    .to_string(),
+            ));
+        }
+        let (i, j) = (points[0], points[1]);
+        let (a, b) = sweep::compare::from_sweep(dir, i, j)?;
+        let heading = format!(
+            "B − A: point {j} minus point {i} of {}, paired by replicate ({} pairs)",
+            dir.display(),
+            a.len().min(b.len())
+        );
+        (a, b, heading, None)
+    } else {
+        let [a_path, b_path] = args.inputs.as_slice() else {
+            return Err(bad(
+                "compare needs two scenarios A and B (or a sweep directory with --points I J)"
+                    .to_string(),
+            ));
+        };
+        let started = output::manifest::now_rfc3339();
+        let overrides = overrides(
+            &args.set,
+            &[
+                ("run.seed", args.seed),
+                ("run.replicates", args.replicates),
+                ("run.weeks", args.weeks),
+            ],
+        )?;
+        let (scenarios, errors) = load_all(&[a_path.clone(), b_path.clone()], &overrides);
+        if !errors.is_empty() {
+            return Err(CliError::BadInput(errors));
+        }
+        let [sa, sb] = [&scenarios[0], &scenarios[1]];
+        if sa.run.replicates != sb.run.replicates {
+            return Err(bad(format!(
+                "{} has {} replicates and {} has {}: give --replicates N to pair them",
+                sa.path, sa.run.replicates, sb.path, sb.run.replicates
+            )));
+        }
+        let replicates = sa.run.replicates;
+        let bar = progress_bar(2 * u64::from(replicates), args.quiet);
+        let (a, b) = sweep::compare::run_pair(sa, sb, replicates, args.threads, &|| bar.inc(1))?;
+        bar.finish_and_clear();
+        let crn = if sa.run.seed == sb.run.seed {
+            "common random numbers: replicate r of both runs with the same seed"
+        } else {
+            "different run.seed: the pairs share no randomness, so the interval is wide"
+        };
+        let heading = format!(
+            "B − A: {} minus {}, paired by replicate ({replicates} pairs; {crn})",
+            sb.path, sa.path
+        );
+        let manifest = Manifest::new(
+            &scenarios,
+            2 * replicates as usize,
+            Invocation {
+                command_line: std::env::args_os()
+                    .map(|a| a.to_string_lossy().into_owned())
+                    .collect(),
+                threads: args
+                    .threads
+                    .map_or_else(rayon::current_num_threads, NonZeroUsize::get),
+                started,
+                finished: output::manifest::now_rfc3339(),
+            },
+        );
+        let text = serde_json::to_string_pretty(&manifest).map_err(OutputError::from)? + "\n";
+        (a, b, heading, Some(text))
+    };
+    let rows = sweep::compare::compare(&a, &b);
+    if let Some(dir) = &args.out {
+        sweep::compare::write(dir, args.force, &rows, manifest.as_deref())?;
+    }
+    let mut stdout = io::stdout().lock();
+    print_text(
+        &mut stdout,
+        &format!("{heading}\n{}", sweep::compare::table(&rows)),
+    )
+}
+
+/// The progress bar of a sweep: runs computed of runs to compute.
+struct SweepProgress {
+    bar: ProgressBar,
+    quiet: bool,
+}
+
+impl sweep::Progress for SweepProgress {
+    fn start(&self, to_run: usize, done: usize) {
+        if done > 0 && !self.quiet {
+            eprintln!(
+                "resuming: {done} of {} runs are already done",
+                done + to_run
+            );
+        }
+        self.bar.set_length(to_run as u64);
+        self.bar.reset_eta();
+    }
+
+    fn run_done(&self) {
+        self.bar.inc(1);
     }
 }
 

@@ -12,6 +12,8 @@
 //!    [`metrics::RunResult`] with per-run totals and rates.
 //! 5. [`output`] writes `timeseries.csv`, `summary.csv` and `manifest.json` atomically;
 //!    [`cli`] runs scenarios and replicates in parallel (rayon) in a fixed order.
+//! 6. [`sweep`] runs a scenario's `[sweep]` (points × replicates) in parallel, resumably, and
+//!    streams per-run and per-point results in run order; it also compares two scenarios.
 
 pub mod cli;
 pub mod mechanisms;

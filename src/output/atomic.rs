@@ -7,7 +7,7 @@
 //! never half written. The directory is created only when there is something to put in it.
 
 use std::fs::{self, File};
-use std::io::{BufWriter, ErrorKind};
+use std::io::{self, BufWriter, ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
 use super::OutputError;
@@ -55,6 +55,15 @@ impl OutputDir {
         })
     }
 
+    /// A directory that already holds the work area of a sweep being written: it exists and
+    /// is not checked for emptiness (the caller owns it, see `sweep::workdir`).
+    pub fn existing(dir: &Path) -> OutputDir {
+        OutputDir {
+            path: dir.to_path_buf(),
+            created: false,
+        }
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -65,6 +74,13 @@ impl OutputDir {
         let tmp = self
             .path
             .join(format!(".{name}.{}.tmp", std::process::id()));
+        self.stage_at(name, tmp)
+    }
+
+    /// Like [`OutputDir::stage`], with the temporary file at `tmp` (on the same file system):
+    /// a sweep stages in its work area, so that a killed sweep leaves no temporary file
+    /// beside the results.
+    pub fn stage_at(&self, name: &str, tmp: PathBuf) -> Result<Staged, OutputError> {
         let file = File::create(&tmp).map_err(OutputError::io(&tmp))?;
         Ok(Staged {
             file: BufWriter::new(file),
@@ -124,6 +140,17 @@ impl Staged {
             .map_err(|e| OutputError::io(&pending.tmp)(e.into_error()))?;
         file.sync_all().map_err(OutputError::io(&pending.tmp))?;
         Ok(pending)
+    }
+}
+
+/// Writing to a staged file writes to its buffer (so a CSV writer can own it).
+impl Write for Staged {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
     }
 }
 

@@ -144,7 +144,7 @@ pub fn override_columns(scenarios: &[Scenario]) -> Vec<&str> {
 
 /// The value a scenario gives an override path (the last one given wins, as when applied);
 /// empty if it has none.
-fn override_cell<'a>(scenario: &'a Scenario, path: &str) -> &'a str {
+pub(crate) fn override_cell<'a>(scenario: &'a Scenario, path: &str) -> &'a str {
     scenario
         .overrides
         .iter()

@@ -25,6 +25,37 @@ pub struct Manifest {
     pub scenarios: Vec<ScenarioRecord>,
 }
 
+/// The `manifest.json` of a sweep: a run's manifest, plus what the sweep was.
+#[derive(Clone, Debug, Serialize)]
+pub struct SweepManifest {
+    #[serde(flatten)]
+    pub manifest: Manifest,
+    pub sweep: SweepRecord,
+}
+
+/// The sweep part of a sweep's manifest.
+#[derive(Clone, Debug, Serialize)]
+pub struct SweepRecord {
+    /// `grid`, `list`, `lhs`, `sobol` or `morris`.
+    pub design: String,
+    /// The swept paths, the parameter columns of `points.csv`.
+    pub parameters: Vec<String>,
+    pub points: usize,
+    pub replicates: u32,
+    /// The seed of the sampled designs.
+    pub design_seed: u64,
+    /// Levels of weekly data written: `none`, `world` or `countries`.
+    pub timeseries: String,
+    pub aggregate: String,
+    /// SHA-256 of what decides the runs (see docs/SWEEPS.md); `--resume` checks it.
+    pub fingerprint: String,
+    /// When the sweep was first started (before any interruption).
+    pub first_started: String,
+    /// Runs this invocation computed, and runs it read back from the work area.
+    pub computed_runs: usize,
+    pub resumed_runs: usize,
+}
+
 /// How palermo was invoked: the facts the manifest records besides the scenarios.
 #[derive(Clone, Debug)]
 pub struct Invocation {

@@ -7,12 +7,15 @@
 //! - [`manifest`]: what was run, from which text, when and how (the only clock reader);
 //! - [`atomic`]: the output directory rule (no clobbering without `--force`) and files that
 //!   appear complete or not at all;
-//! - [`params_table`]: the parameter table as text and Markdown (`palermo params`, ODD).
+//! - [`params_table`]: the parameter table as text and Markdown (`palermo params`, ODD);
+//! - [`sweep_csv`]: the columns and cells of a sweep's files and of `compare.csv` (the sweep
+//!   module decides their order and streams them).
 
 pub mod atomic;
 pub mod csv_rows;
 pub mod manifest;
 pub mod params_table;
+pub mod sweep_csv;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //!
 //! A run ignores the section; `palermo check` and `palermo sweep` read it here, from the
 //! scenario's verbatim text, with the same located errors as the rest of the file (the
-//! [`Checker`] of `validate.rs`). Every swept path is resolved with the one path language of
+//! `Checker` of `validate.rs`). Every swept path is resolved with the one path language of
 //! `--set` ([`overrides::resolve`]), so a sweep can vary exactly what `--set` can change, and
 //! a value is checked against the parameter's [`Domain`] before anything runs. Generating the
 //! points from this specification is `crate::sweep::design`'s job.

@@ -3,7 +3,8 @@
 //!
 //! - `cli`: what `run`, `check` and `params` write;
 //! - `bad_input`: every kind of bad input exits 2, says where, and creates nothing;
-//! - `determinism`: output bytes do not depend on threads or on which scenarios run together.
+//! - `determinism`: output bytes do not depend on threads or on which scenarios run together;
+//! - `sweep`: `palermo sweep` and `compare`: files, statistics, threads, kill and resume.
 
 mod bad_input;
 mod calendar;
@@ -12,6 +13,7 @@ mod determinism;
 mod docs;
 mod golden;
 mod patterns;
+mod sweep;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,0 +1,907 @@
+//! `palermo sweep` (and `compare`) through the real binary: the files and their columns,
+//! statistics that agree with the per-run rows, bytes that do not depend on threads, a
+//! killed sweep resumed to the same bytes, SALib's files, and bad input.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use palermo::metrics::stats::Estimate;
+
+use crate::{Outcome, fixture, palermo, read_csv};
+
+/// Runs `palermo sweep SCENARIO --out DIR --quiet EXTRA...`.
+fn sweep(scenario: &Path, out: &Path, extra: &[&str]) -> Outcome {
+    let mut args: Vec<String> = vec![
+        "sweep".into(),
+        scenario.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+        "--quiet".into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    palermo(args)
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+fn column(header: &[String], name: &str) -> usize {
+    header
+        .iter()
+        .position(|c| c == name)
+        .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+}
+
+/// A number cell: empty is `None`.
+fn num(cell: &str) -> Option<f64> {
+    (!cell.is_empty()).then(|| {
+        cell.parse()
+            .unwrap_or_else(|_| panic!("not a number: {cell}"))
+    })
+}
+
+#[test]
+fn a_grid_sweep_writes_its_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    sweep(&fixture("tiny_sweep.toml"), &out, &[]).ok();
+    assert_eq!(
+        names_in(&out),
+        [
+            "aggregate.csv",
+            "manifest.json",
+            "points.csv",
+            "summary.csv"
+        ],
+        "no timeseries by default, no work area or temporary file left"
+    );
+
+    // 2 x 3 grid, last parameter fastest, 3 replicates each: 18 runs.
+    let (header, rows) = read_csv(&out.join("summary.csv"));
+    assert_eq!(
+        header[..8],
+        [
+            "scenario",
+            "run",
+            "point",
+            "replicate",
+            "seed",
+            "cooperation.default",
+            "all.corruption",
+            "victims_total"
+        ]
+    );
+    assert_eq!(header.last().unwrap(), "networks_active_final");
+    assert_eq!(rows.len(), 18);
+    let grid: Vec<(&str, &str)> = rows
+        .iter()
+        .step_by(3)
+        .map(|r| (r[5].as_str(), r[6].as_str()))
+        .collect();
+    assert_eq!(
+        grid,
+        [
+            ("0", "0"),
+            ("0", "0.3"),
+            ("0", "0.6"),
+            ("0.9", "0"),
+            ("0.9", "0.3"),
+            ("0.9", "0.6")
+        ]
+    );
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(r[1], i.to_string(), "run = point × replicates + replicate");
+        assert_eq!(r[2], (i / 3).to_string());
+        assert_eq!(r[3], (i % 3).to_string());
+        // Common random numbers: replicate r of every point has the same seed.
+        assert_eq!(r[4], rows[i % 3][4]);
+    }
+    assert_ne!(rows[0][4], rows[1][4]);
+    let victims = column(&header, "victims_total");
+    assert!(rows.iter().any(|r| r[victims] != "0"), "something happens");
+
+    let (header, rows) = read_csv(&out.join("points.csv"));
+    assert_eq!(
+        header[..5],
+        [
+            "point",
+            "cooperation.default",
+            "all.corruption",
+            "victims_total_mean",
+            "victims_total_sd"
+        ]
+    );
+    assert!(header.contains(&"conviction_rate_n".to_string()));
+    assert_eq!(rows.len(), 6);
+
+    let (header, rows) = read_csv(&out.join("aggregate.csv"));
+    assert_eq!(
+        header[..6],
+        [
+            "point",
+            "week",
+            "country",
+            "at_home_mean",
+            "at_home_ci_low",
+            "at_home_ci_high"
+        ]
+    );
+    assert_eq!(rows.len(), 6 * 20, "world rows only by default");
+    assert!(rows.iter().all(|r| r[2] == "ALL"));
+
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["runs"], 18);
+    assert_eq!(manifest["sweep"]["design"], "grid");
+    assert_eq!(manifest["sweep"]["points"], 6);
+    assert_eq!(manifest["sweep"]["replicates"], 3);
+    assert_eq!(manifest["sweep"]["computed_runs"], 18);
+    assert_eq!(manifest["scenarios"][0]["name"], "tiny_sweep");
+}
+
+#[test]
+fn points_statistics_equal_a_direct_computation_on_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    sweep(&fixture("tiny_sweep.toml"), &out, &[]).ok();
+    let (sh, srows) = read_csv(&out.join("summary.csv"));
+    let (ph, prows) = read_csv(&out.join("points.csv"));
+    let first_outcome = column(&sh, "victims_total");
+    let outcomes = &sh[first_outcome..];
+    let point = column(&sh, "point");
+    let mut by_point: BTreeMap<usize, Vec<&Vec<String>>> = BTreeMap::new();
+    for r in &srows {
+        by_point
+            .entry(r[point].parse().unwrap())
+            .or_default()
+            .push(r);
+    }
+    let mut checked = 0;
+    for prow in &prows {
+        let p: usize = prow[0].parse().unwrap();
+        let runs = &by_point[&p];
+        for (k, name) in outcomes.iter().enumerate() {
+            let values: Vec<f64> = runs
+                .iter()
+                .filter_map(|r| num(&r[first_outcome + k]))
+                .collect();
+            let e = Estimate::of(&values);
+            let finite = |x: f64| x.is_finite().then_some(x);
+            let cell = |suffix: &str| num(&prow[column(&ph, &format!("{name}_{suffix}"))]);
+            assert_eq!(cell("mean"), finite(e.mean), "{name} at point {p}");
+            assert_eq!(cell("sd"), finite(e.sd), "{name} at point {p}");
+            assert_eq!(cell("ci_low"), finite(e.low()), "{name} at point {p}");
+            assert_eq!(cell("ci_high"), finite(e.high()), "{name} at point {p}");
+            if let Some(i) = ph.iter().position(|c| *c == format!("{name}_n")) {
+                assert_eq!(prow[i], values.len().to_string(), "{name}_n at point {p}");
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6 * outcomes.len());
+}
+
+#[test]
+fn aggregate_equals_a_direct_computation_on_timeseries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    sweep(
+        &fixture("tiny_sweep.toml"),
+        &out,
+        &["--timeseries", "countries", "--aggregate", "countries"],
+    )
+    .ok();
+    let (th, trows) = read_csv(&out.join("timeseries.csv"));
+    assert_eq!(
+        th[..8],
+        [
+            "scenario",
+            "run",
+            "point",
+            "replicate",
+            "seed",
+            "week",
+            "country",
+            "at_home"
+        ]
+    );
+    assert_eq!(trows.len(), 18 * 20 * 4);
+    let (ah, arows) = read_csv(&out.join("aggregate.csv"));
+    assert_eq!(arows.len(), 6 * 20 * 4);
+    let metrics = &th[7..];
+    // (point, week, country) -> the replicates' rows.
+    let mut groups: BTreeMap<(String, String, String), Vec<&Vec<String>>> = BTreeMap::new();
+    for r in &trows {
+        groups
+            .entry((r[2].clone(), r[5].clone(), r[6].clone()))
+            .or_default()
+            .push(r);
+    }
+    for a in &arows {
+        let rows = &groups[&(a[0].clone(), a[1].clone(), a[2].clone())];
+        assert_eq!(rows.len(), 3);
+        for (k, name) in metrics.iter().enumerate() {
+            let values: Vec<f64> = rows.iter().map(|r| num(&r[7 + k]).unwrap()).collect();
+            let e = Estimate::of(&values);
+            let close = |cell: &str, x: f64| {
+                let c = num(cell).unwrap();
+                assert!(
+                    (c - x).abs() <= 1e-9 * (1.0 + x.abs()),
+                    "{name} {a:?}: {c} vs {x}"
+                );
+            };
+            close(&a[column(&ah, &format!("{name}_mean"))], e.mean);
+            close(&a[column(&ah, &format!("{name}_ci_low"))], e.low());
+            close(&a[column(&ah, &format!("{name}_ci_high"))], e.high());
+        }
+    }
+
+    // --timeseries world keeps only the ALL rows, in the same order.
+    let world = tmp.path().join("world");
+    sweep(
+        &fixture("tiny_sweep.toml"),
+        &world,
+        &["--timeseries", "world"],
+    )
+    .ok();
+    let (_, wrows) = read_csv(&world.join("timeseries.csv"));
+    let all: Vec<&Vec<String>> = trows.iter().filter(|r| r[6] == "ALL").collect();
+    assert_eq!(wrows.iter().collect::<Vec<_>>(), all);
+    let (_, warows) = read_csv(&world.join("aggregate.csv"));
+    let aall: Vec<&Vec<String>> = arows.iter().filter(|r| r[2] == "ALL").collect();
+    assert_eq!(warows.iter().collect::<Vec<_>>(), aall);
+}
+
+#[test]
+fn thread_count_does_not_change_a_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |threads: &str| {
+        let out = tmp.path().join(format!("t{threads}"));
+        sweep(
+            &fixture("tiny_sweep.toml"),
+            &out,
+            &["--threads", threads, "--timeseries", "countries"],
+        )
+        .ok();
+        out
+    };
+    let one = run("1");
+    for other in [run("2"), run("5")] {
+        for file in [
+            "summary.csv",
+            "points.csv",
+            "aggregate.csv",
+            "timeseries.csv",
+        ] {
+            assert!(
+                fs::read(one.join(file)).unwrap() == fs::read(other.join(file)).unwrap(),
+                "{file}: 1 thread vs {}",
+                other.display()
+            );
+        }
+    }
+}
+
+/// The records in a sweep's work area.
+fn records(out: &Path) -> usize {
+    fs::read_dir(out.join(".runs/runs"))
+        .map(|d| {
+            d.filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".run"))
+            })
+            .count()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_killed_sweep_resumes_to_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = fixture("tiny_sweep.toml");
+    // 6 points × 40 replicates of 300 weeks, one thread: long enough to be stopped midway.
+    let extra = [
+        "--set",
+        "run.weeks=300",
+        "--replicates",
+        "40",
+        "--threads",
+        "1",
+    ];
+    let whole = tmp.path().join("whole");
+    sweep(&scenario, &whole, &extra).ok();
+
+    let out = tmp.path().join("killed");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_palermo"))
+        .args(["sweep".as_ref(), scenario.as_os_str(), "--out".as_ref()])
+        .arg(&out)
+        .args(extra)
+        .arg("--quiet")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while records(&out) < 5 {
+        assert!(Instant::now() < deadline, "no run recorded in a minute");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the sweep ended before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    child.kill().unwrap(); // SIGKILL: no chance to clean up
+    child.wait().unwrap();
+    let done = records(&out);
+    assert!(
+        (5..240).contains(&done),
+        "killed midway: {done} of 240 runs recorded"
+    );
+    assert!(
+        !out.join("summary.csv").exists(),
+        "no result before the end"
+    );
+
+    // Without --resume, the unfinished sweep is not touched.
+    let refused = sweep(&scenario, &out, &extra).bad_input();
+    assert!(refused.stderr.contains("--resume"), "{}", refused.stderr);
+    // Resuming a different sweep is refused, and says why.
+    let mut other: Vec<&str> = extra.to_vec();
+    other[1] = "run.weeks=301";
+    let mut args = other.clone();
+    args.push("--resume");
+    let refused = sweep(&scenario, &out, &args).bad_input();
+    assert!(
+        refused.stderr.contains("cannot resume") && refused.stderr.contains("run.weeks=301"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(records(&out), done, "a refused resume changes nothing");
+
+    let mut args = extra.to_vec();
+    args.push("--resume");
+    sweep(&scenario, &out, &args).ok();
+    for file in ["summary.csv", "points.csv", "aggregate.csv"] {
+        assert!(
+            fs::read(whole.join(file)).unwrap() == fs::read(out.join(file)).unwrap(),
+            "{file} differs after resuming"
+        );
+    }
+    assert!(
+        !out.join(".runs").exists(),
+        "the work area is removed at the end"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["sweep"]["resumed_runs"], done);
+    assert_eq!(manifest["sweep"]["computed_runs"], 240 - done);
+}
+
+#[test]
+fn a_damaged_record_is_computed_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    sweep(&fixture("tiny_sweep.toml"), &out, &["--keep-runs"]).ok();
+    let before = fs::read(out.join("points.csv")).unwrap();
+    let record = out.join(".runs/runs/000000004.run");
+    let text = fs::read_to_string(&record).unwrap();
+    fs::write(&record, &text[..text.len() / 2]).unwrap();
+    fs::remove_file(out.join(".runs/runs/000000011.run")).unwrap();
+    sweep(&fixture("tiny_sweep.toml"), &out, &["--resume"]).ok();
+    assert_eq!(fs::read(out.join("points.csv")).unwrap(), before);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["sweep"]["computed_runs"], 2);
+}
+
+#[test]
+fn directories_are_never_clobbered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("notes.txt"), "mine").unwrap();
+    let refused = sweep(&fixture("tiny_sweep.toml"), &out, &[]).bad_input();
+    assert!(refused.stderr.contains("--force"), "{}", refused.stderr);
+    let refused = sweep(&fixture("tiny_sweep.toml"), &out, &["--resume"]).bad_input();
+    assert!(
+        refused.stderr.contains("no sweep to resume"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(names_in(&out), ["notes.txt"]);
+
+    sweep(
+        &fixture("tiny_sweep.toml"),
+        &out,
+        &["--force", "--timeseries", "world"],
+    )
+    .ok();
+    assert!(out.join("timeseries.csv").exists());
+    // A forced sweep without timeseries removes the old one rather than leave it stale.
+    sweep(&fixture("tiny_sweep.toml"), &out, &["--force"]).ok();
+    assert_eq!(
+        names_in(&out),
+        [
+            "aggregate.csv",
+            "manifest.json",
+            "notes.txt",
+            "points.csv",
+            "summary.csv"
+        ]
+    );
+    // --resume on a finished sweep, whose work area is gone, is refused: it is not empty.
+    sweep(&fixture("tiny_sweep.toml"), &out, &["--resume"]).bad_input();
+}
+
+/// A scenario file in `dir` made of the tiny world and a `[sweep]` section.
+fn tiny_with(dir: &Path, name: &str, sweep_section: &str) -> PathBuf {
+    let world = fs::read_to_string(fixture("tiny.toml")).unwrap();
+    let path = dir.join(name);
+    fs::write(&path, format!("{world}\n{sweep_section}")).unwrap();
+    path
+}
+
+#[test]
+fn a_sobol_sweep_writes_salib_files_in_saltelli_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tiny_with(
+        tmp.path(),
+        "sobol.toml",
+        r#"[sweep]
+design = "sobol"
+samples = 4
+replicates = 1
+[[sweep.parameter]]
+path = "all.corruption"
+from = 0.1
+to = 0.5
+[[sweep.parameter]]
+path = "model.transit_weeks"
+from = 1
+to = 4
+"#,
+    );
+    let out = tmp.path().join("out");
+    sweep(
+        &scenario,
+        &out,
+        &["--set", "run.weeks=4", "--aggregate", "none"],
+    )
+    .ok();
+    assert_eq!(
+        names_in(&out),
+        [
+            "manifest.json",
+            "points.csv",
+            "problem.json",
+            "samples.csv",
+            "summary.csv"
+        ]
+    );
+    let problem: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("problem.json")).unwrap()).unwrap();
+    assert_eq!(problem["num_vars"], 2);
+    assert_eq!(
+        problem["names"],
+        serde_json::json!(["all.corruption", "model.transit_weeks"])
+    );
+    assert_eq!(
+        problem["bounds"],
+        serde_json::json!([[0.1, 0.5], [1.0, 4.0]])
+    );
+
+    let (header, rows) = read_csv(&out.join("samples.csv"));
+    assert_eq!(header, ["all.corruption", "model.transit_weeks"]);
+    let d = 2;
+    assert_eq!(rows.len(), 4 * (2 * d + 2));
+    let x: Vec<Vec<f64>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| c.parse().unwrap()).collect())
+        .collect();
+    for block in x.chunks(2 * d + 2) {
+        let (a, b) = (&block[0], &block[2 * d + 1]);
+        for j in 0..d {
+            for k in 0..d {
+                assert_eq!(block[1 + j][k], if k == j { b[k] } else { a[k] });
+                assert_eq!(block[1 + d + j][k], if k == j { a[k] } else { b[k] });
+            }
+        }
+        for row in block {
+            assert!((0.1..0.5).contains(&row[0]));
+            assert!(row[1].fract() == 0.0 && (1.0..=4.0).contains(&row[1]));
+        }
+    }
+    // points.csv lists the same values, point by point.
+    let (_, points) = read_csv(&out.join("points.csv"));
+    for (p, s) in points.iter().zip(&rows) {
+        assert_eq!(p[1..3], s[..]);
+    }
+}
+
+#[test]
+fn a_list_sweep_of_offence_sets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tiny_with(
+        tmp.path(),
+        "laws.toml",
+        r#"[sweep]
+design = "list"
+replicates = 2
+[[sweep.point]]
+"all.law.offences" = []
+[[sweep.point]]
+"all.law.offences" = ["sexual", "labour"]
+[[sweep.point]]
+"country.Aurelia.law.offences" = ["sexual"]
+"#,
+    );
+    let out = tmp.path().join("out");
+    sweep(&scenario, &out, &["--set", "run.weeks=4"]).ok();
+    let (header, rows) = read_csv(&out.join("points.csv"));
+    assert_eq!(
+        header[..3],
+        ["point", "all.law.offences", "country.Aurelia.law.offences"]
+    );
+    let cells: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[1].as_str(), r[2].as_str()))
+        .collect();
+    assert_eq!(cells, [("", ""), ("sexual,labour", ""), ("", "sexual")]);
+    let (header, rows) = read_csv(&out.join("summary.csv"));
+    assert_eq!(header[5], "run.weeks", "--set columns come first");
+    assert_eq!(rows.len(), 6);
+    let text = fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(text.contains(",\"sexual,labour\","), "quoted: {text}");
+}
+
+#[test]
+fn run_ignores_and_check_validates_a_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    palermo([
+        "run".as_ref(),
+        fixture("tiny_sweep.toml").as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--quiet".as_ref(),
+    ])
+    .ok();
+    let (_, rows) = read_csv(&out.join("summary.csv"));
+    assert_eq!(rows.len(), 2, "run.replicates, the [sweep] section ignored");
+
+    let checked = palermo(["check".as_ref(), fixture("tiny_sweep.toml").as_os_str()]).ok();
+    assert!(
+        checked
+            .stdout
+            .contains("sweep: grid of 6 points × 3 replicates = 18 runs"),
+        "{}",
+        checked.stdout
+    );
+    let checked = palermo([
+        "check".as_ref(),
+        fixture("tiny_sweep.toml").as_os_str(),
+        "--set".as_ref(),
+        "run.replicates=5".as_ref(),
+    ])
+    .ok();
+    assert!(
+        checked.stdout.contains("× 3 replicates"),
+        "[sweep] replicates win over run"
+    );
+}
+
+/// Every bad sweep fixture is refused by `check` and by `sweep`, with its message on stderr
+/// and nothing written; `run` accepts it (it ignores the section).
+#[test]
+fn bad_sweeps_are_refused_and_write_nothing() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad_sweep");
+    let mut paths: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    let tmp = tempfile::tempdir().unwrap();
+    for path in &paths {
+        let text = fs::read_to_string(path).unwrap();
+        let expect = text
+            .lines()
+            .next()
+            .unwrap()
+            .strip_prefix("# expect: ")
+            .unwrap();
+        let name = path.file_name().unwrap().to_string_lossy();
+        let fragment = &expect[name.len()..];
+        let out = tmp.path().join(name.as_ref());
+        let e = sweep(path, &out, &[]).bad_input();
+        assert!(e.stderr.contains(fragment), "{name}: {}", e.stderr);
+        assert!(!out.exists(), "{name}: bad input created {}", out.display());
+        let e = palermo(["check".as_ref(), path.as_os_str()]).bad_input();
+        assert!(e.stderr.contains(fragment), "{name}: {}", e.stderr);
+    }
+
+    // A file without [sweep], a --set of a swept path, a bad level.
+    let out = tmp.path().join("none");
+    let e = sweep(&fixture("tiny.toml"), &out, &[]).bad_input();
+    assert!(e.stderr.contains("no [sweep] section"), "{}", e.stderr);
+    let e = sweep(
+        &fixture("tiny_sweep.toml"),
+        &out,
+        &["--set", "all.corruption=0.5"],
+    )
+    .bad_input();
+    assert!(e.stderr.contains("also given as --set"), "{}", e.stderr);
+    sweep(&fixture("tiny_sweep.toml"), &out, &["--timeseries", "some"]).bad_input();
+    sweep(&fixture("tiny_sweep.toml"), &out, &["--resume", "--force"]).bad_input();
+    assert!(!out.exists());
+}
+
+#[test]
+fn sweep_files_are_documented() {
+    let doc = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/SWEEPS.md")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    sweep(&fixture("tiny_sweep.toml"), &out, &[]).ok();
+    let (points, _) = read_csv(&out.join("points.csv"));
+    let (aggregate, _) = read_csv(&out.join("aggregate.csv"));
+    for key in ["point", "week", "country", "run", "replicate", "seed"] {
+        assert!(
+            doc.contains(&format!("`{key}`")),
+            "docs/SWEEPS.md lacks {key}"
+        );
+    }
+    // Statistics columns are documented by pattern: F_ for an outcome, M_ for a counter.
+    for suffix in ["_mean", "_sd", "_ci_low", "_ci_high", "_n"] {
+        assert!(
+            doc.contains(&format!("`F{suffix}`")),
+            "docs/SWEEPS.md lacks F{suffix}"
+        );
+    }
+    for suffix in ["_mean", "_ci_low", "_ci_high"] {
+        assert!(
+            doc.contains(&format!("`M{suffix}`")),
+            "docs/SWEEPS.md lacks M{suffix}"
+        );
+    }
+    for column in palermo::output::sweep_csv::COMPARE_COLUMNS {
+        assert!(
+            doc.contains(&format!("`{column}`")),
+            "docs/SWEEPS.md lacks compare.csv's {column}"
+        );
+    }
+    assert!(points.len() > 50 && aggregate.len() > 100);
+    for file in [
+        "points.csv",
+        "aggregate.csv",
+        "summary.csv",
+        "timeseries.csv",
+        "manifest.json",
+        "problem.json",
+        "samples.csv",
+        "compare.csv",
+    ] {
+        assert!(
+            doc.contains(&format!("`{file}`")),
+            "docs/SWEEPS.md lacks {file}"
+        );
+    }
+}
+
+/// `compare.csv` as (outcome, cells).
+fn compare_rows(dir: &Path) -> Vec<Vec<String>> {
+    let (header, rows) = read_csv(&dir.join("compare.csv"));
+    assert_eq!(
+        header,
+        [
+            "outcome",
+            "n",
+            "a_mean",
+            "b_mean",
+            "diff_mean",
+            "diff_sd",
+            "diff_ci_low",
+            "diff_ci_high"
+        ]
+    );
+    rows
+}
+
+#[test]
+fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let tiny = fixture("tiny.toml");
+    let shown = palermo([
+        "compare".as_ref(),
+        tiny.as_os_str(),
+        tiny.as_os_str(),
+        "--replicates".as_ref(),
+        "3".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--quiet".as_ref(),
+    ])
+    .ok();
+    assert!(
+        shown.stdout.contains("common random numbers"),
+        "{}",
+        shown.stdout
+    );
+    assert!(shown.stdout.lines().nth(1).unwrap().starts_with("outcome"));
+    let rows = compare_rows(&out);
+    assert_eq!(rows.len(), 25);
+    for r in &rows {
+        if r[1] == "0" {
+            assert!(r[2..].iter().all(String::is_empty), "{r:?}");
+        } else {
+            assert_eq!(r[2], r[3], "{r:?}");
+            assert_eq!(r[4..], ["0.0", "0.0", "0.0", "0.0"], "{r:?}");
+        }
+    }
+    assert!(out.join("manifest.json").exists());
+    // Not again into the same directory without --force.
+    let again = palermo([
+        "compare".as_ref(),
+        tiny.as_os_str(),
+        tiny.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ])
+    .bad_input();
+    assert!(again.stderr.contains("--force"), "{}", again.stderr);
+}
+
+#[test]
+fn compare_pairs_replicates_of_two_scenarios() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = fixture("tiny.toml");
+    let b = tmp.path().join("corrupt.toml");
+    let text = fs::read_to_string(&a).unwrap();
+    fs::write(&b, text.replace("corruption = 0.3", "corruption = 0.9")).unwrap();
+    let out = tmp.path().join("cmp");
+    palermo([
+        "compare".as_ref(),
+        a.as_os_str(),
+        b.as_os_str(),
+        "--replicates".as_ref(),
+        "4".as_ref(),
+        "--weeks".as_ref(),
+        "30".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--quiet".as_ref(),
+    ])
+    .ok();
+    // The same runs through `palermo run`: replicate r of A against replicate r of B.
+    let runs = tmp.path().join("runs");
+    palermo([
+        "run".as_ref(),
+        a.as_os_str(),
+        b.as_os_str(),
+        "--replicates".as_ref(),
+        "4".as_ref(),
+        "--weeks".as_ref(),
+        "30".as_ref(),
+        "--out".as_ref(),
+        runs.as_os_str(),
+        "--quiet".as_ref(),
+    ])
+    .ok();
+    let (header, summary) = read_csv(&runs.join("summary.csv"));
+    let rows = compare_rows(&out);
+    let mut differs = false;
+    for r in &rows {
+        let k = column(&header, &r[0]);
+        let pairs: Vec<(f64, f64)> = (0..4)
+            .filter_map(|i| Some((num(&summary[i][k])?, num(&summary[4 + i][k])?)))
+            .collect();
+        let (xs, ys): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
+        assert_eq!(r[1], pairs.len().to_string(), "{}", r[0]);
+        if pairs.is_empty() {
+            continue;
+        }
+        let e = Estimate::paired(&xs, &ys);
+        assert_eq!(num(&r[4]), Some(e.mean), "{}", r[0]);
+        assert_eq!(num(&r[6]), e.low().is_finite().then(|| e.low()), "{}", r[0]);
+        differs |= e.mean != 0.0;
+    }
+    assert!(differs, "corruption 0.9 changes something");
+}
+
+#[test]
+fn compare_two_points_of_a_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sweep");
+    sweep(&fixture("tiny_sweep.toml"), &out, &[]).ok();
+    let cmp = tmp.path().join("cmp");
+    palermo([
+        "compare".as_ref(),
+        out.as_os_str(),
+        "--points".as_ref(),
+        "1".as_ref(),
+        "4".as_ref(),
+        "--out".as_ref(),
+        cmp.as_os_str(),
+    ])
+    .ok();
+    assert_eq!(names_in(&cmp), ["compare.csv"]);
+    let (header, summary) = read_csv(&out.join("summary.csv"));
+    let victims = column(&header, "victims_total");
+    let a: Vec<f64> = summary[3..6]
+        .iter()
+        .map(|r| num(&r[victims]).unwrap())
+        .collect();
+    let b: Vec<f64> = summary[12..15]
+        .iter()
+        .map(|r| num(&r[victims]).unwrap())
+        .collect();
+    let rows = compare_rows(&cmp);
+    assert_eq!(rows[0][0], "victims_total");
+    assert_eq!(num(&rows[0][4]), Some(Estimate::paired(&a, &b).mean));
+
+    let e = palermo([
+        "compare".as_ref(),
+        out.as_os_str(),
+        "--points".as_ref(),
+        "1".as_ref(),
+        "6".as_ref(),
+    ])
+    .bad_input();
+    assert!(e.stderr.contains("no point 6"), "{}", e.stderr);
+    palermo(["compare".as_ref(), fixture("tiny.toml").as_os_str()]).bad_input();
+}
+
+/// The shipped sweeps run the baseline's world (without its timeline), so that their results
+/// speak about the documented world; each one's design is valid.
+#[test]
+fn shipped_sweeps_use_the_baseline_world() {
+    use palermo::scenario::sweep::parse_sweep;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = fs::read_to_string(root.join("scenarios/baseline.toml")).unwrap();
+    let cut = text.find("# --- policy timeline").unwrap();
+    let baseline = palermo::scenario::parse(&text[..cut], "baseline.toml", &[]).unwrap();
+    let mut names = Vec::new();
+    for entry in fs::read_dir(root.join("scenarios/sweeps")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let s = palermo::scenario::load(&path, &[]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.countries, baseline.countries, "{name}");
+        assert_eq!(s.cooperation, baseline.cooperation, "{name}");
+        assert_eq!(s.model, baseline.model, "{name}");
+        assert_eq!(
+            (s.run.weeks, s.run.burn_in, s.run.seed),
+            (baseline.run.weeks, baseline.run.burn_in, baseline.run.seed),
+            "{name}"
+        );
+        assert!(
+            s.policies.is_empty() && s.shocks.is_empty(),
+            "{name}: no timeline"
+        );
+        let spec = parse_sweep(&s).unwrap_or_else(|e| panic!("{e}")).unwrap();
+        let plan = palermo::sweep::Plan::new(s, spec, None).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            plan.runs() <= 100,
+            "{name}: {} runs is more than minutes",
+            plan.runs()
+        );
+        names.push(name);
+    }
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "cooperation_corruption.toml",
+            "harmonization.toml",
+            "resources.toml",
+            "sensitivity_sobol.toml"
+        ]
+    );
+}
