@@ -310,7 +310,7 @@ fn prepare(dir: &Path, options: &Options, state: &State) -> Result<(WorkArea, St
     if has_work {
         if !options.resume {
             return Err(SweepError::Refused(format!(
-                "{} holds an unfinished sweep: add --resume to continue it, or --force to start again",
+                "{} holds the work area of a sweep (.runs/, an interrupted sweep or one kept with --keep-runs): add --resume to continue it, or --force to start again",
                 dir.display()
             )));
         }

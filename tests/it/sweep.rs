@@ -739,11 +739,14 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
     let rows = compare_rows(&out);
     assert_eq!(rows.len(), 25);
     for r in &rows {
-        if r[1] == "0" {
-            assert!(r[2..].iter().all(String::is_empty), "{r:?}");
-        } else {
-            assert_eq!(r[2], r[3], "{r:?}");
-            assert_eq!(r[4..], ["0.0", "0.0", "0.0", "0.0"], "{r:?}");
+        match r[1].as_str() {
+            "0" => assert!(r[2..].iter().all(String::is_empty), "{r:?}"),
+            // One pair: a difference of zero, but no spread to speak of.
+            "1" => assert_eq!(r[4..], ["0.0", "", "", ""], "{r:?}"),
+            _ => {
+                assert_eq!(r[2], r[3], "{r:?}");
+                assert_eq!(r[4..], ["0.0", "0.0", "0.0", "0.0"], "{r:?}");
+            }
         }
     }
     assert!(out.join("manifest.json").exists());
@@ -876,11 +879,7 @@ fn shipped_sweeps_use_the_baseline_world() {
         assert_eq!(s.countries, baseline.countries, "{name}");
         assert_eq!(s.cooperation, baseline.cooperation, "{name}");
         assert_eq!(s.model, baseline.model, "{name}");
-        assert_eq!(
-            (s.run.weeks, s.run.burn_in, s.run.seed),
-            (baseline.run.weeks, baseline.run.burn_in, baseline.run.seed),
-            "{name}"
-        );
+        assert_eq!(s.run, baseline.run, "{name}");
         assert!(
             s.policies.is_empty() && s.shocks.is_empty(),
             "{name}: no timeline"
@@ -888,7 +887,7 @@ fn shipped_sweeps_use_the_baseline_world() {
         let spec = parse_sweep(&s).unwrap_or_else(|e| panic!("{e}")).unwrap();
         let plan = palermo::sweep::Plan::new(s, spec, None).unwrap_or_else(|e| panic!("{e}"));
         assert!(
-            plan.runs() <= 100,
+            plan.runs() <= 2000,
             "{name}: {} runs is more than minutes",
             plan.runs()
         );
