@@ -308,12 +308,13 @@ fn records(out: &Path) -> usize {
 fn a_killed_sweep_resumes_to_the_same_bytes() {
     let tmp = tempfile::tempdir().unwrap();
     let scenario = fixture("tiny_sweep.toml");
-    // 6 points × 40 replicates of 300 weeks, one thread: long enough to be stopped midway.
+    // 6 points × 60 replicates of 300 weeks, one thread: long enough (a few seconds, most
+    // of it flushing records to disk) to be stopped midway.
     let extra = [
         "--set",
         "run.weeks=300",
         "--replicates",
-        "40",
+        "60",
         "--threads",
         "1",
     ];
@@ -343,8 +344,8 @@ fn a_killed_sweep_resumes_to_the_same_bytes() {
     child.wait().unwrap();
     let done = records(&out);
     assert!(
-        (5..240).contains(&done),
-        "killed midway: {done} of 240 runs recorded"
+        (5..360).contains(&done),
+        "killed midway: {done} of 360 runs recorded"
     );
     assert!(
         !out.join("summary.csv").exists(),
@@ -383,7 +384,7 @@ fn a_killed_sweep_resumes_to_the_same_bytes() {
     let manifest: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["sweep"]["resumed_runs"], done);
-    assert_eq!(manifest["sweep"]["computed_runs"], 240 - done);
+    assert_eq!(manifest["sweep"]["computed_runs"], 360 - done);
 }
 
 #[test]
