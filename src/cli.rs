@@ -3,7 +3,7 @@
 //! no model logic, and reports failures as a [`CliError`] that `main` maps to an exit code.
 //!
 //! `palermo run` validates every input before it creates anything, runs all (scenario,
-//! replicate) jobs on a rayon pool, collects results in job order (so output bytes never
+//! replicate) jobs on a pool of threads (`sweep::exec`), collects results in job order (so output bytes never
 //! depend on the thread count or on scheduling), and writes them last via [`crate::output`].
 //! `palermo sweep` and `palermo compare` validate the same way and hand the work to
 //! [`crate::sweep`], showing its progress.
@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 
 use crate::output::{self, FinishedRun, Invocation, Manifest, OutputError};
 use crate::run::run_replicate;
@@ -330,13 +329,7 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
     // just before writing.
     output::check_target(&args.out, args.force)?;
 
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = args.threads {
-        builder = builder.num_threads(n.get());
-    }
-    let pool = builder
-        .build()
-        .map_err(|e| CliError::Other(format!("cannot start worker threads: {e}")))?;
+    let pool = sweep::exec::pool(args.threads).map_err(CliError::Other)?;
 
     let jobs: Vec<(usize, u32)> = scenarios
         .iter()
@@ -344,16 +337,12 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
         .flat_map(|(i, s)| (0..s.run.replicates).map(move |r| (i, r)))
         .collect();
     let progress = progress_bar(jobs.len() as u64, args.quiet);
-    let runs: Vec<FinishedRun> = pool.install(|| {
-        jobs.par_iter()
-            .enumerate()
-            .map(|(run, &(s, replicate))| {
-                let result = run_replicate(&scenarios[s], replicate);
-                let finished = output::finish_run(&scenarios[s], s, run, &result);
-                progress.inc(1);
-                finished
-            })
-            .collect::<Result<Vec<_>, OutputError>>()
+    let runs: Vec<FinishedRun> = sweep::exec::map(&pool, jobs.len(), |run| {
+        let (s, replicate) = jobs[run];
+        let result = run_replicate(&scenarios[s], replicate);
+        let finished = output::finish_run(&scenarios[s], s, run, &result);
+        progress.inc(1);
+        finished
     })?;
     progress.finish_and_clear();
 
@@ -566,7 +555,8 @@ fn compare(args: &CompareArgs) -> Result<(), CliError> {
         }
         let replicates = sa.run.replicates;
         let bar = progress_bar(2 * u64::from(replicates), args.quiet);
-        let (a, b) = sweep::compare::run_pair(sa, sb, replicates, args.threads, &|| bar.inc(1))?;
+        let (a, b, threads) =
+            sweep::compare::run_pair(sa, sb, replicates, args.threads, &|| bar.inc(1))?;
         bar.finish_and_clear();
         let crn = if sa.run.seed == sb.run.seed {
             "common random numbers: replicate r of both runs with the same seed"
@@ -584,9 +574,7 @@ fn compare(args: &CompareArgs) -> Result<(), CliError> {
                 command_line: std::env::args_os()
                     .map(|a| a.to_string_lossy().into_owned())
                     .collect(),
-                threads: args
-                    .threads
-                    .map_or_else(rayon::current_num_threads, NonZeroUsize::get),
+                threads,
                 started,
                 finished: output::manifest::now_rfc3339(),
             },

@@ -11,7 +11,7 @@
 //! 4. Mechanisms only add to [`metrics`] counters; [`run`] collects them into a
 //!    [`metrics::RunResult`] with per-run totals and rates.
 //! 5. [`output`] writes `timeseries.csv`, `summary.csv` and `manifest.json` atomically;
-//!    [`cli`] runs scenarios and replicates in parallel (rayon) in a fixed order.
+//!    [`cli`] runs scenarios and replicates in parallel (`sweep::exec`) in a fixed order.
 //! 6. [`sweep`] runs a scenario's `[sweep]` (points × replicates) in parallel, resumably, and
 //!    streams per-run and per-point results in run order; it also compares two scenarios.
 

@@ -9,8 +9,6 @@
 
 use std::path::Path;
 
-use rayon::prelude::*;
-
 use crate::metrics::RunSummary;
 use crate::metrics::stats::Estimate;
 use crate::output::sweep_csv::{self, Cell};
@@ -51,36 +49,27 @@ pub fn outcome_values(summary: &RunSummary) -> Vec<Option<f64>> {
 }
 
 /// Runs replicates `0..replicates` of A and of B on `threads` threads (all cores if `None`);
-/// `progress` is called after each run.
+/// `progress` is called after each run. Returns both, and the number of threads used.
 pub fn run_pair(
     a: &Scenario,
     b: &Scenario,
     replicates: u32,
     threads: Option<std::num::NonZeroUsize>,
     progress: &(dyn Fn() + Sync),
-) -> Result<(Outcomes, Outcomes), SweepError> {
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = threads {
-        builder = builder.num_threads(n.get());
-    }
-    let pool = builder
-        .build()
-        .map_err(|e| SweepError::Threads(e.to_string()))?;
+) -> Result<(Outcomes, Outcomes, usize), SweepError> {
+    let pool = super::exec::pool(threads).map_err(SweepError::Threads)?;
     let jobs: Vec<(&Scenario, u32)> = [a, b]
         .iter()
         .flat_map(|s| (0..replicates).map(move |r| (*s, r)))
         .collect();
-    let mut all: Outcomes = pool.install(|| {
-        jobs.par_iter()
-            .map(|(s, r)| {
-                let values = outcome_values(&run_replicate(s, *r).summary);
-                progress();
-                values
-            })
-            .collect()
-    });
+    let mut all: Outcomes = super::exec::map(&pool, jobs.len(), |j| {
+        let (s, r) = jobs[j];
+        let values = outcome_values(&run_replicate(s, r).summary);
+        progress();
+        Ok::<_, SweepError>(values)
+    })?;
     let b_runs = all.split_off(replicates as usize);
-    Ok((all, b_runs))
+    Ok((all, b_runs, pool.current_num_threads()))
 }
 
 /// Reads the outcomes of points `i` and `j` of a finished sweep from its `summary.csv`,

@@ -1,6 +1,7 @@
-//! Parallel work handed over in order: the sweep's only use of threads.
+//! Parallel work in run order: palermo's only use of threads (rayon).
 //!
-//! Workers on a rayon pool take job indices in increasing order; the calling thread receives
+//! [`map`] runs independent jobs and collects their results in job order (`palermo run`,
+//! `palermo compare`: every result is kept). [`ordered`] streams them instead (sweeps): workers on a rayon pool take job indices in increasing order; the calling thread receives
 //! the results in index order, whatever order they finish in, through a reorder buffer. A
 //! worker may not start job `j` until job `j − window` has been handed over, so at most
 //! `window` results wait in memory (back-pressure), and the output never depends on the
@@ -12,7 +13,32 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
+use std::num::NonZeroUsize;
+
 use rayon::ThreadPool;
+use rayon::prelude::*;
+
+/// A pool of `threads` worker threads (all cores when `None`).
+pub fn pool(threads: Option<NonZeroUsize>) -> Result<ThreadPool, String> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        builder = builder.num_threads(n.get());
+    }
+    builder
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))
+}
+
+/// Runs `work(j)` for `j` in `0..jobs` on `pool` and returns the results in job order (the
+/// first error in job order, if any).
+pub fn map<T, E, W>(pool: &ThreadPool, jobs: usize, work: W) -> Result<Vec<T>, E>
+where
+    T: Send,
+    E: Send,
+    W: Fn(usize) -> Result<T, E> + Sync + Send,
+{
+    pool.install(|| (0..jobs).into_par_iter().map(work).collect())
+}
 
 /// A job's outcome, or the payload of its panic.
 enum Outcome<T, E> {

@@ -8,7 +8,7 @@
 //! - [`record`]: what is kept of one run, the unit of work of resume and of shards;
 //! - [`workdir`]: the work area `DIR/.runs/` (state, lock, atomic run records);
 //! - [`exec`]: rayon workers over run indices, results handed over in order with
-//!   back-pressure (the only place palermo's sweeps use threads);
+//!   back-pressure (the only place palermo uses threads, `palermo run` included);
 //! - [`assemble`]: the result files, streamed in run order with per-point statistics;
 //! - [`compare`]: paired differences between two scenarios or two points of a sweep.
 //!
@@ -98,7 +98,7 @@ pub enum SweepError {
     Scenario(#[from] ScenarioError),
     #[error(transparent)]
     Output(#[from] OutputError),
-    #[error("cannot start worker threads: {0}")]
+    #[error("{0}")]
     Threads(String),
     /// A run record this process just wrote does not read back: a bug or a failing disk.
     #[error("run {run}: its record does not read back: {reason}")]
@@ -165,13 +165,7 @@ pub fn execute(
     let state = State::new(plan, ts, agg, fingerprint.clone(), started.clone());
     let (area, first_started) = prepare(&options.dir, options, &state)?;
 
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = options.threads {
-        builder = builder.num_threads(n.get());
-    }
-    let pool = builder
-        .build()
-        .map_err(|e| SweepError::Threads(e.to_string()))?;
+    let pool = exec::pool(options.threads).map_err(SweepError::Threads)?;
 
     let runs = plan.runs();
     let done = (0..runs).filter(|&r| area.has_run(r)).count();
