@@ -25,9 +25,6 @@ pub struct Plan {
     pub replicates: u32,
     /// The seed of the sampled designs.
     pub design_seed: u64,
-    /// Each point's overrides, in the order of its paths (paths a list point leaves unset
-    /// are absent).
-    point_overrides: Vec<Vec<Override>>,
 }
 
 impl Plan {
@@ -78,33 +75,17 @@ impl Plan {
         }
         let design_seed = spec.seed.unwrap_or(base.run.seed);
         let points = design::generate(&spec, design_seed);
-        let point_overrides: Vec<Vec<Override>> = points
-            .values
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .zip(&points.paths)
-                    .filter_map(|(v, path)| {
-                        v.as_ref().map(|v| Override {
-                            path: path.clone(),
-                            value: value_text(v),
-                        })
-                    })
-                    .collect()
-            })
-            .collect();
         let plan = Plan {
             base,
             spec,
             points,
             replicates,
             design_seed,
-            point_overrides,
         };
         // Every point must make a valid scenario; report a failure at its parameter.
         for point in 0..plan.points.len() {
             let mut s = plan.base.clone();
-            for ov in plan.overrides_of(point) {
+            for ov in &plan.overrides_of(point) {
                 if let Err(e) = overrides::apply(&mut s, ov) {
                     let pos = plan
                         .spec
@@ -145,16 +126,32 @@ impl Plan {
         (run % self.replicates as usize) as u32
     }
 
-    /// The overrides a point applies on top of the base scenario.
-    pub fn overrides_of(&self, point: usize) -> &[Override] {
-        self.point_overrides.get(point).map_or(&[], Vec::as_slice)
+    /// The overrides a point applies on top of the base scenario, in the order of its paths
+    /// (a path a list point leaves unset is absent). Made on demand: a large design keeps
+    /// only its values.
+    pub fn overrides_of(&self, point: usize) -> Vec<Override> {
+        self.points
+            .values
+            .get(point)
+            .map(|row| {
+                row.iter()
+                    .zip(&self.points.paths)
+                    .filter_map(|(v, path)| {
+                        v.as_ref().map(|v| Override {
+                            path: path.clone(),
+                            value: value_text(v),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The scenario of one point: the base with the point's values applied (and recorded as
     /// overrides, after the `--set`s).
     pub fn scenario(&self, point: usize) -> Result<Scenario, ScenarioError> {
         let mut s = self.base.clone();
-        for ov in self.overrides_of(point) {
+        for ov in &self.overrides_of(point) {
             overrides::apply(&mut s, ov)?;
         }
         Ok(s)
