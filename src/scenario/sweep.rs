@@ -681,7 +681,6 @@ mod tests {
     use super::*;
     use crate::params::OffenceSet;
     use crate::scenario::parse;
-    use std::path::Path;
 
     const HEAD: &str = r#"schema = 1
 [[country]]
@@ -958,49 +957,19 @@ cooperation = 0.9
         assert!(run_spec("replicates").is_some() && run_spec("seed").is_some());
     }
 
-    /// Each file under tests/fixtures/bad_sweep opens with `# expect: FRAGMENT`: the file
-    /// parses as a scenario (a run would accept it), and its sweep fails with a message
-    /// containing the fragment.
+    /// Each file under tests/fixtures/bad_sweep parses as a scenario (a run would accept it),
+    /// and its sweep fails with its expected message.
     #[test]
     fn every_bad_sweep_fixture_fails_with_its_expected_message() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad_sweep");
-        let mut paths: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-            .collect();
-        paths.sort();
-        assert!(paths.len() >= 8, "only {} bad sweep fixtures", paths.len());
-        let mut failures = Vec::new();
-        for path in &paths {
-            let text = std::fs::read_to_string(path).unwrap();
-            let label = path.file_name().unwrap().to_string_lossy().into_owned();
-            let expect = text
-                .lines()
-                .next()
-                .and_then(|l| l.strip_prefix("# expect: "))
-                .unwrap_or_else(|| panic!("{label}: first line must be `# expect: ...`"));
-            assert!(
-                expect.starts_with(&label),
-                "{label}: expectation must name the file"
-            );
-            let scenario = parse(&text, &label, &[])
-                .unwrap_or_else(|e| panic!("{label}: the scenario itself must be valid: {e}"));
-            match parse_sweep(&scenario) {
-                Ok(_) => failures.push(format!("{label}: accepted")),
-                Err(e) => {
-                    let shown = e.to_string();
-                    if !shown.contains(expect) {
-                        failures.push(format!("{label}:\n  expected {expect}\n  got      {shown}"));
-                    }
-                    if let Some(key) = &e.key
-                        && !shown.contains(key.as_str())
-                    {
-                        failures.push(format!("{label}: key `{key}` not in the message"));
-                    }
-                }
-            }
-        }
+        let failures = crate::scenario::validate::tests::bad_fixture_failures(
+            "bad_sweep",
+            8,
+            |text, label| {
+                let scenario = parse(text, label, &[])
+                    .unwrap_or_else(|e| panic!("{label}: the scenario itself must be valid: {e}"));
+                parse_sweep(&scenario).map(|_| ())
+            },
+        );
         assert!(failures.is_empty(), "\n{}", failures.join("\n"));
     }
 }

@@ -1046,7 +1046,7 @@ pub(super) fn to_u64(v: f64) -> Option<u64> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::params::{COOPERATION_PARAMS, Offence};
 
@@ -1315,18 +1315,25 @@ vulnerability = 1.5
         assert_eq!(s.policies[0].target, Target::Country(id(0)));
     }
 
-    /// Each file under tests/fixtures/bad opens with `# expect: FRAGMENT`; parsing it with its
-    /// file name as the label must fail with a message containing the fragment.
-    #[test]
-    fn every_bad_fixture_fails_with_its_expected_message() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad");
+    /// The fixtures of `tests/fixtures/DIR`: each opens with `# expect: FRAGMENT`, the
+    /// fragment starting with the file's name. Runs `check` on each (text, file name) and
+    /// returns what went wrong: accepted, a message without the fragment, or a message that
+    /// does not show the key the error names. Shared with the sweep's bad fixtures.
+    pub(crate) fn bad_fixture_failures(
+        dir: &str,
+        at_least: usize,
+        check: impl Fn(&str, &str) -> Result<(), ScenarioError>,
+    ) -> Vec<String> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(dir);
         let mut paths: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|e| e == "toml"))
             .collect();
         paths.sort();
-        assert!(paths.len() >= 40, "only {} bad fixtures", paths.len());
+        assert!(paths.len() >= at_least, "only {} bad fixtures", paths.len());
         let mut failures = Vec::new();
         for path in &paths {
             let text = std::fs::read_to_string(path).unwrap();
@@ -1340,26 +1347,37 @@ vulnerability = 1.5
                 expect.starts_with(&label),
                 "{label}: expectation must name the file"
             );
-            match parse(&text, &label, &[]) {
-                Ok(_) => failures.push(format!("{label}: accepted")),
+            match check(&text, &label) {
+                Ok(()) => failures.push(format!("{label}: accepted")),
                 Err(e) => {
                     let shown = e.to_string();
                     if !shown.contains(expect) {
                         failures.push(format!("{label}:\n  expected {expect}\n  got      {shown}"));
                     }
-                    // A located error names its key; only TOML syntax errors have none.
-                    match &e.key {
-                        Some(key) if !shown.contains(key.as_str()) => {
-                            failures.push(format!("{label}: key `{key}` not in the message"));
-                        }
-                        None if e.line.is_some() && !shown.contains("invalid TOML") => {
-                            failures.push(format!("{label}: located error without a key"));
-                        }
-                        _ => {}
+                    if let Some(key) = &e.key
+                        && !shown.contains(key.as_str())
+                    {
+                        failures.push(format!("{label}: key `{key}` not in the message"));
+                    }
+                    // A located scenario error names its key; only TOML syntax errors have none.
+                    if dir.ends_with("bad")
+                        && e.key.is_none()
+                        && e.line.is_some()
+                        && !shown.contains("invalid TOML")
+                    {
+                        failures.push(format!("{label}: located error without a key"));
                     }
                 }
             }
         }
+        failures
+    }
+
+    /// Each file under tests/fixtures/bad must fail to parse with its expected message.
+    #[test]
+    fn every_bad_fixture_fails_with_its_expected_message() {
+        let failures =
+            bad_fixture_failures("bad", 40, |text, label| parse(text, label, &[]).map(|_| ()));
         assert!(failures.is_empty(), "\n{}", failures.join("\n"));
     }
 
