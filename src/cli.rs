@@ -20,7 +20,7 @@ use crate::output::{self, FinishedRun, Invocation, Manifest, OutputError};
 use crate::run::run_replicate;
 use crate::scenario::sweep::parse_sweep;
 use crate::scenario::{self, Override, Scenario};
-use crate::sweep::{self, Level, Plan, SweepError};
+use crate::sweep::{self, Level, Plan, Shard, SweepError};
 
 /// palermo: an agent-based simulator of human trafficking, international cooperation and
 /// enforcement.
@@ -38,6 +38,9 @@ pub enum Command {
     /// Run the [sweep] of a scenario: every point of its design, each for several replicates,
     /// in parallel and resumable; writes points.csv, aggregate.csv, summary.csv, manifest.json.
     Sweep(SweepArgs),
+    /// Merge the shard directories of a sweep run with --shard K/N into the outputs the
+    /// same sweep would have written on one machine.
+    Merge(MergeArgs),
     /// Compare two scenarios replicate by replicate (B − A, common random numbers), or two
     /// points of a finished sweep; prints a table, and writes compare.csv with --out.
     Compare(CompareArgs),
@@ -120,7 +123,27 @@ pub struct SweepArgs {
     /// Keep the run records (DIR/.runs/) after the results are written.
     #[arg(long)]
     pub keep_runs: bool,
+    /// Run only shard K of N (1 ≤ K ≤ N): the runs with run % N = K − 1, kept in DIR for
+    /// `palermo merge` (a Slurm job array runs one shard per task; see deploy/slurm/).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
     /// No progress bar and no final summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The --out directories of shards 1 to N of one sweep, in any order.
+    #[arg(required = true, value_name = "SHARD_DIR")]
+    pub shards: Vec<PathBuf>,
+    /// Output directory; created if absent, refused if not empty (see --force).
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace the sweep's files in a non-empty DIR, leaving other files alone.
+    #[arg(long)]
+    pub force: bool,
+    /// No final summary line.
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -236,6 +259,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run(&args),
         Command::Sweep(args) => sweep(&args),
+        Command::Merge(args) => merge(&args),
         Command::Compare(args) => compare(&args),
         Command::Check(args) => check(&args),
         Command::Params(args) => params(&args),
@@ -350,9 +374,7 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
         &scenarios,
         runs.len(),
         Invocation {
-            command_line: std::env::args_os()
-                .map(|a| a.to_string_lossy().into_owned())
-                .collect(),
+            command_line: command_line(),
             threads: pool.current_num_threads(),
             started,
             finished: output::manifest::now_rfc3339(),
@@ -469,9 +491,8 @@ fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         resume: args.resume,
         force: args.force,
         keep_runs: args.keep_runs,
-        command_line: std::env::args_os()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect(),
+        shard: args.shard,
+        command_line: command_line(),
     };
     let progress = SweepProgress {
         bar: progress_bar(0, args.quiet),
@@ -479,7 +500,15 @@ fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     };
     let report = sweep::execute(&plan, &options, &progress)?;
     progress.bar.finish_and_clear();
-    if !args.quiet {
+    if let (Some(shard), false) = (args.shard, args.quiet) {
+        eprintln!(
+            "shard {shard}: recorded {} of the sweep's {} runs in {}; `palermo merge` assembles all {} shards",
+            report.runs,
+            plan.runs(),
+            args.out.display(),
+            shard.count
+        );
+    } else if !args.quiet {
         let resumed = if report.resumed > 0 {
             format!(
                 ", {} of them read back from the interrupted sweep",
@@ -497,6 +526,33 @@ fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         );
     }
     Ok(())
+}
+
+fn merge(args: &MergeArgs) -> Result<(), CliError> {
+    let report = sweep::merge::merge(&sweep::merge::MergeOptions {
+        shards: args.shards.clone(),
+        out: args.out.clone(),
+        force: args.force,
+        command_line: command_line(),
+    })?;
+    if !args.quiet {
+        eprintln!(
+            "merged {} shards: {} runs ({} points × {} replicates) to {}",
+            args.shards.len(),
+            report.runs,
+            report.points,
+            report.replicates,
+            args.out.display()
+        );
+    }
+    Ok(())
+}
+
+/// The command line, for the manifest.
+fn command_line() -> Vec<String> {
+    std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect()
 }
 
 fn compare(args: &CompareArgs) -> Result<(), CliError> {
@@ -571,9 +627,7 @@ fn compare(args: &CompareArgs) -> Result<(), CliError> {
             &scenarios,
             2 * replicates as usize,
             Invocation {
-                command_line: std::env::args_os()
-                    .map(|a| a.to_string_lossy().into_owned())
-                    .collect(),
+                command_line: command_line(),
                 threads,
                 started,
                 finished: output::manifest::now_rfc3339(),

@@ -93,7 +93,7 @@ impl OutputDir {
     }
 
     /// Renames every finished file over its final name, in order.
-    pub fn commit(self, mut files: Vec<Pending>) -> Result<(), OutputError> {
+    pub fn commit(&self, mut files: Vec<Pending>) -> Result<(), OutputError> {
         for f in &mut files {
             fs::rename(&f.tmp, &f.dest).map_err(OutputError::io(&f.dest))?;
             f.placed = true;

@@ -54,6 +54,9 @@ pub struct SweepRecord {
     /// Runs this invocation computed, and runs it read back from the work area.
     pub computed_runs: usize,
     pub resumed_runs: usize,
+    /// The shards a merged sweep was assembled from (`palermo merge`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shards: Option<usize>,
 }
 
 /// How palermo was invoked: the facts the manifest records besides the scenarios.

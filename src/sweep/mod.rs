@@ -10,6 +10,8 @@
 //! - [`exec`]: rayon workers over run indices, results handed over in order with
 //!   back-pressure (the only place palermo uses threads, `palermo run` included);
 //! - [`assemble`]: the result files, streamed in run order with per-point statistics;
+//! - [`shard`]: a deterministic share of a sweep's runs (`--shard K/N`), and `shard.json`;
+//! - [`merge`]: shards assembled into the outputs one machine would have written;
 //! - [`compare`]: paired differences between two scenarios or two points of a sweep.
 //!
 //! [`execute`] ties them together: prepare the directory, run or read back every run,
@@ -19,8 +21,10 @@ pub mod assemble;
 pub mod compare;
 pub mod design;
 pub mod exec;
+pub mod merge;
 pub mod plan;
 pub mod record;
+pub mod shard;
 pub mod workdir;
 
 use std::fs;
@@ -29,14 +33,16 @@ use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 pub use plan::Plan;
+pub use shard::Shard;
 
-use crate::output::atomic::Pending;
+use crate::output::atomic::{Pending, Staged};
 use crate::output::manifest::{Invocation, Manifest, SweepManifest, SweepRecord, now_rfc3339};
 use crate::output::{OutputDir, OutputError, check_target};
 use crate::run::run_replicate;
 use crate::scenario::ScenarioError;
 use assemble::{Assembler, Outputs};
 use record::{Expected, RunRecord};
+use shard::ShardFile;
 use workdir::{State, WorkArea};
 
 /// One row per run.
@@ -129,6 +135,8 @@ pub struct Options {
     pub force: bool,
     /// Leave the work area (the run records) in place after the results are written.
     pub keep_runs: bool,
+    /// Run only this shard's runs and keep their records, for `palermo merge`.
+    pub shard: Option<Shard>,
     pub command_line: Vec<String>,
 }
 
@@ -153,7 +161,9 @@ pub struct Report {
 }
 
 /// Runs a sweep into `options.dir`: every run computed or read back from the work area,
-/// the result files assembled in run order and put in place, the work area removed.
+/// the result files assembled in run order and put in place, the work area removed. With
+/// `options.shard`, only that shard's runs are computed, their records kept and
+/// `shard.json` written; [`merge::merge`] assembles the shards.
 pub fn execute(
     plan: &Plan,
     options: &Options,
@@ -161,11 +171,30 @@ pub fn execute(
 ) -> Result<Report, SweepError> {
     let started = now_rfc3339();
     let (ts, agg) = (options.timeseries, options.aggregate);
+    if let Some(shard) = options.shard.filter(|s| s.count > plan.runs()) {
+        return Err(SweepError::Refused(format!(
+            "--shard {shard}: this sweep has {} runs, so at most {} shards have work: use N ≤ {}",
+            plan.runs(),
+            plan.runs(),
+            plan.runs()
+        )));
+    }
     let fingerprint = workdir::fingerprint(plan, ts, agg);
-    let state = State::new(plan, ts, agg, fingerprint.clone(), started.clone());
+    let state = State::new(
+        plan,
+        ts,
+        agg,
+        options.shard,
+        fingerprint.clone(),
+        started.clone(),
+    );
     let (area, first_started) = prepare(&options.dir, options, &state)?;
 
     let pool = exec::pool(options.threads).map_err(SweepError::Threads)?;
+    let source = Source::new(plan, &area, &fingerprint, ts.max(agg));
+    if let Some(shard) = options.shard {
+        return run_shard(plan, &pool, &source, shard, state, progress);
+    }
 
     let runs = plan.runs();
     let done = (0..runs).filter(|&r| area.has_run(r)).count();
@@ -173,104 +202,35 @@ pub fn execute(
 
     let out = OutputDir::existing(&options.dir);
     let stage = |name: &str| out.stage_at(name, area.staging_path(name));
-    let files = Outputs {
-        summary: stage(SUMMARY_FILE)?,
-        points: stage(POINTS_FILE)?,
-        aggregate: (agg != Level::None)
-            .then(|| stage(AGGREGATE_FILE))
-            .transpose()?,
-        timeseries: (ts != Level::None)
-            .then(|| stage(TIMESERIES_FILE))
-            .transpose()?,
-    };
-    let mut assembler = Assembler::new(plan, ts, agg, files)?;
-    let stored = ts.max(agg);
-    let per_week = record::rows_per_week(stored, plan.base.countries.len());
-    let weeks = plan.base.run.weeks as usize;
+    let mut assembler = Assembler::new(plan, ts, agg, stage_outputs(&stage, ts, agg)?)?;
     let mut resumed = 0;
-    // Enough results in flight to keep every thread busy while one slow run is awaited.
-    let window = 4 * pool.current_num_threads().max(1);
     exec::ordered(
         &pool,
         runs,
-        window,
-        |run| -> Result<(RunRecord, bool), SweepError> {
-            let point = plan.point_of(run);
-            let expected = Expected {
-                fingerprint: &fingerprint,
-                run,
-                point,
-                replicate: plan.replicate_of(run),
-                weeks,
-                rows_per_week: per_week,
-            };
-            // A sound record is reused; a missing or damaged one is computed (again).
-            if let Some(rec) = area
-                .read_run(run)
-                .and_then(|text| record::decode(&text, &expected).ok())
-            {
-                return Ok((rec, true));
-            }
-            let scenario = plan.scenario(point)?;
-            let result = run_replicate(&scenario, expected.replicate);
-            let text = record::encode(&fingerprint, run, point, &result, stored)
-                .map_err(OutputError::from)?;
-            area.write_run(run, &text)?;
-            progress.run_done();
-            let rec = record::decode(&text, &expected)
-                .map_err(|reason| SweepError::Record { run, reason })?;
-            Ok((rec, false))
-        },
+        window(&pool),
+        |run| source.obtain(run, progress),
         |_, (rec, was_resumed)| {
             resumed += usize::from(was_resumed);
             assembler.add(&rec).map_err(SweepError::from)
         },
     )?;
 
-    let mut files = assembler.finish()?;
-    if let Some(bounds) = &plan.points.bounds {
-        files.push((PROBLEM_FILE, write_problem(&out, &area, plan, bounds)?));
-        files.push((SAMPLES_FILE, write_samples(&out, &area, plan)?));
-    }
-    let manifest = SweepManifest {
-        manifest: Manifest::new(
-            std::slice::from_ref(&plan.base),
-            runs,
-            Invocation {
-                command_line: options.command_line.clone(),
-                threads: pool.current_num_threads(),
-                started,
-                finished: now_rfc3339(),
-            },
-        ),
-        sweep: SweepRecord {
-            design: plan.spec.design.name().to_string(),
-            parameters: plan.points.paths.clone(),
-            points: plan.point_count(),
-            replicates: plan.replicates,
-            design_seed: plan.design_seed,
-            timeseries: ts.name().to_string(),
-            aggregate: agg.name().to_string(),
-            fingerprint,
-            first_started,
-            computed_runs: runs - resumed,
-            resumed_runs: resumed,
-        },
+    let sweep = sweep_record(
+        plan,
+        ts,
+        agg,
+        fingerprint,
+        first_started,
+        runs - resumed,
+        resumed,
+    );
+    let invocation = Invocation {
+        command_line: options.command_line.clone(),
+        threads: pool.current_num_threads(),
+        started,
+        finished: String::new(),
     };
-    let mut json = out.stage_at(MANIFEST_FILE, area.staging_path(MANIFEST_FILE))?;
-    serde_json::to_writer_pretty(&mut json, &manifest).map_err(OutputError::from)?;
-    json.write_all(b"\n")
-        .map_err(OutputError::io(json.path()))?;
-    files.push((MANIFEST_FILE, json.finish()?));
-
-    // Files of an earlier sweep in this directory that this one does not write would be
-    // mistaken for its own: remove them before putting the new ones in place.
-    let written: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
-    for name in FILES.iter().filter(|n| !written.contains(n)) {
-        remove_if_present(&options.dir.join(name))?;
-    }
-    let pending: Vec<Pending> = files.into_iter().map(|(_, p)| p).collect();
-    out.commit(pending)?;
+    finish(plan, &out, &stage, assembler, invocation, sweep)?;
     if !options.keep_runs {
         area.remove()?;
     }
@@ -281,6 +241,199 @@ pub fn execute(
         computed: runs - resumed,
         resumed,
     })
+}
+
+/// Enough results in flight to keep every thread busy while one slow run is awaited.
+fn window(pool: &rayon::ThreadPool) -> usize {
+    4 * pool.current_num_threads().max(1)
+}
+
+/// Where the records of a sweep's runs come from: its work area, or the model.
+struct Source<'a> {
+    plan: &'a Plan,
+    area: &'a WorkArea,
+    fingerprint: &'a str,
+    /// The level of weekly data the records keep.
+    stored: Level,
+    rows_per_week: usize,
+}
+
+impl<'a> Source<'a> {
+    fn new(plan: &'a Plan, area: &'a WorkArea, fingerprint: &'a str, stored: Level) -> Self {
+        Source {
+            plan,
+            area,
+            fingerprint,
+            stored,
+            rows_per_week: record::rows_per_week(stored, plan.base.countries.len()),
+        }
+    }
+
+    fn expected(&self, run: usize) -> Expected<'a> {
+        expected(self.plan, self.fingerprint, self.rows_per_week, run)
+    }
+
+    /// The record of `run`, and whether it was read back rather than computed: a sound
+    /// record in the work area is reused; a missing or damaged one is computed (again).
+    fn obtain(&self, run: usize, progress: &dyn Progress) -> Result<(RunRecord, bool), SweepError> {
+        let expected = self.expected(run);
+        if let Some(rec) = self
+            .area
+            .read_run(run)
+            .and_then(|text| record::decode(&text, &expected).ok())
+        {
+            return Ok((rec, true));
+        }
+        let scenario = self.plan.scenario(expected.point)?;
+        let result = run_replicate(&scenario, expected.replicate);
+        let text = record::encode(self.fingerprint, run, expected.point, &result, self.stored)
+            .map_err(OutputError::from)?;
+        self.area.write_run(run, &text)?;
+        progress.run_done();
+        let rec = record::decode(&text, &expected)
+            .map_err(|reason| SweepError::Record { run, reason })?;
+        Ok((rec, false))
+    }
+}
+
+/// Which record a reader of `run` expects.
+fn expected<'a>(
+    plan: &Plan,
+    fingerprint: &'a str,
+    rows_per_week: usize,
+    run: usize,
+) -> Expected<'a> {
+    Expected {
+        fingerprint,
+        run,
+        point: plan.point_of(run),
+        replicate: plan.replicate_of(run),
+        weeks: plan.base.run.weeks as usize,
+        rows_per_week,
+    }
+}
+
+/// Computes (or reads back) one shard's runs, keeps their records, and writes `shard.json`
+/// last: a shard directory with it is complete.
+fn run_shard(
+    plan: &Plan,
+    pool: &rayon::ThreadPool,
+    source: &Source<'_>,
+    shard: Shard,
+    state: State,
+    progress: &dyn Progress,
+) -> Result<Report, SweepError> {
+    // Until every run is recorded again, this directory is not a finished shard.
+    remove_if_present(&ShardFile::path_in(source.area.dir()))?;
+    let mine = shard.len(plan.runs());
+    let done = (0..mine)
+        .filter(|&j| source.area.has_run(shard.run(j)))
+        .count();
+    progress.start(mine - done, done);
+    let mut resumed = 0;
+    exec::ordered(
+        pool,
+        mine,
+        window(pool),
+        |j| source.obtain(shard.run(j), progress),
+        |_, (_, was_resumed)| {
+            resumed += usize::from(was_resumed);
+            Ok(())
+        },
+    )?;
+    let file = ShardFile::new(shard, mine, state, plan.base.text.clone(), now_rfc3339());
+    let text = serde_json::to_string_pretty(&file).map_err(OutputError::from)? + "\n";
+    source
+        .area
+        .write_atomically(&ShardFile::path_in(source.area.dir()), text.as_bytes())?;
+    Ok(Report {
+        points: plan.point_count(),
+        replicates: plan.replicates,
+        runs: mine,
+        computed: mine - resumed,
+        resumed,
+    })
+}
+
+/// Opens the staged result files of a sweep at these levels.
+fn stage_outputs(
+    stage: &dyn Fn(&str) -> Result<Staged, OutputError>,
+    ts: Level,
+    agg: Level,
+) -> Result<Outputs, OutputError> {
+    Ok(Outputs {
+        summary: stage(SUMMARY_FILE)?,
+        points: stage(POINTS_FILE)?,
+        aggregate: (agg != Level::None)
+            .then(|| stage(AGGREGATE_FILE))
+            .transpose()?,
+        timeseries: (ts != Level::None)
+            .then(|| stage(TIMESERIES_FILE))
+            .transpose()?,
+    })
+}
+
+/// The sweep part of the manifest.
+fn sweep_record(
+    plan: &Plan,
+    ts: Level,
+    agg: Level,
+    fingerprint: String,
+    first_started: String,
+    computed_runs: usize,
+    resumed_runs: usize,
+) -> SweepRecord {
+    SweepRecord {
+        design: plan.spec.design.name().to_string(),
+        parameters: plan.points.paths.clone(),
+        points: plan.point_count(),
+        replicates: plan.replicates,
+        design_seed: plan.design_seed,
+        timeseries: ts.name().to_string(),
+        aggregate: agg.name().to_string(),
+        fingerprint,
+        first_started,
+        computed_runs,
+        resumed_runs,
+        shards: None,
+    }
+}
+
+/// Writes the files that follow the runs (SALib's, the manifest), then puts every result
+/// file in place, removing those of an earlier sweep in the directory that this one does
+/// not write. `invocation.finished` is set here.
+fn finish(
+    plan: &Plan,
+    out: &OutputDir,
+    stage: &dyn Fn(&str) -> Result<Staged, OutputError>,
+    assembler: Assembler,
+    mut invocation: Invocation,
+    sweep: SweepRecord,
+) -> Result<(), SweepError> {
+    let mut files = assembler.finish()?;
+    if let Some(bounds) = &plan.points.bounds {
+        files.push((PROBLEM_FILE, write_problem(stage, plan, bounds)?));
+        files.push((SAMPLES_FILE, write_samples(stage, plan)?));
+    }
+    invocation.finished = now_rfc3339();
+    let manifest = SweepManifest {
+        manifest: Manifest::new(std::slice::from_ref(&plan.base), plan.runs(), invocation),
+        sweep,
+    };
+    let mut json = stage(MANIFEST_FILE)?;
+    serde_json::to_writer_pretty(&mut json, &manifest).map_err(OutputError::from)?;
+    json.write_all(b"\n")
+        .map_err(OutputError::io(json.path()))?;
+    files.push((MANIFEST_FILE, json.finish()?));
+
+    // Files of an earlier sweep in this directory that this one does not write would be
+    // mistaken for its own: remove them before putting the new ones in place.
+    let written: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+    for name in FILES.iter().filter(|n| !written.contains(n)) {
+        remove_if_present(&out.path().join(name))?;
+    }
+    let pending: Vec<Pending> = files.into_iter().map(|(_, p)| p).collect();
+    Ok(out.commit(pending)?)
 }
 
 /// Checks the directory rule of a sweep and opens its work area: returns it and when the
@@ -299,7 +452,10 @@ fn prepare(dir: &Path, options: &Options, state: &State) -> Result<(WorkArea, St
         }
         // Never pull a work area from under another process: discarding takes the lock.
         WorkArea::discard(dir)?;
-        return Ok((WorkArea::create(dir, state)?, state.started.clone()));
+        let area = WorkArea::create(dir, state)?;
+        // A finished shard's record would vouch for runs that are gone.
+        remove_if_present(&ShardFile::path_in(dir))?;
+        return Ok((area, state.started.clone()));
     }
     if has_work {
         if !options.resume {
@@ -341,8 +497,7 @@ fn remove_if_present(path: &Path) -> Result<(), OutputError> {
 
 /// `problem.json`: the SALib problem of a sampled design.
 fn write_problem(
-    out: &OutputDir,
-    area: &WorkArea,
+    stage: &dyn Fn(&str) -> Result<Staged, OutputError>,
     plan: &Plan,
     bounds: &[(f64, f64)],
 ) -> Result<Pending, OutputError> {
@@ -357,7 +512,7 @@ fn write_problem(
         names: &plan.points.paths,
         bounds: bounds.iter().map(|&(a, b)| [a, b]).collect(),
     };
-    let mut staged = out.stage_at(PROBLEM_FILE, area.staging_path(PROBLEM_FILE))?;
+    let mut staged = stage(PROBLEM_FILE)?;
     serde_json::to_writer_pretty(&mut staged, &problem)?;
     staged
         .write_all(b"\n")
@@ -367,8 +522,11 @@ fn write_problem(
 
 /// `samples.csv`: the value of each parameter at each point, in point order (SALib's row
 /// order for sobol and morris).
-fn write_samples(out: &OutputDir, area: &WorkArea, plan: &Plan) -> Result<Pending, OutputError> {
-    let staged = out.stage_at(SAMPLES_FILE, area.staging_path(SAMPLES_FILE))?;
+fn write_samples(
+    stage: &dyn Fn(&str) -> Result<Staged, OutputError>,
+    plan: &Plan,
+) -> Result<Pending, OutputError> {
+    let staged = stage(SAMPLES_FILE)?;
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(staged);

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::shard::Shard;
 use super::{Level, Plan, SweepError};
 use crate::output::OutputError;
 
@@ -49,6 +50,9 @@ pub struct State {
     pub runs: usize,
     pub timeseries: String,
     pub aggregate: String,
+    /// `K/N` when this work area is shard K of N (`--shard`), none for a whole sweep.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
     /// When the sweep was first started (UTC, RFC 3339).
     pub started: String,
 }
@@ -58,6 +62,7 @@ impl State {
         plan: &Plan,
         timeseries: Level,
         aggregate: Level,
+        shard: Option<Shard>,
         fingerprint: String,
         started: String,
     ) -> State {
@@ -74,6 +79,7 @@ impl State {
             runs: plan.runs(),
             timeseries: timeseries.name().to_string(),
             aggregate: aggregate.name().to_string(),
+            shard: shard.map(|s| s.to_string()),
             started,
         }
     }
@@ -125,6 +131,17 @@ impl State {
             out.push(format!(
                 "it was started with --timeseries {} --aggregate {}, and this command has --timeseries {} --aggregate {}",
                 self.timeseries, self.aggregate, now.timeseries, now.aggregate
+            ));
+        }
+        if self.shard != now.shard {
+            let what = |s: &Option<String>| {
+                s.as_ref()
+                    .map_or("the whole sweep".to_string(), |k| format!("shard {k}"))
+            };
+            out.push(format!(
+                "it holds {}, and this command runs {}",
+                what(&self.shard),
+                what(&now.shard)
             ));
         }
         if out.is_empty() && self.fingerprint != now.fingerprint {
@@ -261,6 +278,11 @@ impl WorkArea {
         }
     }
 
+    /// The output directory this work area is in.
+    pub fn dir(&self) -> &Path {
+        self.root.parent().unwrap_or(&self.root)
+    }
+
     /// The record file of a run.
     pub fn run_path(&self, run: usize) -> PathBuf {
         self.runs.join(format!("{run:09}.run"))
@@ -281,7 +303,9 @@ impl WorkArea {
         self.write_atomically(&self.run_path(run), text.as_bytes())
     }
 
-    fn write_atomically(&self, dest: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    /// Writes a file of the sweep (a run record, `sweep.json`, a shard's `shard.json`):
+    /// aside, to disk, then renamed into place.
+    pub fn write_atomically(&self, dest: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         let mut tmp = dest.as_os_str().to_owned();
         tmp.push(".tmp");
         let tmp = PathBuf::from(tmp);
@@ -326,6 +350,7 @@ mod tests {
             runs: 8,
             timeseries: "none".into(),
             aggregate: "world".into(),
+            shard: None,
             started: "2024-01-01T00:00:00Z".into(),
         }
     }
@@ -383,5 +408,12 @@ mod tests {
             ..a.clone()
         };
         assert!(a.differences(&e)[0].contains("design differs"));
+        let f = State {
+            shard: Some("2/4".into()),
+            ..a.clone()
+        };
+        let d = a.differences(&f);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].contains("the whole sweep") && d[0].contains("shard 2/4"));
     }
 }

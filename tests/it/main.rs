@@ -13,6 +13,7 @@ mod determinism;
 mod docs;
 mod golden;
 mod patterns;
+mod shard;
 mod sweep;
 
 use std::path::{Path, PathBuf};
