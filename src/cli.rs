@@ -58,19 +58,8 @@ pub struct RunArgs {
     /// Output directory; created if absent, refused if not empty (see --force).
     #[arg(long, short, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
-    /// Base seed (the override run.seed=N).
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
-    /// Replicates per scenario (the override run.replicates=N).
-    #[arg(long, value_name = "N")]
-    pub replicates: Option<u64>,
-    /// Weeks per run (the override run.weeks=N).
-    #[arg(long, value_name = "N")]
-    pub weeks: Option<u64>,
-    /// Override a parameter in every scenario, e.g. --set all.corruption=0.5 (repeatable;
-    /// see `palermo params` for paths).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub set: Vec<String>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
     /// Worker threads [default: all cores]; results do not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<NonZeroUsize>,
@@ -90,19 +79,8 @@ pub struct SweepArgs {
     /// Output directory; created if absent, refused if not empty (see --resume, --force).
     #[arg(long, short, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
-    /// Base seed (the override run.seed=N); also seeds sampled designs without [sweep] seed.
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
-    /// Replicates of every point (the override run.replicates=N); beats [sweep] replicates.
-    #[arg(long, value_name = "N")]
-    pub replicates: Option<u64>,
-    /// Weeks per run (the override run.weeks=N).
-    #[arg(long, value_name = "N")]
-    pub weeks: Option<u64>,
-    /// Override a parameter at every point, e.g. --set run.burn_in=0 (repeatable; a swept
-    /// path cannot also be set).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub set: Vec<String>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
     /// Worker threads [default: all cores]; results do not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<NonZeroUsize>,
@@ -156,18 +134,8 @@ pub struct CompareArgs {
     /// Compare points I (A) and J (B) of the sweep in SWEEP_DIR, from its summary.csv.
     #[arg(long, num_args = 2, value_names = ["I", "J"])]
     pub points: Option<Vec<usize>>,
-    /// Replicates of each scenario (the override run.replicates=N).
-    #[arg(long, value_name = "N")]
-    pub replicates: Option<u64>,
-    /// Base seed of both scenarios (the override run.seed=N).
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
-    /// Weeks per run (the override run.weeks=N).
-    #[arg(long, value_name = "N")]
-    pub weeks: Option<u64>,
-    /// Override a parameter in both scenarios (repeatable).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub set: Vec<String>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
     /// Worker threads [default: all cores]; results do not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<NonZeroUsize>,
@@ -181,6 +149,50 @@ pub struct CompareArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// The run settings and overrides that `run`, `sweep` and `compare` share: each becomes an
+/// override of the scenario, applied in order (`--set`s, then the flags) and recorded.
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// Base seed (the override run.seed=N); in a sweep it also seeds a sampled design that
+    /// has no [sweep] seed.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Replicates of every scenario, or of every point of a sweep (the override
+    /// run.replicates=N, which beats [sweep] replicates).
+    #[arg(long, value_name = "N")]
+    pub replicates: Option<u64>,
+    /// Weeks per run (the override run.weeks=N).
+    #[arg(long, value_name = "N")]
+    pub weeks: Option<u64>,
+    /// Override a parameter of every scenario (every point of a sweep), e.g.
+    /// --set all.corruption=0.5 (repeatable; `palermo params` lists the paths; a swept path
+    /// cannot also be set).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+}
+
+impl SettingsArgs {
+    /// The overrides, `--set`s first, then the dedicated flags.
+    fn overrides(&self) -> Result<Vec<Override>, CliError> {
+        overrides(
+            &self.set,
+            &[
+                ("run.seed", self.seed),
+                ("run.replicates", self.replicates),
+                ("run.weeks", self.weeks),
+            ],
+        )
+    }
+
+    /// Whether nothing is overridden.
+    fn is_empty(&self) -> bool {
+        self.seed.is_none()
+            && self.replicates.is_none()
+            && self.weeks.is_none()
+            && self.set.is_empty()
+    }
 }
 
 /// How much weekly data to write.
@@ -336,14 +348,7 @@ fn duplicate_names(scenarios: &[Scenario]) -> Vec<String> {
 
 fn run(args: &RunArgs) -> Result<(), CliError> {
     let started = output::manifest::now_rfc3339();
-    let overrides = overrides(
-        &args.set,
-        &[
-            ("run.seed", args.seed),
-            ("run.replicates", args.replicates),
-            ("run.weeks", args.weeks),
-        ],
-    )?;
+    let overrides = args.settings.overrides()?;
     let (scenarios, mut errors) = load_all(&args.scenarios, &overrides);
     errors.extend(duplicate_names(&scenarios));
     if !errors.is_empty() {
@@ -466,16 +471,9 @@ fn sweep_plan(path: &Path, base: Scenario, replicates_flag: bool) -> Result<Opti
 }
 
 fn sweep(args: &SweepArgs) -> Result<(), CliError> {
-    let overrides = overrides(
-        &args.set,
-        &[
-            ("run.seed", args.seed),
-            ("run.replicates", args.replicates),
-            ("run.weeks", args.weeks),
-        ],
-    )?;
+    let overrides = args.settings.overrides()?;
     let base = load(&args.scenario, &overrides).map_err(|e| CliError::BadInput(vec![e]))?;
-    let Some(plan) = sweep_plan(&args.scenario, base, args.replicates.is_some())
+    let Some(plan) = sweep_plan(&args.scenario, base, args.settings.replicates.is_some())
         .map_err(|e| CliError::BadInput(vec![e]))?
     else {
         return Err(CliError::BadInput(vec![format!(
@@ -564,11 +562,7 @@ fn compare(args: &CompareArgs) -> Result<(), CliError> {
                     .to_string(),
             ));
         };
-        if args.replicates.is_some()
-            || args.seed.is_some()
-            || args.weeks.is_some()
-            || !args.set.is_empty()
-        {
+        if !args.settings.is_empty() {
             return Err(bad(
                 "--points reads a finished sweep: --replicates, --seed, --weeks and --set do not apply"
                     .to_string(),
@@ -590,14 +584,7 @@ fn compare(args: &CompareArgs) -> Result<(), CliError> {
             ));
         };
         let started = output::manifest::now_rfc3339();
-        let overrides = overrides(
-            &args.set,
-            &[
-                ("run.seed", args.seed),
-                ("run.replicates", args.replicates),
-                ("run.weeks", args.weeks),
-            ],
-        )?;
+        let overrides = args.settings.overrides()?;
         let (scenarios, errors) = load_all(&[a_path.clone(), b_path.clone()], &overrides);
         if !errors.is_empty() {
             return Err(CliError::BadInput(errors));
