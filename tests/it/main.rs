@@ -60,6 +60,19 @@ where
     }
 }
 
+/// Runs `palermo sweep SCENARIO --out DIR --quiet EXTRA...`.
+fn sweep(scenario: &Path, out: &Path, extra: &[&str]) -> Outcome {
+    let mut args: Vec<String> = vec![
+        "sweep".into(),
+        scenario.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+        "--quiet".into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    palermo(args)
+}
+
 /// A fixture of `tests/fixtures/cli/`.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -8,20 +8,8 @@ use std::path::{Path, PathBuf};
 use crate::{Outcome, fixture, palermo};
 
 /// `palermo sweep tiny_sweep.toml --out OUT --quiet EXTRA...`.
-fn sweep(out: &Path, extra: &[&str]) -> Outcome {
-    sweep_of(&fixture("tiny_sweep.toml"), out, extra)
-}
-
-fn sweep_of(scenario: &Path, out: &Path, extra: &[&str]) -> Outcome {
-    let mut args = vec![
-        "sweep".to_string(),
-        scenario.display().to_string(),
-        "--out".into(),
-        out.display().to_string(),
-        "--quiet".into(),
-    ];
-    args.extend(extra.iter().map(|s| s.to_string()));
-    palermo(args)
+fn tiny_sweep(out: &Path, extra: &[&str]) -> Outcome {
+    crate::sweep(&fixture("tiny_sweep.toml"), out, extra)
 }
 
 fn merge(shards: &[&Path], out: &Path, extra: &[&str]) -> Outcome {
@@ -40,7 +28,7 @@ fn shards(dir: &Path, n: usize, extra: &[&str]) -> Vec<PathBuf> {
             let shard = format!("{k}/{n}");
             let mut args = vec!["--shard", shard.as_str()];
             args.extend_from_slice(extra);
-            sweep(&out, &args).ok();
+            tiny_sweep(&out, &args).ok();
             out
         })
         .collect()
@@ -85,7 +73,7 @@ fn merged_shards_are_the_bytes_of_one_machine() {
     let tmp = tempfile::tempdir().unwrap();
     let extra = ["--timeseries", "countries", "--aggregate", "countries"];
     let single = tmp.path().join("single");
-    sweep(&single, &extra).ok();
+    tiny_sweep(&single, &extra).ok();
     for n in [1, 4, 18] {
         let dir = tmp.path().join(format!("n{n}"));
         let threads = if n == 4 { "1" } else { "2" };
@@ -140,11 +128,11 @@ fn a_sampled_design_merges_with_its_salib_files() {
     )
     .unwrap();
     let single = tmp.path().join("single");
-    sweep_of(&scenario, &single, &[]).ok();
+    crate::sweep(&scenario, &single, &[]).ok();
     let parts: Vec<PathBuf> = (1..=3)
         .map(|k| {
             let out = tmp.path().join(format!("s{k}"));
-            sweep_of(&scenario, &out, &["--shard", &format!("{k}/3")]).ok();
+            crate::sweep(&scenario, &out, &["--shard", &format!("{k}/3")]).ok();
             out
         })
         .collect();
@@ -165,7 +153,7 @@ fn a_sampled_design_merges_with_its_salib_files() {
 fn a_stopped_shard_is_resumed_and_then_merges() {
     let tmp = tempfile::tempdir().unwrap();
     let single = tmp.path().join("single");
-    sweep(&single, &[]).ok();
+    tiny_sweep(&single, &[]).ok();
     let parts = shards(tmp.path(), 2, &[]);
     // Shard 2 "was stopped": its last records and its shard.json are gone.
     let runs = parts[1].join(".runs/runs");
@@ -186,15 +174,15 @@ fn a_stopped_shard_is_resumed_and_then_merges() {
     assert!(!merged.exists());
 
     // Without --resume the shard's directory is not touched.
-    let e = sweep(&parts[1], &["--shard", "2/2"]).bad_input();
+    let e = tiny_sweep(&parts[1], &["--shard", "2/2"]).bad_input();
     assert!(e.stderr.contains("--resume"), "{}", e.stderr);
     // The wrong shard, or the whole sweep, cannot resume it.
-    let e = sweep(&parts[1], &["--shard", "1/2", "--resume"]).bad_input();
+    let e = tiny_sweep(&parts[1], &["--shard", "1/2", "--resume"]).bad_input();
     assert!(e.stderr.contains("shard 2/2"), "{}", e.stderr);
-    let e = sweep(&parts[1], &["--resume"]).bad_input();
+    let e = tiny_sweep(&parts[1], &["--resume"]).bad_input();
     assert!(e.stderr.contains("the whole sweep"), "{}", e.stderr);
 
-    sweep(&parts[1], &["--shard", "2/2", "--resume"]).ok();
+    tiny_sweep(&parts[1], &["--shard", "2/2", "--resume"]).ok();
     merge(&refs(&parts), &merged, &[]).ok();
     assert_eq!(
         fs::read(single.join("summary.csv")).unwrap(),
@@ -284,7 +272,7 @@ fn bad_shard_options_are_refused() {
         ("two", "K/N"),
         ("19/19", "this sweep has 18 runs"),
     ] {
-        let e = sweep(&out, &["--shard", shard]).bad_input();
+        let e = tiny_sweep(&out, &["--shard", shard]).bad_input();
         assert!(e.stderr.contains(fragment), "{shard}: {}", e.stderr);
         assert!(!out.exists(), "{shard}");
     }

@@ -10,20 +10,7 @@ use std::time::{Duration, Instant};
 
 use palermo::metrics::stats::Estimate;
 
-use crate::{Outcome, fixture, palermo, read_csv};
-
-/// Runs `palermo sweep SCENARIO --out DIR --quiet EXTRA...`.
-fn sweep(scenario: &Path, out: &Path, extra: &[&str]) -> Outcome {
-    let mut args: Vec<String> = vec![
-        "sweep".into(),
-        scenario.display().to_string(),
-        "--out".into(),
-        out.display().to_string(),
-        "--quiet".into(),
-    ];
-    args.extend(extra.iter().map(|s| s.to_string()));
-    palermo(args)
-}
+use crate::{fixture, palermo, read_csv, sweep};
 
 fn names_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir)
