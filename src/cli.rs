@@ -105,6 +105,10 @@ pub struct SweepArgs {
     /// `palermo merge` (a Slurm job array runs one shard per task; see deploy/slurm/).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
+    /// Check the sweep and print its size (points, replicates, runs, and a shard's runs),
+    /// then stop: nothing is run or written.
+    #[arg(long)]
+    pub dry_run: bool,
     /// No progress bar and no final summary line.
     #[arg(long, short)]
     pub quiet: bool,
@@ -481,6 +485,9 @@ fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             args.scenario.display()
         )]));
     };
+    if args.dry_run {
+        return print_plan(&plan, args.shard);
+    }
     let options = sweep::Options {
         dir: args.out.clone(),
         timeseries: args.timeseries.into(),
@@ -522,6 +529,39 @@ fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             report.replicates,
             args.out.display()
         );
+    }
+    Ok(())
+}
+
+/// `palermo sweep --dry-run`: what the sweep would run.
+fn print_plan(plan: &Plan, shard: Option<Shard>) -> Result<(), CliError> {
+    let mut lines = vec![
+        format!("sweep of {}", plan.base.path),
+        format!(
+            "{} design: {} points × {} replicates = {} runs of {} weeks (after {} weeks of burn-in)",
+            plan.spec.design.name(),
+            plan.point_count(),
+            plan.replicates,
+            plan.runs(),
+            plan.base.run.weeks,
+            plan.base.run.burn_in
+        ),
+        format!("swept: {}", plan.points.paths.join(", ")),
+    ];
+    if let Some(shard) = shard {
+        shard
+            .check(plan.runs())
+            .map_err(|e| CliError::BadInput(vec![e]))?;
+        lines.push(format!(
+            "shard {shard}: {} runs (run % {} = {})",
+            shard.len(plan.runs()),
+            shard.count,
+            shard.index - 1
+        ));
+    }
+    let mut out = io::stdout().lock();
+    for line in lines {
+        print_line(&mut out, &line)?;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@
 # nothing of a Slurm installed on the host is touched. Run as root on Debian 12 (no systemd
 # needed), from anywhere:
 #
-#   deploy/slurm/test-local.sh            # builds target/release/palermo if needed
+#   deploy/slurm/test-local.sh            # builds target/release/palermo (cargo build --release)
 #   PALERMO=/path/to/palermo deploy/slurm/test-local.sh
 #
 # .ci/run runs it. About 30 s on two cores once palermo is built (the install included).
@@ -28,12 +28,11 @@ scenario=scenarios/sweeps/cooperation_corruption.toml
 # 20 points x 2 replicates of one year: small enough for CI, big enough for every shard.
 options=(--replicates 2 --set run.weeks=52 --set run.burn_in=0 --timeseries world)
 
-palermo=${PALERMO:-$repo/target/release/palermo}
-if [[ ! -x $palermo ]]; then
-    say "building palermo (release)"
+if [[ -z ${PALERMO:-} ]]; then
+    say "building palermo (cargo build --release: quick when it is up to date)"
     cargo build --release --quiet
 fi
-palermo=$(realpath "$palermo")
+palermo=$(realpath "${PALERMO:-$repo/target/release/palermo}")
 
 # --- install -------------------------------------------------------------------------------
 if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
@@ -52,6 +51,15 @@ work=$(mktemp -d /tmp/palermo-slurm.XXXXXX)
 # Daemons and commands (sbatch, squeue, sinfo, scontrol) all read this file.
 export SLURM_CONF=$piddir/slurm.conf
 
+# Whether a process of this name runs (zombies, which only wait to be reaped, do not count).
+running() {
+    local p
+    for p in $(pgrep -x "$1"); do
+        grep -q '^State:[[:space:]]*Z' "/proc/$p/status" 2>/dev/null || return 0
+    done
+    return 1
+}
+
 stop_daemons() {
     for d in slurmd slurmctld munged; do
         local f="$piddir/$d.pid"
@@ -60,15 +68,18 @@ stop_daemons() {
         p=$(cat "$f")
         if kill -TERM "$p" 2>/dev/null; then
             for _ in $(seq 50); do
-                [[ -d /proc/$p ]] && ! grep -q "^State:.*Z" "/proc/$p/status" 2>/dev/null || break
+                [[ -d /proc/$p ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$p/status" 2>/dev/null || break
                 sleep 0.1
             done
+            kill -KILL "$p" 2>/dev/null || true
         fi
+        # Reap it when it is this shell's child (not after a killed earlier run).
+        wait "$p" 2>/dev/null || true
         rm -f "$f"
     done
     # The step daemons of finished jobs outlive slurmd by a moment.
     for _ in $(seq 50); do
-        pgrep -x slurmstepd >/dev/null || break
+        running slurmstepd || break
         sleep 0.1
     done
 }
@@ -92,7 +103,7 @@ cleanup() {
 # Daemons left by an earlier run of this script that was killed: stop them first (a second
 # slurmd would kill the first through its pid file).
 stop_daemons
-if pgrep -x slurmctld >/dev/null || pgrep -x slurmd >/dev/null; then
+if running slurmctld || running slurmd; then
     fail "a Slurm daemon this script did not start is running: it would be disturbed; stop it first"
 fi
 trap cleanup EXIT

@@ -171,13 +171,8 @@ pub fn execute(
 ) -> Result<Report, SweepError> {
     let started = now_rfc3339();
     let (ts, agg) = (options.timeseries, options.aggregate);
-    if let Some(shard) = options.shard.filter(|s| s.count > plan.runs()) {
-        return Err(SweepError::Refused(format!(
-            "--shard {shard}: this sweep has {} runs, so at most {} shards have work: use N ≤ {}",
-            plan.runs(),
-            plan.runs(),
-            plan.runs()
-        )));
+    if let Some(shard) = options.shard {
+        shard.check(plan.runs()).map_err(SweepError::Refused)?;
     }
     let fingerprint = workdir::fingerprint(plan, ts, agg);
     let state = State::new(

@@ -47,6 +47,16 @@ impl Shard {
         self.len(runs) == 0
     }
 
+    /// Refuses a split into more shards than a sweep of `runs` runs has: some would be empty.
+    pub fn check(self, runs: usize) -> Result<(), String> {
+        if self.count > runs {
+            return Err(format!(
+                "--shard {self}: this sweep has {runs} runs, so at most {runs} shards have work: use N ≤ {runs}"
+            ));
+        }
+        Ok(())
+    }
+
     /// The `j`th run of this shard.
     pub fn run(self, j: usize) -> usize {
         self.index - 1 + j * self.count

@@ -276,6 +276,18 @@ fn bad_shard_options_are_refused() {
         assert!(e.stderr.contains(fragment), "{shard}: {}", e.stderr);
         assert!(!out.exists(), "{shard}");
     }
+    // --dry-run says what a shard would run, and writes nothing.
+    let e = tiny_sweep(&out, &["--shard", "2/4", "--dry-run"]).ok();
+    assert!(
+        e.stdout.contains("6 points × 3 replicates = 18 runs"),
+        "{}",
+        e.stdout
+    );
+    assert!(e.stdout.contains("shard 2/4: 5 runs"), "{}", e.stdout);
+    assert!(!out.exists());
+    let e = tiny_sweep(&out, &["--shard", "19/19", "--dry-run"]).bad_input();
+    assert!(e.stderr.contains("18 runs"), "{}", e.stderr);
+
     let e = palermo(["merge", "--out", "x"]).bad_input();
     assert!(e.stderr.contains("SHARD_DIR"), "{}", e.stderr);
 }
