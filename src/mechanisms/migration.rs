@@ -43,7 +43,7 @@ pub fn wage_gap(world: &World, c: CountryId) -> (f64, CountryId) {
 
 /// The weekly hazard that person `p`, at home, starts seeking in `week`.
 pub fn seek_hazard(world: &World, p: usize, week: u32) -> f64 {
-    let gap = world.country(world.persons.home[p]).wage_gap;
+    let gap = world.country(world.persons.home(p)).wage_gap;
     let hazard = world.model.seek_rate * effective_vulnerability(world, p) * gap;
     (hazard * returnee_risk(world, p, week)).min(1.0)
 }
@@ -59,8 +59,8 @@ pub fn await_departure(world: &mut World, p: usize, first_week: u32) {
 }
 
 fn cancel_departure(world: &mut World, p: usize) {
-    if world.persons.due[p] != NEVER {
-        world.persons.due[p] = NEVER;
+    if world.persons.due(p) != NEVER {
+        world.persons.set_due(p, NEVER);
         world.seek_calendar.supersede();
     }
 }
@@ -76,8 +76,7 @@ fn schedule_departure(world: &mut World, p: usize, first_week: u32) {
     let u = world.rngs.migration.random::<f64>();
     if let Some(k) = geometric_weeks(bound, u) {
         let due = first_week.saturating_add(k);
-        world.persons.due[p] = due;
-        world.persons.seek_bound[p] = bound as f32;
+        world.persons.set_due_with_bound(p, due, bound as f32);
         world.seek_calendar.push(due, p as u32);
     }
 }
@@ -85,10 +84,10 @@ fn schedule_departure(world: &mut World, p: usize, first_week: u32) {
 /// Whether person `p`, woken by the calendar in `week`, leaves: always, unless their hazard
 /// fell below the bound they were scheduled with (a returnee's fading risk).
 fn accept_candidate(world: &mut World, p: usize, week: u32) -> bool {
-    if world.persons.returned[p] == NEVER {
+    if world.persons.returned(p) == NEVER {
         return true;
     }
-    let ratio = seek_hazard(world, p, week) / world.persons.seek_bound[p] as f64;
+    let ratio = seek_hazard(world, p, week) / world.persons.seek_bound(p) as f64;
     ratio >= 1.0 || world.rngs.migration.random::<f64>() < ratio
 }
 
@@ -140,10 +139,10 @@ pub fn migration_pressure(world: &mut World) {
     world.seek_calendar.take_due(week, &mut due_now);
     for &p in &due_now {
         let p = p as usize;
-        if world.persons.due[p] != week || world.persons.state(p) != PersonState::Home {
+        if world.persons.due(p) != week || world.persons.state(p) != PersonState::Home {
             continue;
         }
-        world.persons.due[p] = NEVER;
+        world.persons.set_due(p, NEVER);
         if accept_candidate(world, p, week) {
             world.persons.set_state(p, PersonState::Seeking);
         } else {
@@ -153,7 +152,7 @@ pub fn migration_pressure(world: &mut World) {
     world.return_scratch(due_now);
     let persons = &world.persons;
     world.seek_calendar.compact_if_stale(|due, p| {
-        persons.due[p as usize] == due && persons.state(p as usize) == PersonState::Home
+        persons.due(p as usize) == due && persons.state(p as usize) == PersonState::Home
     });
 }
 
@@ -179,7 +178,7 @@ mod tests {
                 migration_pressure(&mut w);
             }
             (0..w.persons.len())
-                .filter(|&p| w.persons.home[p] == CountryId::new(0))
+                .filter(|&p| w.persons.home(p) == CountryId::new(0))
                 .filter(|&p| w.persons.state(p) == PersonState::Seeking)
                 .count()
         };

@@ -62,12 +62,12 @@ pub fn recruitment(world: &mut World) {
     let seekers = world.roster_snapshot(Roster::Seeking);
     for &p in &seekers {
         let p = p as usize;
-        let home = world.persons.home[p];
+        let home = world.persons.home(p);
         let rng = &mut world.rngs.recruitment;
         if rng.random::<f64>() < offer[home.index()] {
             let network = pick_network(&world.recruiters[home.index()], rng.random());
             let country = &world.countries[home.index()].params.numbers;
-            let aware = (world.persons.awareness_draw[p] as f64) < country.awareness;
+            let aware = (world.persons.awareness_draw(p) as f64) < country.awareness;
             let accept = world.model.accept_max
                 * effective_vulnerability(world, p)
                 * returnee_risk(world, p, week)
@@ -111,14 +111,14 @@ fn recruit(world: &mut World, p: usize, n: NetworkId) {
         return;
     };
     let form = draw_form(&world.form_cumulative, world.rngs.recruitment.random());
-    let home = world.persons.home[p];
+    let home = world.persons.home(p);
     // Re-trafficked within two years of coming home after identification: the window in which
     // support protects (step 11).
     let soon_after_identification =
-        world.persons.ever_identified[p] && risk_fading(world, p, world.week);
+        world.persons.ever_identified(p) && risk_fading(world, p, world.week);
     let counters = &mut world.counters[home.index()];
     counters.recruited_new += 1;
-    if world.persons.ever_trafficked[p] {
+    if world.persons.ever_trafficked(p) {
         counters.re_trafficked += 1;
     }
     if soon_after_identification {

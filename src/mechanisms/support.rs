@@ -23,7 +23,7 @@ pub fn victim_support(world: &mut World) {
     for id in &identified {
         let p = id.person as usize;
         let c = id.country;
-        let form = world.persons.form[p];
+        let form = world.persons.form(p);
         if !world.criminalizes(c, form) {
             world.counter(c).deported += 1;
             come_home(world, p, Some((week, false)));

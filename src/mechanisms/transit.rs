@@ -43,7 +43,7 @@ pub fn transit(world: &mut World) {
         if world.rngs.transit.random::<f64>() < border_detection(world, next) {
             identify(world, p, next, Channel::Border);
             world.networks[network.index()].observed_risk[next.index()] += 1.0;
-            lead_on_transporter(world, network, next, world.persons.form[p]);
+            lead_on_transporter(world, network, next, world.persons.form(p));
             continue;
         }
         world.persons.set_location(p, next);
@@ -64,7 +64,7 @@ pub fn transit(world: &mut World) {
 /// Marks person `p` as identified in `country` this week; step 6 decides what follows.
 pub fn identify(world: &mut World, p: usize, country: CountryId, channel: Channel) {
     world.persons.set_location(p, country);
-    world.persons.ever_identified[p] = true;
+    world.persons.mark_identified(p);
     world.identified.push(Identification {
         person: p as u32,
         country,

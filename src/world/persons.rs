@@ -1,5 +1,6 @@
-//! Persons (migrants and potential victims, MODEL.md §1), stored as a structure of arrays:
-//! one compact `Vec` per attribute, indexed by the person's number.
+//! Persons (migrants and potential victims, MODEL.md §1), indexed by the person's number:
+//! the attributes the frequent events touch in one 32-byte record per person (one cache miss
+//! per visit), the route of a trafficked person in arrays of their own.
 //!
 //! Most persons are at home most of the time, with nothing happening to them. To keep a week's
 //! cost proportional to what happens, not to the population, persons in every other state are
@@ -69,42 +70,68 @@ impl Roster {
 pub const NEVER: u32 = u32::MAX;
 const NO_ROSTER: u8 = u8::MAX;
 
+const RETURNED_SUPPORTED: u8 = 1;
+const EVER_TRAFFICKED: u8 = 2;
+const EVER_IDENTIFIED: u8 = 4;
+
+/// The attributes of a person that the frequent events read and write (leaving home,
+/// seeking, coming home, being scheduled, changing state), in one 32-byte record aligned to
+/// half a cache line: visiting a person costs one cache miss, not one per attribute. The
+/// attributes only a trafficked person needs (route, network, leg) stay in arrays of their
+/// own in [`Persons`].
+#[derive(Clone, Copy, Debug)]
+#[repr(C, align(32))]
+struct Hot {
+    vulnerability: f32,
+    awareness_draw: f32,
+    due: u32,
+    seek_bound: f32,
+    returned: u32,
+    /// Where on its roster the person is.
+    slot: u32,
+    home: CountryId,
+    location: CountryId,
+    state: PersonState,
+    /// Which roster the person is on ([`NO_ROSTER`] if none).
+    roster_of: u8,
+    form: Offence,
+    /// `RETURNED_SUPPORTED`, `EVER_TRAFFICKED`, `EVER_IDENTIFIED`.
+    flags: u8,
+}
+
+const _: () = assert!(std::mem::size_of::<Hot>() == 32);
+
+impl Hot {
+    fn flag(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+
+    fn set_flag(&mut self, flag: u8, on: bool) {
+        if on {
+            self.flags |= flag;
+        } else {
+            self.flags &= !flag;
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Persons {
-    pub home: Vec<CountryId>,
-    state: Vec<PersonState>,
-    /// Drawn around the home country's poverty (Beta), fixed for life.
-    pub vulnerability: Vec<f32>,
-    /// A uniform draw: the person is aware when it is below the home country's `awareness`,
-    /// so that an awareness campaign reaches persons at once without redrawing anything.
-    pub awareness_draw: Vec<f32>,
-    /// Where the person is now (home, a transit country, the destination).
-    location: Vec<CountryId>,
-    /// While trafficked: the network, the route's transit and destination, the form.
+    /// Per person: home (fixed), state, vulnerability (drawn around the home country's poverty,
+    /// Beta, fixed for life), awareness draw (a uniform draw: the person is aware when it is
+    /// below the home country's `awareness`, so that an awareness campaign reaches persons at
+    /// once without redrawing anything), location (home, a transit country, the destination),
+    /// form of exploitation while trafficked, the calendar's `due` week and `seek_bound`, the
+    /// week of the last return and the roster bookkeeping. See the accessors.
+    hot: Vec<Hot>,
+    /// While trafficked: the network, the route's transit and destination.
     pub network: Vec<NetworkId>,
     pub transit: Vec<Option<CountryId>>,
     pub destination: Vec<CountryId>,
-    pub form: Vec<Offence>,
     /// Borders crossed so far on the route.
     pub legs_done: Vec<u8>,
     /// The week the current timed state ends (a transit leg, support).
     pub until: Vec<u32>,
-    /// The week a calendar event is due for this person (leaving home, or a safe migrant's
-    /// return); entries of the calendar that disagree with it are stale.
-    pub due: Vec<u32>,
-    /// The hazard a person at home was scheduled with (an upper bound while a returnee's risk
-    /// fades; see step 2).
-    pub seek_bound: Vec<f32>,
-    /// The week the person last came home from trafficking ([`NEVER`] if not).
-    pub returned: Vec<u32>,
-    /// Whether that return followed support (which removes most of the re-trafficking risk).
-    pub returned_supported: Vec<bool>,
-    pub ever_trafficked: Vec<bool>,
-    /// Whether the person was ever identified as a victim.
-    pub ever_identified: Vec<bool>,
-    /// Which roster the person is on, and where on it.
-    roster_of: Vec<u8>,
-    slot: Vec<u32>,
     rosters: [Vec<u32>; 6],
     /// Persons by country (home for `Home` and `Seeking`, location otherwise) and state.
     stocks: Vec<[u32; PersonState::COUNT]>,
@@ -139,52 +166,39 @@ impl Persons {
     }
 
     fn reserve(&mut self, n: usize) {
-        self.home.reserve_exact(n);
-        self.state.reserve_exact(n);
-        self.vulnerability.reserve_exact(n);
-        self.awareness_draw.reserve_exact(n);
-        self.location.reserve_exact(n);
+        self.hot.reserve_exact(n);
         self.network.reserve_exact(n);
         self.transit.reserve_exact(n);
         self.destination.reserve_exact(n);
-        self.form.reserve_exact(n);
         self.legs_done.reserve_exact(n);
         self.until.reserve_exact(n);
-        self.due.reserve_exact(n);
-        self.seek_bound.reserve_exact(n);
-        self.returned.reserve_exact(n);
-        self.returned_supported.reserve_exact(n);
-        self.ever_trafficked.reserve_exact(n);
-        self.ever_identified.reserve_exact(n);
-        self.roster_of.reserve_exact(n);
-        self.slot.reserve_exact(n);
     }
 
     fn push(&mut self, home: CountryId, vulnerability: f32, awareness_draw: f32) {
-        self.home.push(home);
-        self.state.push(PersonState::Home);
-        self.vulnerability.push(vulnerability);
-        self.awareness_draw.push(awareness_draw);
-        self.location.push(home);
+        self.hot.push(Hot {
+            vulnerability,
+            awareness_draw,
+            due: NEVER,
+            seek_bound: 0.0,
+            returned: NEVER,
+            slot: 0,
+            home,
+            location: home,
+            state: PersonState::Home,
+            roster_of: NO_ROSTER,
+            form: Offence::Labour,
+            flags: 0,
+        });
         self.network.push(NetworkId(0));
         self.transit.push(None);
         self.destination.push(home);
-        self.form.push(Offence::Labour);
         self.legs_done.push(0);
         self.until.push(0);
-        self.due.push(NEVER);
-        self.seek_bound.push(0.0);
-        self.returned.push(NEVER);
-        self.returned_supported.push(false);
-        self.ever_trafficked.push(false);
-        self.ever_identified.push(false);
-        self.roster_of.push(NO_ROSTER);
-        self.slot.push(0);
         self.stocks[home.index()][PersonState::Home as usize] += 1;
     }
 
     pub fn len(&self) -> usize {
-        self.state.len()
+        self.hot.len()
     }
 
     /// Starts counting exploited persons by network (call once the networks are founded).
@@ -207,23 +221,92 @@ impl Persons {
 
     /// Adds `delta` to the exploited count person `p` belongs to, if they are exploited.
     fn count_exploited(&mut self, p: usize, delta: i32) {
-        if self.state[p] != PersonState::Exploited || self.network[p].index() >= self.networks {
+        let hot = self.hot[p];
+        if hot.state != PersonState::Exploited || self.network[p].index() >= self.networks {
             return;
         }
-        let slot = self.exploited_slot(self.network[p], self.location[p], self.form[p].class());
+        let slot = self.exploited_slot(self.network[p], hot.location, hot.form.class());
         self.exploited[slot] = self.exploited[slot].wrapping_add_signed(delta);
     }
 
     pub fn is_empty(&self) -> bool {
-        self.state.is_empty()
+        self.hot.is_empty()
     }
 
     pub fn state(&self, p: usize) -> PersonState {
-        self.state[p]
+        self.hot[p].state
     }
 
     pub fn location(&self, p: usize) -> CountryId {
-        self.location[p]
+        self.hot[p].location
+    }
+
+    /// The person's home country (fixed).
+    pub fn home(&self, p: usize) -> CountryId {
+        self.hot[p].home
+    }
+
+    /// Drawn around the home country's poverty (Beta), fixed for life.
+    pub fn vulnerability(&self, p: usize) -> f32 {
+        self.hot[p].vulnerability
+    }
+
+    /// A uniform draw: the person is aware when it is below the home country's `awareness`,
+    /// so that an awareness campaign reaches persons at once without redrawing anything.
+    pub fn awareness_draw(&self, p: usize) -> f32 {
+        self.hot[p].awareness_draw
+    }
+
+    /// While trafficked: the form of exploitation.
+    pub fn form(&self, p: usize) -> Offence {
+        self.hot[p].form
+    }
+
+    /// The week a calendar event is due for this person (leaving home, a safe migrant's
+    /// return, leaving exploitation; [`NEVER`] if none); entries of the calendars that disagree
+    /// with it are stale.
+    pub fn due(&self, p: usize) -> u32 {
+        self.hot[p].due
+    }
+
+    pub fn set_due(&mut self, p: usize, week: u32) {
+        self.hot[p].due = week;
+    }
+
+    /// The hazard a person at home was scheduled with (an upper bound while a returnee's risk
+    /// fades; see step 2).
+    pub fn seek_bound(&self, p: usize) -> f32 {
+        self.hot[p].seek_bound
+    }
+
+    /// Schedules person `p`'s next calendar event in `week`, drawn with hazard `bound`.
+    pub fn set_due_with_bound(&mut self, p: usize, week: u32, bound: f32) {
+        let hot = &mut self.hot[p];
+        hot.due = week;
+        hot.seek_bound = bound;
+    }
+
+    /// The week the person last came home from trafficking ([`NEVER`] if not).
+    pub fn returned(&self, p: usize) -> u32 {
+        self.hot[p].returned
+    }
+
+    /// Whether that return followed support (which removes most of the re-trafficking risk).
+    pub fn returned_supported(&self, p: usize) -> bool {
+        self.hot[p].flag(RETURNED_SUPPORTED)
+    }
+
+    pub fn ever_trafficked(&self, p: usize) -> bool {
+        self.hot[p].flag(EVER_TRAFFICKED)
+    }
+
+    /// Whether the person was ever identified as a victim.
+    pub fn ever_identified(&self, p: usize) -> bool {
+        self.hot[p].flag(EVER_IDENTIFIED)
+    }
+
+    pub fn mark_identified(&mut self, p: usize) {
+        self.hot[p].set_flag(EVER_IDENTIFIED, true);
     }
 
     /// The persons whose home is country `c`.
@@ -239,7 +322,7 @@ impl Persons {
 
     /// Whether person `p` is on `roster`.
     pub fn on_roster(&self, p: usize, roster: Roster) -> bool {
-        self.roster_of[p] == roster as u8
+        self.hot[p].roster_of == roster as u8
     }
 
     /// Persons in `state` counted in country `c` (home for `Home` and `Seeking`, location otherwise).
@@ -248,42 +331,44 @@ impl Persons {
     }
 
     fn counted_in(&self, p: usize) -> CountryId {
-        if self.state[p].counted_at_home() {
-            self.home[p]
+        let hot = &self.hot[p];
+        if hot.state.counted_at_home() {
+            hot.home
         } else {
-            self.location[p]
+            hot.location
         }
     }
 
     fn join(&mut self, p: usize, roster: Roster) {
         let list = &mut self.rosters[roster as usize];
-        self.roster_of[p] = roster as u8;
-        self.slot[p] = list.len() as u32;
+        let hot = &mut self.hot[p];
+        hot.roster_of = roster as u8;
+        hot.slot = list.len() as u32;
         list.push(p as u32);
     }
 
     fn leave(&mut self, p: usize) {
-        let r = self.roster_of[p];
+        let r = self.hot[p].roster_of;
         if r == NO_ROSTER {
             return;
         }
         let list = &mut self.rosters[r as usize];
-        let at = self.slot[p] as usize;
+        let at = self.hot[p].slot as usize;
         list.swap_remove(at);
         if let Some(&moved) = list.get(at) {
-            self.slot[moved as usize] = at as u32;
+            self.hot[moved as usize].slot = at as u32;
         }
-        self.roster_of[p] = NO_ROSTER;
+        self.hot[p].roster_of = NO_ROSTER;
     }
 
     /// Moves person `p` to `state`, keeping rosters and stocks true. A person entering `Home`
     /// is on no roster; the caller puts them in the calendar or on the weekly home roster.
     pub fn set_state(&mut self, p: usize, state: PersonState) {
         let place = self.counted_in(p);
-        self.stocks[place.index()][self.state[p] as usize] -= 1;
+        self.stocks[place.index()][self.hot[p].state as usize] -= 1;
         self.count_exploited(p, -1);
         self.leave(p);
-        self.state[p] = state;
+        self.hot[p].state = state;
         if let Some(roster) = Roster::of(state) {
             self.join(p, roster);
         }
@@ -294,7 +379,7 @@ impl Persons {
 
     /// Puts a person at home on the weekly home roster (or takes them off it).
     pub fn set_home_weekly(&mut self, p: usize, weekly: bool) {
-        debug_assert_eq!(self.state[p], PersonState::Home);
+        debug_assert_eq!(self.hot[p].state, PersonState::Home);
         if weekly && !self.on_roster(p, Roster::HomeWeekly) {
             self.join(p, Roster::HomeWeekly);
         } else if !weekly {
@@ -306,11 +391,11 @@ impl Persons {
     pub fn set_location(&mut self, p: usize, c: CountryId) {
         let before = self.counted_in(p);
         self.count_exploited(p, -1);
-        self.location[p] = c;
+        self.hot[p].location = c;
         self.count_exploited(p, 1);
         let after = self.counted_in(p);
         if before != after {
-            let s = self.state[p] as usize;
+            let s = self.hot[p].state as usize;
             self.stocks[before.index()][s] -= 1;
             self.stocks[after.index()][s] += 1;
         }
@@ -330,21 +415,22 @@ impl Persons {
         self.network[p] = network;
         self.transit[p] = route.transit;
         self.destination[p] = route.destination;
-        self.form[p] = form;
+        self.hot[p].form = form;
         self.legs_done[p] = 0;
         self.until[p] = until;
-        self.ever_trafficked[p] = true;
+        self.hot[p].set_flag(EVER_TRAFFICKED, true);
     }
 
     /// Sends person `p` home, recording a return from trafficking (deported, escaped or
     /// returned from support) when `returned` says so.
     pub fn send_home(&mut self, p: usize, returned: Option<(u32, bool)>) {
         self.set_state(p, PersonState::Home);
-        let home = self.home[p];
+        let home = self.hot[p].home;
         self.set_location(p, home);
         if let Some((week, supported)) = returned {
-            self.returned[p] = week;
-            self.returned_supported[p] = supported;
+            let hot = &mut self.hot[p];
+            hot.returned = week;
+            hot.set_flag(RETURNED_SUPPORTED, supported);
         }
     }
 }
@@ -379,7 +465,8 @@ mod tests {
         p.send_home(0, Some((7, true)));
         assert_eq!(p.stock(a, PersonState::Home), 1);
         assert_eq!(p.location(0), a);
-        assert_eq!(p.returned[0], 7);
+        assert_eq!(p.returned(0), 7);
+        assert!(p.returned_supported(0));
         p.set_home_weekly(0, true);
         assert!(p.on_roster(0, Roster::HomeWeekly));
         p.set_state(0, PersonState::Seeking);
