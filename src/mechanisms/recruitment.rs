@@ -59,10 +59,11 @@ pub fn recruitment(world: &mut World) {
     let offer: Vec<f64> = (0..world.n_countries())
         .map(|c| offer_probability(world, CountryId::new(c)))
         .collect();
-    let seekers = world.roster_snapshot(Roster::Seeking);
-    for &p in &seekers {
-        let p = p as usize;
-        let home = world.persons.home(p);
+    // The homes come with the roster, in order: a seeker's own record is read only when
+    // something happens to them.
+    let (seekers, tags) = world.roster_snapshot_with_tags(Roster::Seeking);
+    for (&p, tag) in seekers.iter().zip(&tags) {
+        let (p, home) = (p as usize, tag.home);
         let rng = &mut world.rngs.recruitment;
         if rng.random::<f64>() < offer[home.index()] {
             let network = pick_network(&world.recruiters[home.index()], rng.random());
@@ -90,7 +91,7 @@ pub fn recruitment(world: &mut World) {
             come_home(world, p, None);
         }
     }
-    world.return_scratch(seekers);
+    world.return_scratch_with_tags(seekers, tags);
 }
 
 /// Draws a network in proportion to its weight, from cumulated weights; `u` is uniform in

@@ -75,7 +75,7 @@ pub fn returns_and_retrafficking(world: &mut World) {
     let week = world.week;
     let supported = world.roster_snapshot(Roster::InSupport);
     for &p in &supported {
-        if world.persons.until[p as usize] <= week {
+        if world.persons.trip[p as usize].until <= week {
             come_home(world, p as usize, Some((week, true)));
         }
     }

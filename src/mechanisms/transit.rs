@@ -28,17 +28,18 @@ pub fn transit(world: &mut World) {
     let moving = world.roster_snapshot(Roster::InTransit);
     for &p in &moving {
         let p = p as usize;
-        let network = world.persons.network[p];
+        let trip = world.persons.trip[p];
+        let network = trip.network;
         if world.networks[network.index()].dismantled {
             identify(world, p, world.persons.location(p), Channel::Police);
             continue;
         }
-        if world.persons.until[p] != week {
+        if trip.until != week {
             continue;
         }
-        let next = match (world.persons.legs_done[p], world.persons.transit[p]) {
+        let next = match (trip.legs_done, trip.transit) {
             (0, Some(t)) => t,
-            _ => world.persons.destination[p],
+            _ => trip.destination,
         };
         if world.rngs.transit.random::<f64>() < border_detection(world, next) {
             identify(world, p, next, Channel::Border);
@@ -47,15 +48,15 @@ pub fn transit(world: &mut World) {
             continue;
         }
         world.persons.set_location(p, next);
-        world.persons.legs_done[p] += 1;
-        if next == world.persons.destination[p] {
+        world.persons.trip[p].legs_done += 1;
+        if next == trip.destination {
             world.persons.set_state(p, PersonState::Exploited);
             if world.scheduling == Scheduling::Calendar {
                 world.arrivals.push(p as u32);
             }
         } else {
             world.counters[next.index()].transit_flow += 1;
-            world.persons.until[p] = week + world.model.transit_weeks as u32;
+            world.persons.trip[p].until = week + world.model.transit_weeks as u32;
         }
     }
     world.return_scratch(moving);

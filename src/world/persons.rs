@@ -115,6 +115,36 @@ impl Hot {
     }
 }
 
+/// What a trafficked person's trip needs (the network, the route, the leg and when it ends), in
+/// one 16-byte record: the weekly visit of persons in transit costs one cache miss.
+#[derive(Clone, Copy, Debug)]
+pub struct Trip {
+    pub network: NetworkId,
+    /// The week the current timed state ends (a transit leg, support).
+    pub until: u32,
+    /// The route's transit country, if any, and destination.
+    pub transit: Option<CountryId>,
+    pub destination: CountryId,
+    /// Borders crossed so far on the route.
+    pub legs_done: u8,
+}
+
+const _: () = assert!(std::mem::size_of::<Trip>() == 16);
+
+/// What the weekly visits of a roster need to know about each person on it, kept beside the
+/// roster in roster order, so that a visit reads them in sequence and touches a person's own
+/// records only when something happens to them: the home (step 3, seekers), and the network,
+/// location and form (step 5, exploited persons: police rescues, redrawn exit weeks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RosterTag {
+    /// The network, while trafficked (in transit or exploited); `NetworkId(0)` otherwise, so
+    /// that joining another roster does not read the person's trip.
+    pub network: NetworkId,
+    pub home: CountryId,
+    pub location: CountryId,
+    pub form: Offence,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Persons {
     /// Per person: home (fixed), state, vulnerability (drawn around the home country's poverty,
@@ -124,15 +154,11 @@ pub struct Persons {
     /// form of exploitation while trafficked, the calendar's `due` week and `seek_bound`, the
     /// week of the last return and the roster bookkeeping. See the accessors.
     hot: Vec<Hot>,
-    /// While trafficked: the network, the route's transit and destination.
-    pub network: Vec<NetworkId>,
-    pub transit: Vec<Option<CountryId>>,
-    pub destination: Vec<CountryId>,
-    /// Borders crossed so far on the route.
-    pub legs_done: Vec<u8>,
-    /// The week the current timed state ends (a transit leg, support).
-    pub until: Vec<u32>,
+    /// Per person: the trip of a trafficked person (see [`Trip`]).
+    pub trip: Vec<Trip>,
     rosters: [Vec<u32>; 6],
+    /// A [`RosterTag`] for each person on each roster, in roster order.
+    roster_tags: [Vec<RosterTag>; 6],
     /// Persons by country (home for `Home` and `Seeking`, location otherwise) and state.
     stocks: Vec<[u32; PersonState::COUNT]>,
     /// Persons are created country by country: `first[c]..first[c + 1]` are country `c`'s.
@@ -167,11 +193,7 @@ impl Persons {
 
     fn reserve(&mut self, n: usize) {
         self.hot.reserve_exact(n);
-        self.network.reserve_exact(n);
-        self.transit.reserve_exact(n);
-        self.destination.reserve_exact(n);
-        self.legs_done.reserve_exact(n);
-        self.until.reserve_exact(n);
+        self.trip.reserve_exact(n);
     }
 
     fn push(&mut self, home: CountryId, vulnerability: f32, awareness_draw: f32) {
@@ -189,11 +211,13 @@ impl Persons {
             form: Offence::Labour,
             flags: 0,
         });
-        self.network.push(NetworkId(0));
-        self.transit.push(None);
-        self.destination.push(home);
-        self.legs_done.push(0);
-        self.until.push(0);
+        self.trip.push(Trip {
+            network: NetworkId(0),
+            until: 0,
+            transit: None,
+            destination: home,
+            legs_done: 0,
+        });
         self.stocks[home.index()][PersonState::Home as usize] += 1;
     }
 
@@ -222,10 +246,14 @@ impl Persons {
     /// Adds `delta` to the exploited count person `p` belongs to, if they are exploited.
     fn count_exploited(&mut self, p: usize, delta: i32) {
         let hot = self.hot[p];
-        if hot.state != PersonState::Exploited || self.network[p].index() >= self.networks {
+        if hot.state != PersonState::Exploited {
             return;
         }
-        let slot = self.exploited_slot(self.network[p], hot.location, hot.form.class());
+        let network = self.trip[p].network;
+        if network.index() >= self.networks {
+            return;
+        }
+        let slot = self.exploited_slot(network, hot.location, hot.form.class());
         self.exploited[slot] = self.exploited[slot].wrapping_add_signed(delta);
     }
 
@@ -320,6 +348,35 @@ impl Persons {
         &self.rosters[roster as usize]
     }
 
+    /// The tags of the persons on a roster, in roster order.
+    pub fn roster_tags(&self, roster: Roster) -> &[RosterTag] {
+        &self.roster_tags[roster as usize]
+    }
+
+    fn tag(&self, p: usize) -> RosterTag {
+        let hot = &self.hot[p];
+        let trafficked = matches!(hot.state, PersonState::InTransit | PersonState::Exploited);
+        RosterTag {
+            network: if trafficked {
+                self.trip[p].network
+            } else {
+                NetworkId(0)
+            },
+            home: hot.home,
+            location: hot.location,
+            form: hot.form,
+        }
+    }
+
+    /// Rewrites the tag of person `p`, if on a roster, after a change of what it holds.
+    fn retag(&mut self, p: usize) {
+        let hot = &self.hot[p];
+        if hot.roster_of != NO_ROSTER {
+            let (roster, slot) = (hot.roster_of as usize, hot.slot as usize);
+            self.roster_tags[roster][slot] = self.tag(p);
+        }
+    }
+
     /// Whether person `p` is on `roster`.
     pub fn on_roster(&self, p: usize, roster: Roster) -> bool {
         self.hot[p].roster_of == roster as u8
@@ -345,6 +402,8 @@ impl Persons {
         hot.roster_of = roster as u8;
         hot.slot = list.len() as u32;
         list.push(p as u32);
+        let tag = self.tag(p);
+        self.roster_tags[roster as usize].push(tag);
     }
 
     fn leave(&mut self, p: usize) {
@@ -355,10 +414,28 @@ impl Persons {
         let list = &mut self.rosters[r as usize];
         let at = self.hot[p].slot as usize;
         list.swap_remove(at);
+        self.roster_tags[r as usize].swap_remove(at);
         if let Some(&moved) = list.get(at) {
             self.hot[moved as usize].slot = at as u32;
         }
         self.hot[p].roster_of = NO_ROSTER;
+    }
+
+    /// Whether every roster entry knows its slot and carries its person's true tag (for tests).
+    pub fn rosters_are_true(&self) -> bool {
+        self.rosters
+            .iter()
+            .zip(&self.roster_tags)
+            .enumerate()
+            .all(|(r, (list, tags))| {
+                list.len() == tags.len()
+                    && list.iter().zip(tags).enumerate().all(|(i, (&p, tag))| {
+                        let hot = &self.hot[p as usize];
+                        hot.roster_of as usize == r
+                            && hot.slot as usize == i
+                            && *tag == self.tag(p as usize)
+                    })
+            })
     }
 
     /// Moves person `p` to `state`, keeping rosters and stocks true. A person entering `Home`
@@ -392,6 +469,7 @@ impl Persons {
         let before = self.counted_in(p);
         self.count_exploited(p, -1);
         self.hot[p].location = c;
+        self.retag(p);
         self.count_exploited(p, 1);
         let after = self.counted_in(p);
         if before != after {
@@ -412,13 +490,16 @@ impl Persons {
     ) {
         self.set_state(p, PersonState::InTransit);
         self.set_location(p, route.origin);
-        self.network[p] = network;
-        self.transit[p] = route.transit;
-        self.destination[p] = route.destination;
+        self.trip[p] = Trip {
+            network,
+            until,
+            transit: route.transit,
+            destination: route.destination,
+            legs_done: 0,
+        };
         self.hot[p].form = form;
-        self.legs_done[p] = 0;
-        self.until[p] = until;
         self.hot[p].set_flag(EVER_TRAFFICKED, true);
+        self.retag(p);
     }
 
     /// Sends person `p` home, recording a return from trafficking (deported, escaped or
@@ -455,6 +536,13 @@ mod tests {
         assert_eq!(p.roster(Roster::Seeking), &[0, 1, 2]);
         p.set_state(0, PersonState::SafeMigrant);
         assert_eq!(p.roster(Roster::Seeking), &[2, 1]);
+        let homes: Vec<CountryId> = p
+            .roster_tags(Roster::Seeking)
+            .iter()
+            .map(|t| t.home)
+            .collect();
+        assert_eq!(homes, [a, a]);
+        assert!(p.rosters_are_true());
         assert_eq!(p.stock(a, PersonState::SafeMigrant), 1);
         p.set_location(0, b);
         assert_eq!(p.stock(a, PersonState::SafeMigrant), 0);
@@ -472,6 +560,7 @@ mod tests {
         p.set_state(0, PersonState::Seeking);
         assert!(!p.on_roster(0, Roster::HomeWeekly));
         assert_eq!(p.roster(Roster::HomeWeekly), &[] as &[u32]);
+        assert!(p.rosters_are_true());
         let total: u32 = [a, b]
             .iter()
             .flat_map(|&c| {
