@@ -18,7 +18,7 @@ use rand::Rng;
 
 use super::retrafficking::{effective_vulnerability, returnee_risk};
 use crate::world::calendar::geometric_weeks;
-use crate::world::persons::NEVER;
+use crate::world::persons::{NEVER, TOUCH_CHUNK};
 use crate::world::{CountryId, PersonState, Roster, Scheduling, World};
 
 /// The best wage gain reachable from `c` within two border crossings, and where it is (ties
@@ -137,16 +137,19 @@ pub fn migration_pressure(world: &mut World) {
     }
     let mut due_now = std::mem::take(&mut world.scratch);
     world.seek_calendar.take_due(week, &mut due_now);
-    for &p in &due_now {
-        let p = p as usize;
-        if world.persons.due(p) != week || world.persons.state(p) != PersonState::Home {
-            continue;
-        }
-        world.persons.set_due(p, NEVER);
-        if accept_candidate(world, p, week) {
-            world.persons.set_state(p, PersonState::Seeking);
-        } else {
-            schedule_departure(world, p, week + 1);
+    for chunk in due_now.chunks(TOUCH_CHUNK) {
+        world.persons.touch(chunk);
+        for &p in chunk {
+            let p = p as usize;
+            if world.persons.due(p) != week || world.persons.state(p) != PersonState::Home {
+                continue;
+            }
+            world.persons.set_due(p, NEVER);
+            if accept_candidate(world, p, week) {
+                world.persons.set_state(p, PersonState::Seeking);
+            } else {
+                schedule_departure(world, p, week + 1);
+            }
         }
     }
     world.return_scratch(due_now);

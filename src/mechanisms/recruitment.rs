@@ -17,6 +17,7 @@ use super::retrafficking::{
     await_return, come_home, effective_vulnerability, returnee_risk, risk_fading,
 };
 use crate::world::build::draw_form;
+use crate::world::persons::TOUCH_CHUNK;
 use crate::world::{CountryId, NetworkId, PersonState, Roster, TraffickerState, World};
 
 /// Refreshes `world.recruiters`: who recruits where this week, with what weight.
@@ -59,10 +60,15 @@ pub fn recruitment(world: &mut World) {
     let offer: Vec<f64> = (0..world.n_countries())
         .map(|c| offer_probability(world, CountryId::new(c)))
         .collect();
-    // The homes come with the roster, in order: a seeker's own record is read only when
-    // something happens to them.
+    // The homes come with the roster, in order; a seeker's own record is read only when
+    // something happens to them, and is touched ahead, chunk by chunk, for that.
     let (seekers, tags) = world.roster_snapshot_with_tags(Roster::Seeking);
-    for (&p, tag) in seekers.iter().zip(&tags) {
+    for (i, (&p, tag)) in seekers.iter().zip(&tags).enumerate() {
+        if i % TOUCH_CHUNK == 0 {
+            world
+                .persons
+                .touch(&seekers[i..(i + TOUCH_CHUNK).min(seekers.len())]);
+        }
         let (p, home) = (p as usize, tag.home);
         let rng = &mut world.rngs.recruitment;
         if rng.random::<f64>() < offer[home.index()] {

@@ -12,7 +12,8 @@
 use rand::Rng;
 
 use crate::world::calendar::geometric_weeks;
-use crate::world::{PersonState, Roster, Scheduling, World, persons::NEVER};
+use crate::world::persons::{NEVER, TOUCH_CHUNK};
+use crate::world::{PersonState, Roster, Scheduling, World};
 
 /// Weeks over which the extra risk of a returnee fades to zero.
 pub const RISK_WINDOW_WEEKS: f64 = 104.0;
@@ -93,13 +94,16 @@ pub fn returns_and_retrafficking(world: &mut World) {
         Scheduling::Calendar => {
             let mut due = std::mem::take(&mut world.scratch);
             world.return_calendar.take_due(week, &mut due);
-            for &p in &due {
-                let p = p as usize;
-                if world.persons.due(p) == week
-                    && world.persons.state(p) == PersonState::SafeMigrant
-                {
-                    world.persons.set_due(p, NEVER);
-                    come_home(world, p, None);
+            for chunk in due.chunks(TOUCH_CHUNK) {
+                world.persons.touch(chunk);
+                for &p in chunk {
+                    let p = p as usize;
+                    if world.persons.due(p) == week
+                        && world.persons.state(p) == PersonState::SafeMigrant
+                    {
+                        world.persons.set_due(p, NEVER);
+                        come_home(world, p, None);
+                    }
                 }
             }
             world.return_scratch(due);

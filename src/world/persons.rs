@@ -53,6 +53,12 @@ pub enum Roster {
 }
 
 impl Roster {
+    /// Whether the roster keeps a [`RosterTag`] per person: those whose weekly visits read
+    /// them (seekers in step 3, exploited persons in step 5).
+    fn tagged(self) -> bool {
+        matches!(self, Roster::Seeking | Roster::Exploited)
+    }
+
     /// The roster of every person in a state other than `Home`.
     fn of(state: PersonState) -> Option<Roster> {
         match state {
@@ -65,6 +71,19 @@ impl Roster {
         }
     }
 }
+
+/// How many persons [`Persons::touch`] is given at a time: enough for their cache misses to
+/// overlap, few enough for their records to stay in cache until visited.
+pub const TOUCH_CHUNK: usize = 16;
+
+const ROSTERS: [Roster; 6] = [
+    Roster::HomeWeekly,
+    Roster::Seeking,
+    Roster::SafeMigrant,
+    Roster::InTransit,
+    Roster::Exploited,
+    Roster::InSupport,
+];
 
 /// Sentinel for "never" (never returned home, no event due).
 pub const NEVER: u32 = u32::MAX;
@@ -137,8 +156,8 @@ const _: () = assert!(std::mem::size_of::<Trip>() == 16);
 /// location and form (step 5, exploited persons: police rescues, redrawn exit weeks).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RosterTag {
-    /// The network, while trafficked (in transit or exploited); `NetworkId(0)` otherwise, so
-    /// that joining another roster does not read the person's trip.
+    /// The network, while exploited; `NetworkId(0)` otherwise, so that a seeker's tag does not
+    /// read the person's trip.
     pub network: NetworkId,
     pub home: CountryId,
     pub location: CountryId,
@@ -157,7 +176,8 @@ pub struct Persons {
     /// Per person: the trip of a trafficked person (see [`Trip`]).
     pub trip: Vec<Trip>,
     rosters: [Vec<u32>; 6],
-    /// A [`RosterTag`] for each person on each roster, in roster order.
+    /// A [`RosterTag`] for each person on each tagged roster, in roster order (empty for the
+    /// others).
     roster_tags: [Vec<RosterTag>; 6],
     /// Persons by country (home for `Home` and `Seeking`, location otherwise) and state.
     stocks: Vec<[u32; PersonState::COUNT]>,
@@ -261,6 +281,27 @@ impl Persons {
         self.hot.is_empty()
     }
 
+    /// Loads the records of `persons`, one independent load each, so that their cache misses
+    /// overlap instead of each stalling the visit that needs it (a prefetch in safe code; it
+    /// changes nothing). Visits of persons scattered over the population, such as those a
+    /// calendar wakes, go chunk by chunk ([`TOUCH_CHUNK`]): touch the chunk, then visit it.
+    pub fn touch(&self, persons: &[u32]) {
+        let mut any = 0;
+        for &p in persons {
+            any ^= self.hot[p as usize].due;
+        }
+        std::hint::black_box(any);
+    }
+
+    /// [`Persons::touch`] for the trips of `persons`.
+    pub fn touch_trips(&self, persons: &[u32]) {
+        let mut any = 0;
+        for &p in persons {
+            any ^= self.trip[p as usize].until;
+        }
+        std::hint::black_box(any);
+    }
+
     pub fn state(&self, p: usize) -> PersonState {
         self.hot[p].state
     }
@@ -348,16 +389,16 @@ impl Persons {
         &self.rosters[roster as usize]
     }
 
-    /// The tags of the persons on a roster, in roster order.
+    /// The tags of the persons on a roster, in roster order: seekers and exploited persons
+    /// only (the other rosters keep none, and give an empty slice).
     pub fn roster_tags(&self, roster: Roster) -> &[RosterTag] {
         &self.roster_tags[roster as usize]
     }
 
     fn tag(&self, p: usize) -> RosterTag {
         let hot = &self.hot[p];
-        let trafficked = matches!(hot.state, PersonState::InTransit | PersonState::Exploited);
         RosterTag {
-            network: if trafficked {
+            network: if hot.state == PersonState::Exploited {
                 self.trip[p].network
             } else {
                 NetworkId(0)
@@ -371,7 +412,8 @@ impl Persons {
     /// Rewrites the tag of person `p`, if on a roster, after a change of what it holds.
     fn retag(&mut self, p: usize) {
         let hot = &self.hot[p];
-        if hot.roster_of != NO_ROSTER {
+        let tagged = [Roster::Seeking, Roster::Exploited].map(|r| r as u8);
+        if tagged.contains(&hot.roster_of) {
             let (roster, slot) = (hot.roster_of as usize, hot.slot as usize);
             self.roster_tags[roster][slot] = self.tag(p);
         }
@@ -402,8 +444,10 @@ impl Persons {
         hot.roster_of = roster as u8;
         hot.slot = list.len() as u32;
         list.push(p as u32);
-        let tag = self.tag(p);
-        self.roster_tags[roster as usize].push(tag);
+        if roster.tagged() {
+            let tag = self.tag(p);
+            self.roster_tags[roster as usize].push(tag);
+        }
     }
 
     fn leave(&mut self, p: usize) {
@@ -414,7 +458,10 @@ impl Persons {
         let list = &mut self.rosters[r as usize];
         let at = self.hot[p].slot as usize;
         list.swap_remove(at);
-        self.roster_tags[r as usize].swap_remove(at);
+        let tags = &mut self.roster_tags[r as usize];
+        if !tags.is_empty() {
+            tags.swap_remove(at);
+        }
         if let Some(&moved) = list.get(at) {
             self.hot[moved as usize].slot = at as u32;
         }
@@ -428,13 +475,21 @@ impl Persons {
             .zip(&self.roster_tags)
             .enumerate()
             .all(|(r, (list, tags))| {
-                list.len() == tags.len()
-                    && list.iter().zip(tags).enumerate().all(|(i, (&p, tag))| {
-                        let hot = &self.hot[p as usize];
-                        hot.roster_of as usize == r
-                            && hot.slot as usize == i
-                            && *tag == self.tag(p as usize)
-                    })
+                let tagged = [Roster::Seeking, Roster::Exploited].contains(&ROSTERS[r]);
+                let slots_true = list.iter().enumerate().all(|(i, &p)| {
+                    let hot = &self.hot[p as usize];
+                    hot.roster_of as usize == r && hot.slot as usize == i
+                });
+                let tags_true = if tagged {
+                    list.len() == tags.len()
+                        && list
+                            .iter()
+                            .zip(tags)
+                            .all(|(&p, tag)| *tag == self.tag(p as usize))
+                } else {
+                    tags.is_empty()
+                };
+                slots_true && tags_true
             })
     }
 
@@ -488,8 +543,7 @@ impl Persons {
         form: Offence,
         until: u32,
     ) {
-        self.set_state(p, PersonState::InTransit);
-        self.set_location(p, route.origin);
+        // The trip first: written without being read, it costs no wait for memory.
         self.trip[p] = Trip {
             network,
             until,
@@ -497,9 +551,10 @@ impl Persons {
             destination: route.destination,
             legs_done: 0,
         };
+        self.set_state(p, PersonState::InTransit);
+        self.set_location(p, route.origin);
         self.hot[p].form = form;
         self.hot[p].set_flag(EVER_TRAFFICKED, true);
-        self.retag(p);
     }
 
     /// Sends person `p` home, recording a return from trafficking (deported, escaped or
