@@ -18,7 +18,7 @@ use rand::Rng;
 
 use super::retrafficking::{effective_vulnerability, returnee_risk};
 use crate::world::calendar::geometric_weeks;
-use crate::world::persons::NEVER;
+use crate::world::persons::{NEVER, TOUCH_CHUNK};
 use crate::world::{CountryId, PersonState, Roster, Scheduling, World};
 
 /// The best wage gain reachable from `c` within two border crossings, and where it is (ties
@@ -43,7 +43,7 @@ pub fn wage_gap(world: &World, c: CountryId) -> (f64, CountryId) {
 
 /// The weekly hazard that person `p`, at home, starts seeking in `week`.
 pub fn seek_hazard(world: &World, p: usize, week: u32) -> f64 {
-    let gap = world.country(world.persons.home[p]).wage_gap;
+    let gap = world.country(world.persons.home(p)).wage_gap;
     let hazard = world.model.seek_rate * effective_vulnerability(world, p) * gap;
     (hazard * returnee_risk(world, p, week)).min(1.0)
 }
@@ -59,8 +59,8 @@ pub fn await_departure(world: &mut World, p: usize, first_week: u32) {
 }
 
 fn cancel_departure(world: &mut World, p: usize) {
-    if world.persons.due[p] != NEVER {
-        world.persons.due[p] = NEVER;
+    if world.persons.due(p) != NEVER {
+        world.persons.set_due(p, NEVER);
         world.seek_calendar.supersede();
     }
 }
@@ -76,8 +76,7 @@ fn schedule_departure(world: &mut World, p: usize, first_week: u32) {
     let u = world.rngs.migration.random::<f64>();
     if let Some(k) = geometric_weeks(bound, u) {
         let due = first_week.saturating_add(k);
-        world.persons.due[p] = due;
-        world.persons.seek_bound[p] = bound as f32;
+        world.persons.set_due_with_bound(p, due, bound as f32);
         world.seek_calendar.push(due, p as u32);
     }
 }
@@ -85,10 +84,10 @@ fn schedule_departure(world: &mut World, p: usize, first_week: u32) {
 /// Whether person `p`, woken by the calendar in `week`, leaves: always, unless their hazard
 /// fell below the bound they were scheduled with (a returnee's fading risk).
 fn accept_candidate(world: &mut World, p: usize, week: u32) -> bool {
-    if world.persons.returned[p] == NEVER {
+    if world.persons.returned(p) == NEVER {
         return true;
     }
-    let ratio = seek_hazard(world, p, week) / world.persons.seek_bound[p] as f64;
+    let ratio = seek_hazard(world, p, week) / world.persons.seek_bound(p) as f64;
     ratio >= 1.0 || world.rngs.migration.random::<f64>() < ratio
 }
 
@@ -138,22 +137,25 @@ pub fn migration_pressure(world: &mut World) {
     }
     let mut due_now = std::mem::take(&mut world.scratch);
     world.seek_calendar.take_due(week, &mut due_now);
-    for &p in &due_now {
-        let p = p as usize;
-        if world.persons.due[p] != week || world.persons.state(p) != PersonState::Home {
-            continue;
-        }
-        world.persons.due[p] = NEVER;
-        if accept_candidate(world, p, week) {
-            world.persons.set_state(p, PersonState::Seeking);
-        } else {
-            schedule_departure(world, p, week + 1);
+    for chunk in due_now.chunks(TOUCH_CHUNK) {
+        world.persons.touch(chunk);
+        for &p in chunk {
+            let p = p as usize;
+            if world.persons.due(p) != week || world.persons.state(p) != PersonState::Home {
+                continue;
+            }
+            world.persons.set_due(p, NEVER);
+            if accept_candidate(world, p, week) {
+                world.persons.set_state(p, PersonState::Seeking);
+            } else {
+                schedule_departure(world, p, week + 1);
+            }
         }
     }
     world.return_scratch(due_now);
     let persons = &world.persons;
     world.seek_calendar.compact_if_stale(|due, p| {
-        persons.due[p as usize] == due && persons.state(p as usize) == PersonState::Home
+        persons.due(p as usize) == due && persons.state(p as usize) == PersonState::Home
     });
 }
 
@@ -179,7 +181,7 @@ mod tests {
                 migration_pressure(&mut w);
             }
             (0..w.persons.len())
-                .filter(|&p| w.persons.home[p] == CountryId::new(0))
+                .filter(|&p| w.persons.home(p) == CountryId::new(0))
                 .filter(|&p| w.persons.state(p) == PersonState::Seeking)
                 .count()
         };

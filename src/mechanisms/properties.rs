@@ -1,6 +1,7 @@
 //! Property tests of the model's invariants over random valid worlds (proptest): every person
 //! is in exactly one state each week and the states add up to the population; no count is
-//! negative or not finite; every rate is in [0, 1]; a run is a pure function of its seed.
+//! negative or not finite; every rate is in [0, 1]; rosters and their tags stay true; a run is
+//! a pure function of its seed.
 
 use proptest::prelude::*;
 
@@ -75,6 +76,15 @@ proptest! {
         }
         for rate in rates(&result.summary).into_iter().flatten() {
             prop_assert!((0.0..=1.0).contains(&rate), "rate {}", rate);
+        }
+    }
+
+    #[test]
+    fn rosters_and_their_tags_stay_true(s in random_scenario()) {
+        let mut world = crate::world::build_world(&s, 3);
+        for week in 0..s.run.weeks {
+            crate::run::simulate(&mut world, 1);
+            prop_assert!(world.persons.rosters_are_true(), "week {}", week);
         }
     }
 

@@ -17,6 +17,7 @@ use super::retrafficking::{
     await_return, come_home, effective_vulnerability, returnee_risk, risk_fading,
 };
 use crate::world::build::draw_form;
+use crate::world::persons::TOUCH_CHUNK;
 use crate::world::{CountryId, NetworkId, PersonState, Roster, TraffickerState, World};
 
 /// Refreshes `world.recruiters`: who recruits where this week, with what weight.
@@ -59,15 +60,21 @@ pub fn recruitment(world: &mut World) {
     let offer: Vec<f64> = (0..world.n_countries())
         .map(|c| offer_probability(world, CountryId::new(c)))
         .collect();
-    let seekers = world.roster_snapshot(Roster::Seeking);
-    for &p in &seekers {
-        let p = p as usize;
-        let home = world.persons.home[p];
+    // The homes come with the roster, in order; a seeker's own record is read only when
+    // something happens to them, and is touched ahead, chunk by chunk, for that.
+    let (seekers, tags) = world.roster_snapshot_with_tags(Roster::Seeking);
+    for (i, (&p, tag)) in seekers.iter().zip(&tags).enumerate() {
+        if i % TOUCH_CHUNK == 0 {
+            world
+                .persons
+                .touch(&seekers[i..(i + TOUCH_CHUNK).min(seekers.len())]);
+        }
+        let (p, home) = (p as usize, tag.home);
         let rng = &mut world.rngs.recruitment;
         if rng.random::<f64>() < offer[home.index()] {
             let network = pick_network(&world.recruiters[home.index()], rng.random());
             let country = &world.countries[home.index()].params.numbers;
-            let aware = (world.persons.awareness_draw[p] as f64) < country.awareness;
+            let aware = (world.persons.awareness_draw(p) as f64) < country.awareness;
             let accept = world.model.accept_max
                 * effective_vulnerability(world, p)
                 * returnee_risk(world, p, week)
@@ -90,7 +97,7 @@ pub fn recruitment(world: &mut World) {
             come_home(world, p, None);
         }
     }
-    world.return_scratch(seekers);
+    world.return_scratch_with_tags(seekers, tags);
 }
 
 /// Draws a network in proportion to its weight, from cumulated weights; `u` is uniform in
@@ -111,14 +118,14 @@ fn recruit(world: &mut World, p: usize, n: NetworkId) {
         return;
     };
     let form = draw_form(&world.form_cumulative, world.rngs.recruitment.random());
-    let home = world.persons.home[p];
+    let home = world.persons.home(p);
     // Re-trafficked within two years of coming home after identification: the window in which
     // support protects (step 11).
     let soon_after_identification =
-        world.persons.ever_identified[p] && risk_fading(world, p, world.week);
+        world.persons.ever_identified(p) && risk_fading(world, p, world.week);
     let counters = &mut world.counters[home.index()];
     counters.recruited_new += 1;
-    if world.persons.ever_trafficked[p] {
+    if world.persons.ever_trafficked(p) {
         counters.re_trafficked += 1;
     }
     if soon_after_identification {

@@ -12,7 +12,8 @@
 use rand::Rng;
 
 use crate::world::calendar::geometric_weeks;
-use crate::world::{PersonState, Roster, Scheduling, World, persons::NEVER};
+use crate::world::persons::{NEVER, TOUCH_CHUNK};
+use crate::world::{PersonState, Roster, Scheduling, World};
 
 /// Weeks over which the extra risk of a returnee fades to zero.
 pub const RISK_WINDOW_WEEKS: f64 = 104.0;
@@ -20,8 +21,8 @@ pub const RISK_WINDOW_WEEKS: f64 = 104.0;
 /// A person's vulnerability this week: drawn at build, raised by shocks, capped at 1.
 pub fn effective_vulnerability(world: &World, p: usize) -> f64 {
     let persons = &world.persons;
-    let shock = world.countries[persons.home[p].index()].shock;
-    (persons.vulnerability[p] as f64 * shock).min(1.0)
+    let shock = world.countries[persons.home(p).index()].shock;
+    (persons.vulnerability(p) as f64 * shock).min(1.0)
 }
 
 /// The multiplier of a returnee's risk in `week` (1 for anyone else). It multiplies a
@@ -29,12 +30,12 @@ pub fn effective_vulnerability(world: &World, p: usize) -> f64 {
 /// vulnerability at 1 for the poorest.
 pub fn returnee_risk(world: &World, p: usize, week: u32) -> f64 {
     let persons = &world.persons;
-    let returned = persons.returned[p];
+    let returned = persons.returned(p);
     if returned == NEVER {
         return 1.0;
     }
     let fading = (1.0 - (week - returned) as f64 / RISK_WINDOW_WEEKS).max(0.0);
-    let shield = if persons.returned_supported[p] {
+    let shield = if persons.returned_supported(p) {
         1.0 - world.model.support_protection
     } else {
         1.0
@@ -44,7 +45,7 @@ pub fn returnee_risk(world: &World, p: usize, week: u32) -> f64 {
 
 /// Whether person `p`'s extra risk as a returnee is still fading in `week`.
 pub fn risk_fading(world: &World, p: usize, week: u32) -> bool {
-    let returned = world.persons.returned[p];
+    let returned = world.persons.returned(p);
     returned != NEVER
         && world.model.retraffic_boost > 0.0
         && ((week - returned) as f64) < RISK_WINDOW_WEEKS
@@ -66,7 +67,7 @@ pub fn await_return(world: &mut World, p: usize, first_week: u32) {
     let u = world.rngs.retrafficking.random::<f64>();
     if let Some(k) = geometric_weeks(world.model.safe_return_rate, u) {
         let due = first_week.saturating_add(k);
-        world.persons.due[p] = due;
+        world.persons.set_due(p, due);
         world.return_calendar.push(due, p as u32);
     }
 }
@@ -75,7 +76,7 @@ pub fn returns_and_retrafficking(world: &mut World) {
     let week = world.week;
     let supported = world.roster_snapshot(Roster::InSupport);
     for &p in &supported {
-        if world.persons.until[p as usize] <= week {
+        if world.persons.trip[p as usize].until <= week {
             come_home(world, p as usize, Some((week, true)));
         }
     }
@@ -93,13 +94,16 @@ pub fn returns_and_retrafficking(world: &mut World) {
         Scheduling::Calendar => {
             let mut due = std::mem::take(&mut world.scratch);
             world.return_calendar.take_due(week, &mut due);
-            for &p in &due {
-                let p = p as usize;
-                if world.persons.due[p] == week
-                    && world.persons.state(p) == PersonState::SafeMigrant
-                {
-                    world.persons.due[p] = NEVER;
-                    come_home(world, p, None);
+            for chunk in due.chunks(TOUCH_CHUNK) {
+                world.persons.touch(chunk);
+                for &p in chunk {
+                    let p = p as usize;
+                    if world.persons.due(p) == week
+                        && world.persons.state(p) == PersonState::SafeMigrant
+                    {
+                        world.persons.set_due(p, NEVER);
+                        come_home(world, p, None);
+                    }
                 }
             }
             world.return_scratch(due);

@@ -23,7 +23,7 @@ pub fn victim_support(world: &mut World) {
     for id in &identified {
         let p = id.person as usize;
         let c = id.country;
-        let form = world.persons.form[p];
+        let form = world.persons.form(p);
         if !world.criminalizes(c, form) {
             world.counter(c).deported += 1;
             come_home(world, p, Some((week, false)));
@@ -42,14 +42,14 @@ pub fn victim_support(world: &mut World) {
             world.counter(c).supported += 1;
             world.persons.set_state(p, PersonState::InSupport);
             world.persons.set_location(p, c);
-            world.persons.until[p] = week + world.model.support_weeks as u32;
+            world.persons.trip[p].until = week + world.model.support_weeks as u32;
         } else {
             world.counter(c).deported += 1;
             come_home(world, p, Some((week, false)));
         }
         if testifies {
             world.counter(c).testimonies += 1;
-            let network = world.persons.network[p];
+            let network = world.persons.trip[p].network;
             for role in [Role::Exploiter, Role::Recruiter] {
                 if let Some(t) = free_member(world, network, role) {
                     add_lead(world, c, t, form, TESTIMONY_EVIDENCE);

@@ -10,6 +10,7 @@ use rand::Rng;
 
 use super::investigation::add_lead;
 use crate::params::Offence;
+use crate::world::persons::TOUCH_CHUNK;
 use crate::world::{
     Channel, CountryId, Identification, NetworkId, PersonState, Role, Roster, Scheduling, World,
 };
@@ -26,36 +27,41 @@ pub fn border_detection(world: &World, c: CountryId) -> f64 {
 pub fn transit(world: &mut World) {
     let week = world.week;
     let moving = world.roster_snapshot(Roster::InTransit);
-    for &p in &moving {
+    for (i, &p) in moving.iter().enumerate() {
+        if i % TOUCH_CHUNK == 0 {
+            let chunk = &moving[i..(i + TOUCH_CHUNK).min(moving.len())];
+            world.persons.touch_trips(chunk);
+        }
         let p = p as usize;
-        let network = world.persons.network[p];
+        let trip = world.persons.trip[p];
+        let network = trip.network;
         if world.networks[network.index()].dismantled {
             identify(world, p, world.persons.location(p), Channel::Police);
             continue;
         }
-        if world.persons.until[p] != week {
+        if trip.until != week {
             continue;
         }
-        let next = match (world.persons.legs_done[p], world.persons.transit[p]) {
+        let next = match (trip.legs_done, trip.transit) {
             (0, Some(t)) => t,
-            _ => world.persons.destination[p],
+            _ => trip.destination,
         };
         if world.rngs.transit.random::<f64>() < border_detection(world, next) {
             identify(world, p, next, Channel::Border);
             world.networks[network.index()].observed_risk[next.index()] += 1.0;
-            lead_on_transporter(world, network, next, world.persons.form[p]);
+            lead_on_transporter(world, network, next, world.persons.form(p));
             continue;
         }
         world.persons.set_location(p, next);
-        world.persons.legs_done[p] += 1;
-        if next == world.persons.destination[p] {
+        world.persons.trip[p].legs_done += 1;
+        if next == trip.destination {
             world.persons.set_state(p, PersonState::Exploited);
             if world.scheduling == Scheduling::Calendar {
                 world.arrivals.push(p as u32);
             }
         } else {
             world.counters[next.index()].transit_flow += 1;
-            world.persons.until[p] = week + world.model.transit_weeks as u32;
+            world.persons.trip[p].until = week + world.model.transit_weeks as u32;
         }
     }
     world.return_scratch(moving);
@@ -64,7 +70,7 @@ pub fn transit(world: &mut World) {
 /// Marks person `p` as identified in `country` this week; step 6 decides what follows.
 pub fn identify(world: &mut World, p: usize, country: CountryId, channel: Channel) {
     world.persons.set_location(p, country);
-    world.persons.ever_identified[p] = true;
+    world.persons.mark_identified(p);
     world.identified.push(Identification {
         person: p as u32,
         country,

@@ -149,6 +149,7 @@ pub fn build_world_with(scenario: &Scenario, run_seed: u64, scheduling: Scheduli
         seek_calendar: Calendar::default(),
         return_calendar: Calendar::default(),
         scratch: Vec::new(),
+        scratch_tags: Vec::new(),
         exit_table: Vec::new(),
         exit_scheduled: Vec::new(),
         exit_calendar: Calendar::default(),

@@ -14,7 +14,7 @@ pub use build::build_world;
 pub use calendar::Calendar;
 pub use cooperation::Cooperation;
 pub use ids::{CountryId, NetworkId, TraffickerId};
-pub use persons::{PersonState, Persons, Roster};
+pub use persons::{PersonState, Persons, Roster, RosterTag};
 
 use rand_chacha::ChaCha8Rng;
 
@@ -321,6 +321,9 @@ pub struct World {
     pub arrivals: Vec<u32>,
     /// A reusable buffer for visiting a roster while it changes.
     pub scratch: Vec<u32>,
+    /// A reusable buffer for the tags of a roster's persons (see
+    /// [`World::roster_snapshot_with_tags`]).
+    pub scratch_tags: Vec<RosterTag>,
     /// Per origin country, this week: the networks recruiting there and their weights
     /// (effort × free recruiters), cumulated so that an offer's network is found by bisection.
     /// Reused every week.
@@ -371,6 +374,22 @@ impl World {
         buffer.clear();
         buffer.extend_from_slice(self.persons.roster(roster));
         buffer
+    }
+
+    /// [`World::roster_snapshot`] with the persons' tags, in the same order (as they are now:
+    /// a visit that changes a person's tagged attributes must not rely on a later person's);
+    /// hand both buffers back with [`World::return_scratch_with_tags`].
+    pub fn roster_snapshot_with_tags(&mut self, roster: Roster) -> (Vec<u32>, Vec<RosterTag>) {
+        let persons = self.roster_snapshot(roster);
+        let mut tags = std::mem::take(&mut self.scratch_tags);
+        tags.clear();
+        tags.extend_from_slice(self.persons.roster_tags(roster));
+        (persons, tags)
+    }
+
+    pub fn return_scratch_with_tags(&mut self, persons: Vec<u32>, tags: Vec<RosterTag>) {
+        self.scratch = persons;
+        self.scratch_tags = tags;
     }
 
     pub fn return_scratch(&mut self, buffer: Vec<u32>) {

@@ -1,5 +1,6 @@
-//! Persons (migrants and potential victims, MODEL.md §1), stored as a structure of arrays:
-//! one compact `Vec` per attribute, indexed by the person's number.
+//! Persons (migrants and potential victims, MODEL.md §1), indexed by the person's number:
+//! the attributes the frequent events touch in one 32-byte record per person (one cache miss
+//! per visit), the route of a trafficked person in arrays of their own.
 //!
 //! Most persons are at home most of the time, with nothing happening to them. To keep a week's
 //! cost proportional to what happens, not to the population, persons in every other state are
@@ -52,6 +53,12 @@ pub enum Roster {
 }
 
 impl Roster {
+    /// Whether the roster keeps a [`RosterTag`] per person: those whose weekly visits read
+    /// them (seekers in step 3, exploited persons in step 5).
+    fn tagged(self) -> bool {
+        matches!(self, Roster::Seeking | Roster::Exploited)
+    }
+
     /// The roster of every person in a state other than `Home`.
     fn of(state: PersonState) -> Option<Roster> {
         match state {
@@ -65,47 +72,113 @@ impl Roster {
     }
 }
 
+/// How many persons [`Persons::touch`] is given at a time: enough for their cache misses to
+/// overlap, few enough for their records to stay in cache until visited.
+pub const TOUCH_CHUNK: usize = 16;
+
+const ROSTERS: [Roster; 6] = [
+    Roster::HomeWeekly,
+    Roster::Seeking,
+    Roster::SafeMigrant,
+    Roster::InTransit,
+    Roster::Exploited,
+    Roster::InSupport,
+];
+
 /// Sentinel for "never" (never returned home, no event due).
 pub const NEVER: u32 = u32::MAX;
 const NO_ROSTER: u8 = u8::MAX;
 
+const RETURNED_SUPPORTED: u8 = 1;
+const EVER_TRAFFICKED: u8 = 2;
+const EVER_IDENTIFIED: u8 = 4;
+
+/// The attributes of a person that the frequent events read and write (leaving home,
+/// seeking, coming home, being scheduled, changing state), in one 32-byte record aligned to
+/// half a cache line: visiting a person costs one cache miss, not one per attribute. The
+/// attributes only a trafficked person needs (route, network, leg) stay in arrays of their
+/// own in [`Persons`].
+#[derive(Clone, Copy, Debug)]
+#[repr(C, align(32))]
+struct Hot {
+    vulnerability: f32,
+    awareness_draw: f32,
+    due: u32,
+    seek_bound: f32,
+    returned: u32,
+    /// Where on its roster the person is.
+    slot: u32,
+    home: CountryId,
+    location: CountryId,
+    state: PersonState,
+    /// Which roster the person is on ([`NO_ROSTER`] if none).
+    roster_of: u8,
+    form: Offence,
+    /// `RETURNED_SUPPORTED`, `EVER_TRAFFICKED`, `EVER_IDENTIFIED`.
+    flags: u8,
+}
+
+const _: () = assert!(std::mem::size_of::<Hot>() == 32);
+
+impl Hot {
+    fn flag(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+
+    fn set_flag(&mut self, flag: u8, on: bool) {
+        if on {
+            self.flags |= flag;
+        } else {
+            self.flags &= !flag;
+        }
+    }
+}
+
+/// What a trafficked person's trip needs (the network, the route, the leg and when it ends), in
+/// one 16-byte record: the weekly visit of persons in transit costs one cache miss.
+#[derive(Clone, Copy, Debug)]
+pub struct Trip {
+    pub network: NetworkId,
+    /// The week the current timed state ends (a transit leg, support).
+    pub until: u32,
+    /// The route's transit country, if any, and destination.
+    pub transit: Option<CountryId>,
+    pub destination: CountryId,
+    /// Borders crossed so far on the route.
+    pub legs_done: u8,
+}
+
+const _: () = assert!(std::mem::size_of::<Trip>() == 16);
+
+/// What the weekly visits of a roster need to know about each person on it, kept beside the
+/// roster in roster order, so that a visit reads them in sequence and touches a person's own
+/// records only when something happens to them: the home (step 3, seekers), and the network,
+/// location and form (step 5, exploited persons: police rescues, redrawn exit weeks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RosterTag {
+    /// The network, while exploited; `NetworkId(0)` otherwise, so that a seeker's tag does not
+    /// read the person's trip.
+    pub network: NetworkId,
+    pub home: CountryId,
+    pub location: CountryId,
+    pub form: Offence,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Persons {
-    pub home: Vec<CountryId>,
-    state: Vec<PersonState>,
-    /// Drawn around the home country's poverty (Beta), fixed for life.
-    pub vulnerability: Vec<f32>,
-    /// A uniform draw: the person is aware when it is below the home country's `awareness`,
-    /// so that an awareness campaign reaches persons at once without redrawing anything.
-    pub awareness_draw: Vec<f32>,
-    /// Where the person is now (home, a transit country, the destination).
-    location: Vec<CountryId>,
-    /// While trafficked: the network, the route's transit and destination, the form.
-    pub network: Vec<NetworkId>,
-    pub transit: Vec<Option<CountryId>>,
-    pub destination: Vec<CountryId>,
-    pub form: Vec<Offence>,
-    /// Borders crossed so far on the route.
-    pub legs_done: Vec<u8>,
-    /// The week the current timed state ends (a transit leg, support).
-    pub until: Vec<u32>,
-    /// The week a calendar event is due for this person (leaving home, or a safe migrant's
-    /// return); entries of the calendar that disagree with it are stale.
-    pub due: Vec<u32>,
-    /// The hazard a person at home was scheduled with (an upper bound while a returnee's risk
-    /// fades; see step 2).
-    pub seek_bound: Vec<f32>,
-    /// The week the person last came home from trafficking ([`NEVER`] if not).
-    pub returned: Vec<u32>,
-    /// Whether that return followed support (which removes most of the re-trafficking risk).
-    pub returned_supported: Vec<bool>,
-    pub ever_trafficked: Vec<bool>,
-    /// Whether the person was ever identified as a victim.
-    pub ever_identified: Vec<bool>,
-    /// Which roster the person is on, and where on it.
-    roster_of: Vec<u8>,
-    slot: Vec<u32>,
+    /// Per person: home (fixed), state, vulnerability (drawn around the home country's poverty,
+    /// Beta, fixed for life), awareness draw (a uniform draw: the person is aware when it is
+    /// below the home country's `awareness`, so that an awareness campaign reaches persons at
+    /// once without redrawing anything), location (home, a transit country, the destination),
+    /// form of exploitation while trafficked, the calendar's `due` week and `seek_bound`, the
+    /// week of the last return and the roster bookkeeping. See the accessors.
+    hot: Vec<Hot>,
+    /// Per person: the trip of a trafficked person (see [`Trip`]).
+    pub trip: Vec<Trip>,
     rosters: [Vec<u32>; 6],
+    /// A [`RosterTag`] for each person on each tagged roster, in roster order (empty for the
+    /// others).
+    roster_tags: [Vec<RosterTag>; 6],
     /// Persons by country (home for `Home` and `Seeking`, location otherwise) and state.
     stocks: Vec<[u32; PersonState::COUNT]>,
     /// Persons are created country by country: `first[c]..first[c + 1]` are country `c`'s.
@@ -139,52 +212,37 @@ impl Persons {
     }
 
     fn reserve(&mut self, n: usize) {
-        self.home.reserve_exact(n);
-        self.state.reserve_exact(n);
-        self.vulnerability.reserve_exact(n);
-        self.awareness_draw.reserve_exact(n);
-        self.location.reserve_exact(n);
-        self.network.reserve_exact(n);
-        self.transit.reserve_exact(n);
-        self.destination.reserve_exact(n);
-        self.form.reserve_exact(n);
-        self.legs_done.reserve_exact(n);
-        self.until.reserve_exact(n);
-        self.due.reserve_exact(n);
-        self.seek_bound.reserve_exact(n);
-        self.returned.reserve_exact(n);
-        self.returned_supported.reserve_exact(n);
-        self.ever_trafficked.reserve_exact(n);
-        self.ever_identified.reserve_exact(n);
-        self.roster_of.reserve_exact(n);
-        self.slot.reserve_exact(n);
+        self.hot.reserve_exact(n);
+        self.trip.reserve_exact(n);
     }
 
     fn push(&mut self, home: CountryId, vulnerability: f32, awareness_draw: f32) {
-        self.home.push(home);
-        self.state.push(PersonState::Home);
-        self.vulnerability.push(vulnerability);
-        self.awareness_draw.push(awareness_draw);
-        self.location.push(home);
-        self.network.push(NetworkId(0));
-        self.transit.push(None);
-        self.destination.push(home);
-        self.form.push(Offence::Labour);
-        self.legs_done.push(0);
-        self.until.push(0);
-        self.due.push(NEVER);
-        self.seek_bound.push(0.0);
-        self.returned.push(NEVER);
-        self.returned_supported.push(false);
-        self.ever_trafficked.push(false);
-        self.ever_identified.push(false);
-        self.roster_of.push(NO_ROSTER);
-        self.slot.push(0);
+        self.hot.push(Hot {
+            vulnerability,
+            awareness_draw,
+            due: NEVER,
+            seek_bound: 0.0,
+            returned: NEVER,
+            slot: 0,
+            home,
+            location: home,
+            state: PersonState::Home,
+            roster_of: NO_ROSTER,
+            form: Offence::Labour,
+            flags: 0,
+        });
+        self.trip.push(Trip {
+            network: NetworkId(0),
+            until: 0,
+            transit: None,
+            destination: home,
+            legs_done: 0,
+        });
         self.stocks[home.index()][PersonState::Home as usize] += 1;
     }
 
     pub fn len(&self) -> usize {
-        self.state.len()
+        self.hot.len()
     }
 
     /// Starts counting exploited persons by network (call once the networks are founded).
@@ -207,23 +265,117 @@ impl Persons {
 
     /// Adds `delta` to the exploited count person `p` belongs to, if they are exploited.
     fn count_exploited(&mut self, p: usize, delta: i32) {
-        if self.state[p] != PersonState::Exploited || self.network[p].index() >= self.networks {
+        let hot = self.hot[p];
+        if hot.state != PersonState::Exploited {
             return;
         }
-        let slot = self.exploited_slot(self.network[p], self.location[p], self.form[p].class());
+        let network = self.trip[p].network;
+        if network.index() >= self.networks {
+            return;
+        }
+        let slot = self.exploited_slot(network, hot.location, hot.form.class());
         self.exploited[slot] = self.exploited[slot].wrapping_add_signed(delta);
     }
 
     pub fn is_empty(&self) -> bool {
-        self.state.is_empty()
+        self.hot.is_empty()
+    }
+
+    /// Loads the records of `persons`, one independent load each, so that their cache misses
+    /// overlap instead of each stalling the visit that needs it (a prefetch in safe code; it
+    /// changes nothing). Visits of persons scattered over the population, such as those a
+    /// calendar wakes, go chunk by chunk ([`TOUCH_CHUNK`]): touch the chunk, then visit it.
+    pub fn touch(&self, persons: &[u32]) {
+        let mut any = 0;
+        for &p in persons {
+            any ^= self.hot[p as usize].due;
+        }
+        std::hint::black_box(any);
+    }
+
+    /// [`Persons::touch`] for the trips of `persons`.
+    pub fn touch_trips(&self, persons: &[u32]) {
+        let mut any = 0;
+        for &p in persons {
+            any ^= self.trip[p as usize].until;
+        }
+        std::hint::black_box(any);
     }
 
     pub fn state(&self, p: usize) -> PersonState {
-        self.state[p]
+        self.hot[p].state
     }
 
     pub fn location(&self, p: usize) -> CountryId {
-        self.location[p]
+        self.hot[p].location
+    }
+
+    /// The person's home country (fixed).
+    pub fn home(&self, p: usize) -> CountryId {
+        self.hot[p].home
+    }
+
+    /// Drawn around the home country's poverty (Beta), fixed for life.
+    pub fn vulnerability(&self, p: usize) -> f32 {
+        self.hot[p].vulnerability
+    }
+
+    /// A uniform draw: the person is aware when it is below the home country's `awareness`,
+    /// so that an awareness campaign reaches persons at once without redrawing anything.
+    pub fn awareness_draw(&self, p: usize) -> f32 {
+        self.hot[p].awareness_draw
+    }
+
+    /// While trafficked: the form of exploitation.
+    pub fn form(&self, p: usize) -> Offence {
+        self.hot[p].form
+    }
+
+    /// The week a calendar event is due for this person (leaving home, a safe migrant's
+    /// return, leaving exploitation; [`NEVER`] if none); entries of the calendars that disagree
+    /// with it are stale.
+    pub fn due(&self, p: usize) -> u32 {
+        self.hot[p].due
+    }
+
+    pub fn set_due(&mut self, p: usize, week: u32) {
+        self.hot[p].due = week;
+    }
+
+    /// The hazard a person at home was scheduled with (an upper bound while a returnee's risk
+    /// fades; see step 2).
+    pub fn seek_bound(&self, p: usize) -> f32 {
+        self.hot[p].seek_bound
+    }
+
+    /// Schedules person `p`'s next calendar event in `week`, drawn with hazard `bound`.
+    pub fn set_due_with_bound(&mut self, p: usize, week: u32, bound: f32) {
+        let hot = &mut self.hot[p];
+        hot.due = week;
+        hot.seek_bound = bound;
+    }
+
+    /// The week the person last came home from trafficking ([`NEVER`] if not).
+    pub fn returned(&self, p: usize) -> u32 {
+        self.hot[p].returned
+    }
+
+    /// Whether that return followed support (which removes most of the re-trafficking risk).
+    pub fn returned_supported(&self, p: usize) -> bool {
+        self.hot[p].flag(RETURNED_SUPPORTED)
+    }
+
+    pub fn ever_trafficked(&self, p: usize) -> bool {
+        self.hot[p].flag(EVER_TRAFFICKED)
+    }
+
+    /// Whether the person was ever identified as a victim.
+    pub fn ever_identified(&self, p: usize) -> bool {
+        self.hot[p].flag(EVER_IDENTIFIED)
+    }
+
+    pub fn mark_identified(&mut self, p: usize) {
+        self.hot[p].set_flag(EVER_IDENTIFIED, true);
     }
 
     /// The persons whose home is country `c`.
@@ -237,9 +389,39 @@ impl Persons {
         &self.rosters[roster as usize]
     }
 
+    /// The tags of the persons on a roster, in roster order: seekers and exploited persons
+    /// only (the other rosters keep none, and give an empty slice).
+    pub fn roster_tags(&self, roster: Roster) -> &[RosterTag] {
+        &self.roster_tags[roster as usize]
+    }
+
+    fn tag(&self, p: usize) -> RosterTag {
+        let hot = &self.hot[p];
+        RosterTag {
+            network: if hot.state == PersonState::Exploited {
+                self.trip[p].network
+            } else {
+                NetworkId(0)
+            },
+            home: hot.home,
+            location: hot.location,
+            form: hot.form,
+        }
+    }
+
+    /// Rewrites the tag of person `p`, if on a roster, after a change of what it holds.
+    fn retag(&mut self, p: usize) {
+        let hot = &self.hot[p];
+        let tagged = [Roster::Seeking, Roster::Exploited].map(|r| r as u8);
+        if tagged.contains(&hot.roster_of) {
+            let (roster, slot) = (hot.roster_of as usize, hot.slot as usize);
+            self.roster_tags[roster][slot] = self.tag(p);
+        }
+    }
+
     /// Whether person `p` is on `roster`.
     pub fn on_roster(&self, p: usize, roster: Roster) -> bool {
-        self.roster_of[p] == roster as u8
+        self.hot[p].roster_of == roster as u8
     }
 
     /// Persons in `state` counted in country `c` (home for `Home` and `Seeking`, location otherwise).
@@ -248,42 +430,77 @@ impl Persons {
     }
 
     fn counted_in(&self, p: usize) -> CountryId {
-        if self.state[p].counted_at_home() {
-            self.home[p]
+        let hot = &self.hot[p];
+        if hot.state.counted_at_home() {
+            hot.home
         } else {
-            self.location[p]
+            hot.location
         }
     }
 
     fn join(&mut self, p: usize, roster: Roster) {
         let list = &mut self.rosters[roster as usize];
-        self.roster_of[p] = roster as u8;
-        self.slot[p] = list.len() as u32;
+        let hot = &mut self.hot[p];
+        hot.roster_of = roster as u8;
+        hot.slot = list.len() as u32;
         list.push(p as u32);
+        if roster.tagged() {
+            let tag = self.tag(p);
+            self.roster_tags[roster as usize].push(tag);
+        }
     }
 
     fn leave(&mut self, p: usize) {
-        let r = self.roster_of[p];
+        let r = self.hot[p].roster_of;
         if r == NO_ROSTER {
             return;
         }
         let list = &mut self.rosters[r as usize];
-        let at = self.slot[p] as usize;
+        let at = self.hot[p].slot as usize;
         list.swap_remove(at);
-        if let Some(&moved) = list.get(at) {
-            self.slot[moved as usize] = at as u32;
+        let tags = &mut self.roster_tags[r as usize];
+        if !tags.is_empty() {
+            tags.swap_remove(at);
         }
-        self.roster_of[p] = NO_ROSTER;
+        if let Some(&moved) = list.get(at) {
+            self.hot[moved as usize].slot = at as u32;
+        }
+        self.hot[p].roster_of = NO_ROSTER;
+    }
+
+    /// Whether every roster entry knows its slot and carries its person's true tag (for tests).
+    pub fn rosters_are_true(&self) -> bool {
+        self.rosters
+            .iter()
+            .zip(&self.roster_tags)
+            .enumerate()
+            .all(|(r, (list, tags))| {
+                let tagged = [Roster::Seeking, Roster::Exploited].contains(&ROSTERS[r]);
+                let slots_true = list.iter().enumerate().all(|(i, &p)| {
+                    let hot = &self.hot[p as usize];
+                    hot.roster_of as usize == r && hot.slot as usize == i
+                });
+                let tags_true = if tagged {
+                    list.len() == tags.len()
+                        && list
+                            .iter()
+                            .zip(tags)
+                            .all(|(&p, tag)| *tag == self.tag(p as usize))
+                } else {
+                    tags.is_empty()
+                };
+                slots_true && tags_true
+            })
     }
 
     /// Moves person `p` to `state`, keeping rosters and stocks true. A person entering `Home`
     /// is on no roster; the caller puts them in the calendar or on the weekly home roster.
     pub fn set_state(&mut self, p: usize, state: PersonState) {
         let place = self.counted_in(p);
-        self.stocks[place.index()][self.state[p] as usize] -= 1;
+        self.stocks[place.index()][self.hot[p].state as usize] -= 1;
         self.count_exploited(p, -1);
         self.leave(p);
-        self.state[p] = state;
+        self.hot[p].state = state;
         if let Some(roster) = Roster::of(state) {
             self.join(p, roster);
         }
@@ -294,7 +511,7 @@ impl Persons {
 
     /// Puts a person at home on the weekly home roster (or takes them off it).
     pub fn set_home_weekly(&mut self, p: usize, weekly: bool) {
-        debug_assert_eq!(self.state[p], PersonState::Home);
+        debug_assert_eq!(self.hot[p].state, PersonState::Home);
         if weekly && !self.on_roster(p, Roster::HomeWeekly) {
             self.join(p, Roster::HomeWeekly);
         } else if !weekly {
@@ -306,11 +523,12 @@ impl Persons {
     pub fn set_location(&mut self, p: usize, c: CountryId) {
         let before = self.counted_in(p);
         self.count_exploited(p, -1);
-        self.location[p] = c;
+        self.hot[p].location = c;
+        self.retag(p);
         self.count_exploited(p, 1);
         let after = self.counted_in(p);
         if before != after {
-            let s = self.state[p] as usize;
+            let s = self.hot[p].state as usize;
             self.stocks[before.index()][s] -= 1;
             self.stocks[after.index()][s] += 1;
         }
@@ -325,26 +543,30 @@ impl Persons {
         form: Offence,
         until: u32,
     ) {
+        // The trip first: written without being read, it costs no wait for memory.
+        self.trip[p] = Trip {
+            network,
+            until,
+            transit: route.transit,
+            destination: route.destination,
+            legs_done: 0,
+        };
         self.set_state(p, PersonState::InTransit);
         self.set_location(p, route.origin);
-        self.network[p] = network;
-        self.transit[p] = route.transit;
-        self.destination[p] = route.destination;
-        self.form[p] = form;
-        self.legs_done[p] = 0;
-        self.until[p] = until;
-        self.ever_trafficked[p] = true;
+        self.hot[p].form = form;
+        self.hot[p].set_flag(EVER_TRAFFICKED, true);
     }
 
     /// Sends person `p` home, recording a return from trafficking (deported, escaped or
     /// returned from support) when `returned` says so.
     pub fn send_home(&mut self, p: usize, returned: Option<(u32, bool)>) {
         self.set_state(p, PersonState::Home);
-        let home = self.home[p];
+        let home = self.hot[p].home;
         self.set_location(p, home);
         if let Some((week, supported)) = returned {
-            self.returned[p] = week;
-            self.returned_supported[p] = supported;
+            let hot = &mut self.hot[p];
+            hot.returned = week;
+            hot.set_flag(RETURNED_SUPPORTED, supported);
         }
     }
 }
@@ -369,6 +591,13 @@ mod tests {
         assert_eq!(p.roster(Roster::Seeking), &[0, 1, 2]);
         p.set_state(0, PersonState::SafeMigrant);
         assert_eq!(p.roster(Roster::Seeking), &[2, 1]);
+        let homes: Vec<CountryId> = p
+            .roster_tags(Roster::Seeking)
+            .iter()
+            .map(|t| t.home)
+            .collect();
+        assert_eq!(homes, [a, a]);
+        assert!(p.rosters_are_true());
         assert_eq!(p.stock(a, PersonState::SafeMigrant), 1);
         p.set_location(0, b);
         assert_eq!(p.stock(a, PersonState::SafeMigrant), 0);
@@ -379,12 +608,14 @@ mod tests {
         p.send_home(0, Some((7, true)));
         assert_eq!(p.stock(a, PersonState::Home), 1);
         assert_eq!(p.location(0), a);
-        assert_eq!(p.returned[0], 7);
+        assert_eq!(p.returned(0), 7);
+        assert!(p.returned_supported(0));
         p.set_home_weekly(0, true);
         assert!(p.on_roster(0, Roster::HomeWeekly));
         p.set_state(0, PersonState::Seeking);
         assert!(!p.on_roster(0, Roster::HomeWeekly));
         assert_eq!(p.roster(Roster::HomeWeekly), &[] as &[u32]);
+        assert!(p.rosters_are_true());
         let total: u32 = [a, b]
             .iter()
             .flat_map(|&c| {
