@@ -125,7 +125,7 @@ pub struct MergeArgs {
     /// Replace the sweep's files in a non-empty DIR, leaving other files alone.
     #[arg(long)]
     pub force: bool,
-    /// No final summary line.
+    /// No progress bar and no final summary line.
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -567,12 +567,20 @@ fn print_plan(plan: &Plan, shard: Option<Shard>) -> Result<(), CliError> {
 }
 
 fn merge(args: &MergeArgs) -> Result<(), CliError> {
-    let report = sweep::merge::merge(&sweep::merge::MergeOptions {
-        shards: args.shards.clone(),
-        out: args.out.clone(),
-        force: args.force,
-        command_line: command_line(),
-    })?;
+    let progress = SweepProgress {
+        bar: progress_bar(0, args.quiet),
+        quiet: args.quiet,
+    };
+    let report = sweep::merge::merge(
+        &sweep::merge::MergeOptions {
+            shards: args.shards.clone(),
+            out: args.out.clone(),
+            force: args.force,
+            command_line: command_line(),
+        },
+        &progress,
+    )?;
+    progress.bar.finish_and_clear();
     if !args.quiet {
         eprintln!(
             "merged {} shards: {} runs ({} points × {} replicates) to {}",

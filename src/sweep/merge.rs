@@ -15,7 +15,9 @@ use super::assemble::Assembler;
 use super::record::{self, RunRecord};
 use super::shard::{Shard, ShardFile};
 use super::workdir::{self, WorkArea};
-use super::{Level, Plan, Report, SweepError, expected, finish, stage_outputs, sweep_record};
+use super::{
+    Level, Plan, Progress, Report, SweepError, expected, finish, stage_outputs, sweep_record,
+};
 use crate::output::manifest::{Invocation, now_rfc3339};
 use crate::output::{OutputDir, check_target};
 use crate::scenario::sweep::parse_sweep;
@@ -38,8 +40,8 @@ struct Opened {
     area: WorkArea,
 }
 
-/// Merges the shards into `options.out`.
-pub fn merge(options: &MergeOptions) -> Result<Report, SweepError> {
+/// Merges the shards into `options.out`; `progress` counts the records assembled.
+pub fn merge(options: &MergeOptions, progress: &dyn Progress) -> Result<Report, SweepError> {
     let started = now_rfc3339();
     let shards = open_all(&options.shards)?;
     check_together(&shards)?;
@@ -92,10 +94,12 @@ pub fn merge(options: &MergeOptions) -> Result<Report, SweepError> {
     let written = (|| {
         let rows_per_week = record::rows_per_week(ts.max(agg), plan.base.countries.len());
         let mut assembler = Assembler::new(&plan, ts, agg, stage_outputs(&stage, ts, agg)?)?;
+        progress.start(runs, 0);
         for run in 0..runs {
             let holder = by_index[run % count];
             let rec = read_record(holder, &plan, &fingerprint, rows_per_week, run)?;
             assembler.add(&rec)?;
+            progress.run_done();
         }
         let first_started = by_index
             .iter()
