@@ -38,6 +38,9 @@ pub enum Command {
     /// Run the [sweep] of a scenario: every point of its design, each for several replicates,
     /// in parallel and resumable; writes points.csv, aggregate.csv, summary.csv, manifest.json.
     Sweep(SweepArgs),
+    /// Continue the interrupted sweep (or shard) in DIR with the scenario, options and
+    /// shard it was started with.
+    Resume(ResumeArgs),
     /// Merge the shard directories of a sweep run with --shard K/N into the outputs the
     /// same sweep would have written on one machine.
     Merge(MergeArgs),
@@ -109,6 +112,22 @@ pub struct SweepArgs {
     /// then stop: nothing is run or written.
     #[arg(long)]
     pub dry_run: bool,
+    /// No progress bar and no final summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ResumeArgs {
+    /// The --out directory of the interrupted sweep or shard.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Worker threads [default: all cores]; results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<NonZeroUsize>,
+    /// Keep the run records (DIR/.runs/) after the results are written.
+    #[arg(long)]
+    pub keep_runs: bool,
     /// No progress bar and no final summary line.
     #[arg(long, short)]
     pub quiet: bool,
@@ -275,6 +294,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run(&args),
         Command::Sweep(args) => sweep(&args),
+        Command::Resume(args) => resume(&args),
         Command::Merge(args) => merge(&args),
         Command::Compare(args) => compare(&args),
         Command::Check(args) => check(&args),
@@ -499,21 +519,26 @@ fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         shard: args.shard,
         command_line: command_line(),
     };
+    execute_sweep(&plan, &options, args.quiet)
+}
+
+/// Runs a sweep (or a shard) with a progress bar, and says what it did.
+fn execute_sweep(plan: &Plan, options: &sweep::Options, quiet: bool) -> Result<(), CliError> {
     let progress = SweepProgress {
-        bar: progress_bar(0, args.quiet),
-        quiet: args.quiet,
+        bar: progress_bar(0, quiet),
+        quiet,
     };
-    let report = sweep::execute(&plan, &options, &progress)?;
+    let report = sweep::execute(plan, options, &progress)?;
     progress.bar.finish_and_clear();
-    if let (Some(shard), false) = (args.shard, args.quiet) {
+    let out = options.dir.display();
+    if let (Some(shard), false) = (options.shard, quiet) {
         eprintln!(
-            "shard {shard}: recorded {} of the sweep's {} runs in {}; `palermo merge` assembles all {} shards",
+            "shard {shard}: recorded {} of the sweep's {} runs in {out}; `palermo merge` assembles all {} shards",
             report.runs,
             plan.runs(),
-            args.out.display(),
             shard.count
         );
-    } else if !args.quiet {
+    } else if !quiet {
         let resumed = if report.resumed > 0 {
             format!(
                 ", {} of them read back from the interrupted sweep",
@@ -523,14 +548,66 @@ fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             String::new()
         };
         eprintln!(
-            "wrote {} runs ({} points × {} replicates{resumed}) to {}",
-            report.runs,
-            report.points,
-            report.replicates,
-            args.out.display()
+            "wrote {} runs ({} points × {} replicates{resumed}) to {out}",
+            report.runs, report.points, report.replicates,
         );
     }
     Ok(())
+}
+
+/// `palermo resume DIR`: the sweep recorded in DIR's work area, continued with the scenario
+/// file, overrides, levels and shard it was started with.
+fn resume(args: &ResumeArgs) -> Result<(), CliError> {
+    let dir = &args.dir;
+    if !sweep::workdir::WorkArea::exists_in(dir) {
+        let shard = sweep::shard::ShardFile::path_in(dir).is_file();
+        return Err(CliError::BadInput(vec![if shard {
+            format!(
+                "{} is a finished shard: merge it with `palermo merge`",
+                dir.display()
+            )
+        } else {
+            format!(
+                "{} holds no sweep to resume (no {}/ work area: the sweep finished, or never started there)",
+                dir.display(),
+                sweep::workdir::WORK_DIR
+            )
+        }]));
+    }
+    let state = sweep::workdir::State::read(dir)?;
+    let text = std::fs::read_to_string(&state.scenario).map_err(|e| {
+        CliError::BadInput(vec![format!(
+            "the sweep in {} was started from {}, which cannot be read here ({e}): run `palermo resume` from the directory the sweep was started in, or `palermo sweep SCENARIO --resume` with the command it was started with",
+            dir.display(),
+            state.scenario
+        )])
+    })?;
+    let plan = state.plan(&text)?;
+    let (timeseries, aggregate) = state.levels()?;
+    let options = sweep::Options {
+        dir: dir.clone(),
+        timeseries,
+        aggregate,
+        threads: args.threads,
+        resume: true,
+        force: false,
+        keep_runs: args.keep_runs,
+        shard: state.shard()?,
+        command_line: command_line(),
+    };
+    if !args.quiet {
+        let what = state
+            .shard
+            .as_ref()
+            .map_or("sweep".to_string(), |k| format!("shard {k} of the sweep"));
+        let overrides = if state.overrides.is_empty() {
+            String::new()
+        } else {
+            format!(" with --set {}", state.overrides.join(" --set "))
+        };
+        eprintln!("resuming the {what} of {}{overrides}", state.scenario);
+    }
+    execute_sweep(&plan, &options, args.quiet)
 }
 
 /// `palermo sweep --dry-run`: what the sweep would run.

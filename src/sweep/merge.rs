@@ -15,13 +15,9 @@ use super::assemble::Assembler;
 use super::record::{self, RunRecord};
 use super::shard::{Shard, ShardFile};
 use super::workdir::{self, WorkArea};
-use super::{
-    Level, Plan, Progress, Report, SweepError, expected, finish, stage_outputs, sweep_record,
-};
+use super::{Plan, Progress, Report, SweepError, expected, finish, stage_outputs, sweep_record};
 use crate::output::manifest::{Invocation, now_rfc3339};
 use crate::output::{OutputDir, check_target};
-use crate::scenario::sweep::parse_sweep;
-use crate::scenario::{self, Override};
 
 /// What to merge, and where.
 #[derive(Clone, Debug)]
@@ -46,11 +42,8 @@ pub fn merge(options: &MergeOptions, progress: &dyn Progress) -> Result<Report, 
     let shards = open_all(&options.shards)?;
     check_together(&shards)?;
     let first = &shards[0].file;
-    let plan = rebuild(first)?;
-    let (ts, agg) = (
-        level(&first.state.timeseries)?,
-        level(&first.state.aggregate)?,
-    );
+    let plan = first.state.plan(&first.scenario_text)?;
+    let (ts, agg) = first.state.levels()?;
     let fingerprint = workdir::fingerprint(&plan, ts, agg);
     if fingerprint != first.state.fingerprint {
         return Err(SweepError::Refused(format!(
@@ -263,30 +256,6 @@ fn given_twice(shard: &str, a: &Path, b: &Path) -> SweepError {
         a.display(),
         b.display()
     ))
-}
-
-/// The sweep a shard belongs to, rebuilt from its scenario text and overrides.
-fn rebuild(file: &ShardFile) -> Result<Plan, SweepError> {
-    let overrides = file
-        .overrides
-        .iter()
-        .map(|text| Override::parse(text))
-        .collect::<Result<Vec<_>, _>>()?;
-    let base = scenario::parse(&file.scenario_text, &file.state.scenario, &overrides)?;
-    let Some(spec) = parse_sweep(&base)? else {
-        return Err(SweepError::Refused(format!(
-            "the scenario recorded by shard {} has no [sweep] section",
-            file.shard
-        )));
-    };
-    Ok(Plan::new(base, spec, Some(file.state.replicates))?)
-}
-
-fn level(name: &str) -> Result<Level, SweepError> {
-    [Level::None, Level::World, Level::Countries]
-        .into_iter()
-        .find(|l| l.name() == name)
-        .ok_or_else(|| SweepError::Refused(format!("unknown level of weekly data `{name}`")))
 }
 
 /// A run's record from the shard that holds it; a damaged one stops the merge.

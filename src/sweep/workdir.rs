@@ -23,6 +23,8 @@ use sha2::{Digest, Sha256};
 use super::shard::Shard;
 use super::{Level, Plan, SweepError};
 use crate::output::OutputError;
+use crate::scenario::sweep::parse_sweep;
+use crate::scenario::{self, Override};
 
 /// The work area's directory name inside the output directory.
 pub const WORK_DIR: &str = ".runs";
@@ -154,6 +156,58 @@ impl State {
     }
 }
 
+impl State {
+    /// Reads the state recorded in `dir`'s work area (without taking its lock).
+    pub fn read(dir: &Path) -> Result<State, SweepError> {
+        let path = WorkArea::path_in(dir).join(STATE_FILE);
+        let text = fs::read_to_string(&path).map_err(OutputError::io(&path))?;
+        serde_json::from_str(&text).map_err(|e| {
+            SweepError::Refused(format!(
+                "{} is not a sweep state this palermo can read ({e}); use --force to start the sweep again",
+                path.display()
+            ))
+        })
+    }
+
+    /// The sweep this state records, rebuilt from the scenario's text (which the caller reads
+    /// from the recorded file, or from a shard's record) with the recorded overrides.
+    pub fn plan(&self, scenario_text: &str) -> Result<Plan, SweepError> {
+        let overrides = self
+            .overrides
+            .iter()
+            .map(|text| Override::parse(text))
+            .collect::<Result<Vec<_>, _>>()?;
+        let base = scenario::parse(scenario_text, &self.scenario, &overrides)?;
+        let Some(spec) = parse_sweep(&base)? else {
+            return Err(SweepError::Refused(format!(
+                "{} has no [sweep] section any more",
+                self.scenario
+            )));
+        };
+        Ok(Plan::new(base, spec, Some(self.replicates))?)
+    }
+
+    /// The recorded levels of weekly data: `timeseries`, `aggregate`.
+    pub fn levels(&self) -> Result<(Level, Level), SweepError> {
+        Ok((level(&self.timeseries)?, level(&self.aggregate)?))
+    }
+
+    /// The recorded shard, if the work area is one.
+    pub fn shard(&self) -> Result<Option<Shard>, SweepError> {
+        self.shard
+            .as_deref()
+            .map(|text| text.parse().map_err(SweepError::Refused))
+            .transpose()
+    }
+}
+
+fn level(name: &str) -> Result<Level, SweepError> {
+    [Level::None, Level::World, Level::Countries]
+        .into_iter()
+        .find(|l| l.name() == name)
+        .ok_or_else(|| SweepError::Refused(format!("unknown level of weekly data `{name}`")))
+}
+
 /// The fingerprint of a sweep: SHA-256 over the palermo version, the scenario's name and
 /// text, the overrides, the replicates, the levels of weekly data kept, and every point's
 /// values. Two invocations with the same fingerprint produce the same run records. Threads
@@ -239,14 +293,7 @@ impl WorkArea {
         let runs = root.join(RUNS_DIR);
         fs::create_dir_all(&runs).map_err(OutputError::io(&runs))?;
         let area = WorkArea::lock(root, runs)?;
-        let path = area.root.join(STATE_FILE);
-        let text = fs::read_to_string(&path).map_err(OutputError::io(&path))?;
-        let state: State = serde_json::from_str(&text).map_err(|e| {
-            SweepError::Refused(format!(
-                "{} is not a sweep state this palermo can read ({e}); use --force to start the sweep again",
-                path.display()
-            ))
-        })?;
+        let state = State::read(dir)?;
         Ok((area, state))
     }
 

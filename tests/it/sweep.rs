@@ -892,3 +892,76 @@ fn shipped_sweeps_use_the_baseline_world() {
         ]
     );
 }
+
+#[test]
+fn resume_needs_only_the_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("mine.toml");
+    fs::copy(fixture("tiny_sweep.toml"), &scenario).unwrap();
+    let out = tmp.path().join("out");
+    let options = [
+        "--set",
+        "all.ngo=0.5",
+        "--timeseries",
+        "world",
+        "--keep-runs",
+    ];
+    sweep(&scenario, &out, &options).ok();
+    let files = [
+        "summary.csv",
+        "points.csv",
+        "aggregate.csv",
+        "timeseries.csv",
+    ];
+    let before: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| fs::read(out.join(f)).unwrap())
+        .collect();
+
+    // "Interrupted": results not yet written, some runs not recorded.
+    for f in files.iter().chain(&["manifest.json"]) {
+        fs::remove_file(out.join(f)).unwrap();
+    }
+    for run in [0, 7, 17] {
+        fs::remove_file(out.join(format!(".runs/runs/{run:09}.run"))).unwrap();
+    }
+    let e = palermo(["resume".as_ref(), out.as_os_str()]).ok();
+    assert!(
+        e.stderr.contains("resuming the sweep of") && e.stderr.contains("--set all.ngo=0.5"),
+        "{}",
+        e.stderr
+    );
+    for (f, bytes) in files.iter().zip(&before) {
+        assert!(&fs::read(out.join(f)).unwrap() == bytes, "{f} after resume");
+    }
+    assert!(!out.join(".runs").exists(), "no --keep-runs this time");
+    let e = palermo(["resume".as_ref(), out.as_os_str()]).bad_input();
+    assert!(
+        e.stderr.contains("holds no sweep to resume"),
+        "{}",
+        e.stderr
+    );
+
+    // A shard resumes as a shard.
+    let shard = tmp.path().join("shard");
+    sweep(&scenario, &shard, &["--shard", "1/2"]).ok();
+    fs::remove_file(shard.join("shard.json")).unwrap();
+    fs::remove_file(shard.join(".runs/runs/000000004.run")).unwrap();
+    let e = palermo(["resume".as_ref(), shard.as_os_str()]).ok();
+    assert!(e.stderr.contains("shard 1/2"), "{}", e.stderr);
+    assert!(shard.join("shard.json").is_file() && shard.join(".runs/runs/000000004.run").is_file());
+
+    // The scenario changed, or is gone: refused, and nothing is touched.
+    let again = tmp.path().join("again");
+    sweep(&scenario, &again, &["--keep-runs"]).ok();
+    fs::remove_file(again.join("summary.csv")).unwrap();
+    let text = fs::read_to_string(&scenario).unwrap();
+    fs::write(&scenario, format!("{text}\n# edited\n")).unwrap();
+    let e = palermo(["resume".as_ref(), again.as_os_str()]).bad_input();
+    assert!(e.stderr.contains("scenario text differs"), "{}", e.stderr);
+    fs::remove_file(&scenario).unwrap();
+    let e = palermo(["resume".as_ref(), again.as_os_str()]).bad_input();
+    assert!(e.stderr.contains("cannot be read here"), "{}", e.stderr);
+    assert!(!again.join("summary.csv").exists());
+    assert_eq!(records(&again), 18);
+}
