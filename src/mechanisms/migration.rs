@@ -92,18 +92,22 @@ fn accept_candidate(world: &mut World, p: usize, week: u32) -> bool {
 }
 
 /// Refreshes every country's wage gap; returns whether the hazards of its persons changed.
-fn refresh_wage_gaps(world: &mut World) -> Vec<bool> {
-    (0..world.n_countries())
-        .map(|i| {
-            let (gap, destination) = wage_gap(world, CountryId::new(i));
-            let c = &mut world.countries[i];
-            c.wage_gap = gap;
-            c.best_destination = destination;
-            let changed = (gap, c.shock) != c.scheduled_with;
-            c.scheduled_with = (gap, c.shock);
-            changed
-        })
-        .collect()
+fn refresh_wage_gaps(world: &mut World) {
+    for c in 0..world.n_countries() {
+        refresh_wage_gap(world, CountryId::new(c));
+    }
+}
+
+/// Refreshes country `c`'s wage gap and best destination (they depend on the wages near it);
+/// returns whether the departure hazards of its persons changed since they were drawn.
+fn refresh_wage_gap(world: &mut World, c: CountryId) -> bool {
+    let (gap, destination) = wage_gap(world, c);
+    let country = &mut world.countries[c.index()];
+    country.wage_gap = gap;
+    country.best_destination = destination;
+    let changed = (gap, country.shock) != country.scheduled_with;
+    country.scheduled_with = (gap, country.shock);
+    changed
 }
 
 /// At build: every person starts at home, waiting to leave from week 0 on.
@@ -116,16 +120,21 @@ pub fn schedule_everyone(world: &mut World) {
 
 pub fn migration_pressure(world: &mut World) {
     let week = world.week;
-    let changed = refresh_wage_gaps(world);
     if world.scheduling == Scheduling::Calendar {
-        for (c, _) in changed.iter().enumerate().filter(|x| *x.1) {
-            for p in world.persons.of_country(CountryId::new(c)) {
+        // A country's gap depends on wages only, not on other countries' gaps: each can be
+        // refreshed and its persons redrawn in turn.
+        for c in (0..world.n_countries()).map(CountryId::new) {
+            if !refresh_wage_gap(world, c) {
+                continue;
+            }
+            for p in world.persons.of_country(c) {
                 if world.persons.state(p) == PersonState::Home {
                     schedule_departure(world, p, week);
                 }
             }
         }
     } else {
+        refresh_wage_gaps(world);
         let weekly = world.roster_snapshot(Roster::HomeWeekly);
         for &p in &weekly {
             let p = p as usize;

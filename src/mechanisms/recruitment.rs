@@ -57,9 +57,9 @@ pub fn offer_probability(world: &World, c: CountryId) -> f64 {
 pub fn recruitment(world: &mut World) {
     update_recruiter_presence(world);
     let week = world.week;
-    let offer: Vec<f64> = (0..world.n_countries())
-        .map(|c| offer_probability(world, CountryId::new(c)))
-        .collect();
+    for c in 0..world.n_countries() {
+        world.countries[c].offer_probability = offer_probability(world, CountryId::new(c));
+    }
     // The homes come with the roster, in order; a seeker's own record is read only when
     // something happens to them, and is touched ahead, chunk by chunk, for that.
     let (seekers, tags) = world.roster_snapshot_with_tags(Roster::Seeking);
@@ -71,7 +71,7 @@ pub fn recruitment(world: &mut World) {
         }
         let (p, home) = (p as usize, tag.home);
         let rng = &mut world.rngs.recruitment;
-        if rng.random::<f64>() < offer[home.index()] {
+        if rng.random::<f64>() < world.countries[home.index()].offer_probability {
             let network = pick_network(&world.recruiters[home.index()], rng.random());
             let country = &world.countries[home.index()].params.numbers;
             let aware = (world.persons.awareness_draw(p) as f64) < country.awareness;

@@ -105,6 +105,7 @@ pub fn build_world_with(scenario: &Scenario, run_seed: u64, scheduling: Scheduli
             best_destination: CountryId::new(i),
             structural_risk: 0.0,
             scheduled_with: (0.0, 1.0),
+            offer_probability: 0.0,
         })
         .collect();
 

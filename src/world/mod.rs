@@ -43,6 +43,8 @@ pub struct Country {
     /// The wage gap and shock the migration calendar of this country was drawn with: when
     /// either changes, the waiting times are drawn again (step 2).
     pub scheduled_with: (f64, f64),
+    /// This week's probability that a seeker from here meets a deceptive offer (step 3).
+    pub offer_probability: f64,
 }
 
 /// The weekly exit hazards (inspection, police, NGO, self-report, escape), their sum, and the
