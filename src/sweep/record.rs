@@ -2,15 +2,19 @@
 //! area (`DIR/.runs/runs/RUN.run`), and the unit of work of resume and of shards.
 //!
 //! ```text
-//! palermo-sweep-run 1
+//! palermo-sweep-run 2
 //! fingerprint 3f1c...            the sweep's fingerprint (workdir.rs)
 //! run 14 point 4 replicate 2 seed 1234567890
 //! summary 812,3,0.0036...,...    the RunSummary cells, as summary.csv writes them
 //! weeks 520 1                    weeks, and rows per week (0, 1 world, or countries + 1)
 //! 85291,1569,130,...             the WeekCounters cells of each row: the countries in
 //! ...                            scenario order, then the world, week after week
-//! end
+//! end 9b04...                    SHA-256 of every line above
 //! ```
+//!
+//! The checksum catches what the atomic write cannot: a record damaged afterwards (a bad disk,
+//! a shard copied between machines and cut short or altered) is refused, and computed again
+//! by `--resume`, even where it would still parse.
 //!
 //! The cells are written exactly as `palermo run` writes them (the `csv` crate's formatting,
 //! shortest round-trip floats), so assembling outputs copies them and parsing them back gives
@@ -19,12 +23,14 @@
 
 use crate::metrics::{RunResult, RunSummary, WeekCounters, world_total};
 use crate::output::csv_rows::column_names;
+use crate::output::manifest::sha256_hex;
 
 use super::Level;
 
 /// The first line of every record: the format and its version.
-pub const HEADER: &str = "palermo-sweep-run 1";
-const END: &str = "end";
+pub const HEADER: &str = "palermo-sweep-run 2";
+/// The last line: `end` and the SHA-256 of the lines before it.
+const END: &str = "end ";
 
 /// A decoded record.
 #[derive(Clone, Debug, PartialEq)]
@@ -121,14 +127,28 @@ pub fn encode(
             out.push('\n');
         }
     }
+    let checksum = sha256_hex(&out);
     out.push_str(END);
+    out.push_str(&checksum);
     out.push('\n');
     Ok(out)
 }
 
 /// Decodes a record, checking that it is complete and is the expected run of this sweep.
 pub fn decode(text: &str, expected: &Expected<'_>) -> Result<RunRecord, String> {
-    let mut lines = text.lines();
+    // The last line holds the checksum of everything before it.
+    let Some(text) = text.strip_suffix('\n') else {
+        return Err("ends before `end`".to_string());
+    };
+    let last_line = text.rfind('\n').map_or(0, |i| i + 1);
+    let (body, last) = text.split_at(last_line);
+    let Some(checksum) = last.strip_prefix(END) else {
+        return Err("ends before `end`".to_string());
+    };
+    if sha256_hex(body) != checksum {
+        return Err("is damaged (its checksum does not match its contents)".to_string());
+    }
+    let mut lines = body.lines();
     let mut next = |what: &str| lines.next().ok_or_else(|| format!("ends before {what}"));
     if next("the header")? != HEADER {
         return Err(format!("does not start with `{HEADER}`"));
@@ -209,7 +229,7 @@ pub fn decode(text: &str, expected: &Expected<'_>) -> Result<RunRecord, String> 
         }
         week_rows.push(row.to_string());
     }
-    if next("`end`")? != END {
+    if lines.next().is_some() {
         return Err("has more rows than it announces".to_string());
     }
     Ok(RunRecord {
@@ -323,7 +343,17 @@ mod tests {
         }
         let garbled = text.replacen("summary ", "summary x", 1);
         assert!(decode(&garbled, &ok).is_err());
-        let extra = text.replace("end\n", "1,2\nend\n");
-        assert!(decode(&extra, &ok).is_err());
+        // Damage that still parses: one digit changed, a row added.
+        let changed = text.replacen("summary ", "summary 9", 1);
+        assert!(
+            decode(&changed, &ok).unwrap_err().contains("checksum"),
+            "a changed digit is caught"
+        );
+        let extra = text.replacen("\nend ", "\n1,2\nend ", 1);
+        assert!(decode(&extra, &ok).unwrap_err().contains("checksum"));
+        // Rebuilt with a valid checksum, an extra row is still refused.
+        let (body, _) = extra.rsplit_once("end ").unwrap();
+        let resealed = format!("{body}end {}\n", sha256_hex(body));
+        assert!(decode(&resealed, &ok).is_err());
     }
 }

@@ -239,7 +239,7 @@ fn incomplete_foreign_or_repeated_shards_are_refused() {
     let text = fs::read_to_string(&record).unwrap();
     fs::remove_file(&record).unwrap();
     refused(&refs(&parts), "the record of run 4 is missing");
-    fs::write(&record, &text[..text.len() / 2]).unwrap();
+    fs::write(&record, text.replacen("summary ", "summary 1", 1)).unwrap();
     refused(&refs(&parts), "the record of run 4 is damaged");
     fs::write(&record, &text).unwrap();
 
