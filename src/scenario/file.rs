@@ -22,6 +22,20 @@ pub struct RawKey {
     pub pos: Pos,
 }
 
+impl RawKey {
+    /// This key's full dotted path under `prefix` (`law` and `offences` give `law.offences`),
+    /// and the place it is reported at: the first part of a dotted key (`dotted_start`), where
+    /// the user reads it, or the key itself.
+    pub fn path_under(&self, prefix: &str, dotted_start: Option<Pos>) -> (String, Pos) {
+        let path = if prefix.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{prefix}.{}", self.name)
+        };
+        (path, dotted_start.unwrap_or(self.pos))
+    }
+}
+
 /// A value with its place and, for scalars, its source text (so that messages quote a number
 /// as the user wrote it: `1e300`, not `1e300` reformatted).
 #[derive(Clone, Debug, PartialEq)]
@@ -52,6 +66,15 @@ pub enum RawKind {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RawTable {
     pub entries: Vec<(RawKey, RawValue)>,
+}
+
+impl RawValue {
+    /// For the table under `key`, reported at `pos`: where its own keys are reported. The
+    /// parser gives a table made by a dotted key (`law.offences = ...`) the key's place, so
+    /// its keys keep `pos`; a table of its own (`[defaults.law]`, `{ ... }`) has its own.
+    pub fn dotted_start(&self, key: &RawKey, pos: Pos) -> Option<Pos> {
+        (self.pos == key.pos).then_some(pos)
+    }
 }
 
 impl RawKind {

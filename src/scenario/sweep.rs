@@ -646,17 +646,9 @@ fn flatten<'r>(
     out: &mut Vec<(String, Pos, &'r RawValue)>,
 ) {
     for (key, value) in &table.entries {
-        let path = if prefix.is_empty() {
-            key.name.clone()
-        } else {
-            format!("{prefix}.{}", key.name)
-        };
-        let pos = dotted_start.unwrap_or(key.pos);
+        let (path, pos) = key.path_under(prefix, dotted_start);
         match &value.kind {
-            RawKind::Table(sub) => {
-                let start = (value.pos == key.pos).then_some(pos);
-                flatten(sub, &path, start, out);
-            }
+            RawKind::Table(sub) => flatten(sub, &path, value.dotted_start(key, pos), out),
             _ => out.push((path, pos, value)),
         }
     }

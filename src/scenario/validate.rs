@@ -645,14 +645,7 @@ impl<'a> Checker<'a> {
         out: &mut Vec<Leaf<'r>>,
     ) -> Result<(), ScenarioError> {
         for (key, value) in &table.entries {
-            let path = if prefix.is_empty() {
-                key.name.clone()
-            } else {
-                format!("{prefix}.{}", key.name)
-            };
-            // A dotted key (`law.offences = ...`) is reported at its first part, where the
-            // user reads it; the parser gives a table made by a dotted key the key's place.
-            let pos = dotted_start.unwrap_or(key.pos);
+            let (path, pos) = key.path_under(prefix, dotted_start);
             if known.contains(&path.as_str()) {
                 if let Some(first) = out.iter().find(|l| l.path == path) {
                     return Err(self.err(
@@ -666,7 +659,7 @@ impl<'a> Checker<'a> {
                 }
                 out.push(Leaf { path, pos, value });
             } else if let Some(sub) = value.as_table().filter(|_| continues(&path, known)) {
-                let start = (value.pos == key.pos).then_some(pos);
+                let start = value.dotted_start(key, pos);
                 self.collect_leaves(sub, &path, start, known, context, out)?;
             } else {
                 return Err(self.err(
