@@ -16,8 +16,8 @@ use super::record::{self, RunRecord};
 use super::shard::{Shard, ShardFile};
 use super::workdir::{self, WorkArea};
 use super::{Plan, Progress, Report, SweepError, expected, finish, stage_outputs, sweep_record};
+use crate::output::OutputDir;
 use crate::output::manifest::{Invocation, now_rfc3339};
-use crate::output::{OutputDir, check_target};
 
 /// What to merge, and where.
 #[derive(Clone, Debug)]
@@ -81,7 +81,6 @@ pub fn merge(options: &MergeOptions, progress: &dyn Progress) -> Result<Report, 
         }
     }
 
-    check_target(&options.out, options.force)?;
     let out = OutputDir::prepare(&options.out, options.force)?;
     let stage = |name: &str| out.stage(name);
     let written = (|| {
@@ -159,7 +158,7 @@ fn open_all(dirs: &[PathBuf]) -> Result<Vec<Opened>, SweepError> {
         }
         // A shard given twice would meet its own lock: say what is wrong instead.
         if let Some(other) = opened.iter().find(|o: &&Opened| o.file.index == file.index) {
-            return Err(given_twice(&file.shard, &other.dir, dir));
+            return Err(given_twice(file.shard(), &other.dir, dir));
         }
         let (area, state) = WorkArea::open(dir)?;
         if state != file.state {
@@ -220,9 +219,9 @@ fn check_together(shards: &[Opened]) -> Result<(), SweepError> {
             return Err(SweepError::Refused(format!(
                 "{} is shard {} and {} is shard {}: the shards of one merge split the sweep the same way (the same N)",
                 first.dir.display(),
-                first.file.shard,
+                first.file.shard(),
                 s.dir.display(),
-                s.file.shard
+                s.file.shard()
             )));
         }
     }
@@ -231,7 +230,7 @@ fn check_together(shards: &[Opened]) -> Result<(), SweepError> {
     for s in shards {
         let slot = &mut holder[s.file.index - 1];
         if let Some(other) = slot {
-            return Err(given_twice(&s.file.shard, other, &s.dir));
+            return Err(given_twice(s.file.shard(), other, &s.dir));
         }
         *slot = Some(&s.dir);
     }
@@ -250,7 +249,7 @@ fn check_together(shards: &[Opened]) -> Result<(), SweepError> {
     Ok(())
 }
 
-fn given_twice(shard: &str, a: &Path, b: &Path) -> SweepError {
+fn given_twice(shard: Shard, a: &Path, b: &Path) -> SweepError {
     SweepError::Refused(format!(
         "shard {shard} is given twice: {} and {}",
         a.display(),

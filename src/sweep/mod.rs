@@ -184,6 +184,9 @@ pub fn execute(
         started.clone(),
     );
     let (area, first_started) = prepare(&options.dir, options, &state)?;
+    // Until every run of this invocation is recorded again, the directory is not a finished
+    // shard: a `shard.json` left from before would vouch for runs that may be gone.
+    remove_if_present(&ShardFile::path_in(&options.dir))?;
 
     let pool = exec::pool(options.threads).map_err(SweepError::Threads)?;
     let source = Source::new(plan, &area, &fingerprint, ts.max(agg));
@@ -318,8 +321,6 @@ fn run_shard(
     state: State,
     progress: &dyn Progress,
 ) -> Result<Report, SweepError> {
-    // Until every run is recorded again, this directory is not a finished shard.
-    remove_if_present(&ShardFile::path_in(source.area.dir()))?;
     let mine = shard.len(plan.runs());
     let done = (0..mine)
         .filter(|&j| source.area.has_run(shard.run(j)))
@@ -447,10 +448,7 @@ fn prepare(dir: &Path, options: &Options, state: &State) -> Result<(WorkArea, St
         }
         // Never pull a work area from under another process: discarding takes the lock.
         WorkArea::discard(dir)?;
-        let area = WorkArea::create(dir, state)?;
-        // A finished shard's record would vouch for runs that are gone.
-        remove_if_present(&ShardFile::path_in(dir))?;
-        return Ok((area, state.started.clone()));
+        return Ok((WorkArea::create(dir, state)?, state.started.clone()));
     }
     if has_work {
         if !options.resume {

@@ -96,17 +96,16 @@ impl FromStr for Shard {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShardFile {
     pub format: u32,
-    /// `K/N`.
-    pub shard: String,
+    /// Shard `index` of `count`; `state.shard` says the same as `K/N`.
     pub index: usize,
     pub count: usize,
     /// The runs this shard recorded.
     pub runs: usize,
-    /// The sweep, as its work area records it (fingerprint, version, levels, replicates).
+    /// The sweep, as its work area records it (fingerprint, version, overrides, levels,
+    /// replicates).
     pub state: State,
-    /// The scenario's text, verbatim, and the overrides applied to it, in order.
+    /// The scenario's text, verbatim: with `state` it rebuilds the sweep.
     pub scenario_text: String,
-    pub overrides: Vec<String>,
     /// When this shard finished (UTC, RFC 3339).
     pub finished: String,
 }
@@ -121,11 +120,9 @@ impl ShardFile {
     ) -> ShardFile {
         ShardFile {
             format: FORMAT,
-            shard: shard.to_string(),
             index: shard.index,
             count: shard.count,
             runs,
-            overrides: state.overrides.clone(),
             state,
             scenario_text,
             finished,
@@ -158,12 +155,16 @@ impl ShardFile {
                 path.display()
             ))
         })?;
-        if file.format != FORMAT || file.shard().to_string() != file.shard {
+        let shard = file.shard();
+        if file.format != FORMAT
+            || shard.index == 0
+            || shard.index > shard.count
+            || file.state.shard != Some(shard.to_string())
+        {
             return Err(SweepError::Refused(format!(
-                "{} is not a shard record this palermo can read (format {}, shard {})",
+                "{} is not a shard record this palermo can read (format {}, shard {shard})",
                 path.display(),
                 file.format,
-                file.shard
             )));
         }
         Ok(Some(file))
