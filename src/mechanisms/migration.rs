@@ -18,8 +18,8 @@ use rand::Rng;
 
 use super::retrafficking::{effective_vulnerability, returnee_risk};
 use crate::world::calendar::geometric_weeks;
-use crate::world::persons::{NEVER, TOUCH_CHUNK};
-use crate::world::{CountryId, PersonState, Roster, Scheduling, World};
+use crate::world::persons::NEVER;
+use crate::world::{CountryId, PersonState, Roster, Scheduling, Wheel, World};
 
 /// The best wage gain reachable from `c` within two border crossings, and where it is (ties
 /// go to the first found; `c` itself when nothing pays more).
@@ -144,27 +144,12 @@ pub fn migration_pressure(world: &mut World) {
         }
         world.return_scratch(weekly);
     }
-    let mut due_now = std::mem::take(&mut world.scratch);
-    world.seek_calendar.take_due(week, &mut due_now);
-    for chunk in due_now.chunks(TOUCH_CHUNK) {
-        world.persons.touch(chunk);
-        for &p in chunk {
-            let p = p as usize;
-            if world.persons.due(p) != week || world.persons.state(p) != PersonState::Home {
-                continue;
-            }
-            world.persons.set_due(p, NEVER);
-            if accept_candidate(world, p, week) {
-                world.persons.set_state(p, PersonState::Seeking);
-            } else {
-                schedule_departure(world, p, week + 1);
-            }
+    world.wake_due(Wheel::Seek, PersonState::Home, week, |world, p| {
+        if accept_candidate(world, p, week) {
+            world.persons.set_state(p, PersonState::Seeking);
+        } else {
+            schedule_departure(world, p, week + 1);
         }
-    }
-    world.return_scratch(due_now);
-    let persons = &world.persons;
-    world.seek_calendar.compact_if_stale(|due, p| {
-        persons.due(p as usize) == due && persons.state(p as usize) == PersonState::Home
     });
 }
 

@@ -12,8 +12,8 @@
 use rand::Rng;
 
 use crate::world::calendar::geometric_weeks;
-use crate::world::persons::{NEVER, TOUCH_CHUNK};
-use crate::world::{PersonState, Roster, Scheduling, World};
+use crate::world::persons::NEVER;
+use crate::world::{PersonState, Roster, Scheduling, Wheel, World};
 
 /// Weeks over which the extra risk of a returnee fades to zero.
 pub const RISK_WINDOW_WEEKS: f64 = 104.0;
@@ -92,21 +92,9 @@ pub fn returns_and_retrafficking(world: &mut World) {
             world.return_scratch(abroad);
         }
         Scheduling::Calendar => {
-            let mut due = std::mem::take(&mut world.scratch);
-            world.return_calendar.take_due(week, &mut due);
-            for chunk in due.chunks(TOUCH_CHUNK) {
-                world.persons.touch(chunk);
-                for &p in chunk {
-                    let p = p as usize;
-                    if world.persons.due(p) == week
-                        && world.persons.state(p) == PersonState::SafeMigrant
-                    {
-                        world.persons.set_due(p, NEVER);
-                        come_home(world, p, None);
-                    }
-                }
-            }
-            world.return_scratch(due);
+            world.wake_due(Wheel::Return, PersonState::SafeMigrant, week, |world, p| {
+                come_home(world, p, None);
+            });
         }
     }
 }

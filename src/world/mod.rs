@@ -291,6 +291,17 @@ impl Rngs {
     }
 }
 
+/// The calendars of a world (see `world::calendar`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wheel {
+    /// Persons at home: when they start seeking (step 2).
+    Seek,
+    /// Safe migrants: when they come home (step 11).
+    Return,
+    /// Exploited persons: when they leave exploitation, by any channel (step 5).
+    Exit,
+}
+
 /// Everything of one run.
 #[derive(Clone, Debug)]
 pub struct World {
@@ -396,6 +407,47 @@ impl World {
 
     pub fn return_scratch(&mut self, buffer: Vec<u32>) {
         self.scratch = buffer;
+    }
+
+    /// A calendar, with the persons it holds (to tell live entries from stale ones).
+    fn calendar(&mut self, which: Wheel) -> (&mut Calendar, &Persons) {
+        let calendar = match which {
+            Wheel::Seek => &mut self.seek_calendar,
+            Wheel::Return => &mut self.return_calendar,
+            Wheel::Exit => &mut self.exit_calendar,
+        };
+        (calendar, &self.persons)
+    }
+
+    /// Wakes the persons calendar `which` holds for `week` who are still due then and still
+    /// in `state` (other entries are stale: the person was rescheduled or moved on), in the
+    /// calendar's order: each gets no due week ([`persons::NEVER`]) and is handed to `wake`.
+    /// Their records are touched chunk by chunk ([`persons::TOUCH_CHUNK`]), the calendar is
+    /// compacted when stale entries pile up, and nothing is allocated.
+    pub fn wake_due(
+        &mut self,
+        which: Wheel,
+        state: PersonState,
+        week: u32,
+        mut wake: impl FnMut(&mut World, usize),
+    ) {
+        let mut due = std::mem::take(&mut self.scratch);
+        self.calendar(which).0.take_due(week, &mut due);
+        for chunk in due.chunks(persons::TOUCH_CHUNK) {
+            self.persons.touch(chunk);
+            for &p in chunk {
+                let p = p as usize;
+                if self.persons.due(p) == week && self.persons.state(p) == state {
+                    self.persons.set_due(p, persons::NEVER);
+                    wake(self, p);
+                }
+            }
+        }
+        self.return_scratch(due);
+        let (calendar, persons) = self.calendar(which);
+        calendar.compact_if_stale(|due, p| {
+            persons.due(p as usize) == due && persons.state(p as usize) == state
+        });
     }
 
     /// Whether person `p` was identified this week (and awaits step 6).
