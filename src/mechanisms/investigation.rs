@@ -264,15 +264,10 @@ fn conclude(world: &mut World, agency: CountryId, inv: Investigation) {
     let network = world.traffickers[t.index()].network;
     let n = &world.country(agency).params.numbers;
     let (corruption, training) = (n.corruption, n.training);
-    let cost = world.model.bribe_cost;
     let rng = &mut world.rngs.investigation;
     let bribe_taken = rng.random::<f64>() < corruption;
     let success_draw = rng.random::<f64>();
-    if bribe_taken && world.networks[network.index()].bribe_budget >= cost {
-        world.networks[network.index()].bribe_budget -= cost;
-        let c = world.counter(agency);
-        c.bribed_cases += 1;
-        c.bribes_paid += cost;
+    if bribe_taken && pay_bribe(world, network, agency) {
         world.traffickers[t.index()].state = TraffickerState::Active;
         return;
     }
@@ -282,6 +277,22 @@ fn conclude(world: &mut World, agency: CountryId, inv: Investigation) {
         return;
     }
     arrest(world, agency, t, inv.form, inv.evidence);
+}
+
+/// A bribe that a corrupt official of `country` took: network `network` pays `bribe_cost`
+/// from its bribe budget, if it holds that much, and the case is neutralized (counted as
+/// bribed in `country`). Returns whether it paid; a network that cannot pay is not spared.
+pub fn pay_bribe(world: &mut World, network: NetworkId, country: CountryId) -> bool {
+    let cost = world.model.bribe_cost;
+    let budget = &mut world.networks[network.index()].bribe_budget;
+    if *budget < cost {
+        return false;
+    }
+    *budget -= cost;
+    let c = world.counter(country);
+    c.bribed_cases += 1;
+    c.bribes_paid += cost;
+    true
 }
 
 fn arrest(world: &mut World, agency: CountryId, t: TraffickerId, form: Offence, evidence: f64) {

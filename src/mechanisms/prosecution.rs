@@ -13,6 +13,7 @@
 
 use rand::Rng;
 
+use super::investigation::pay_bribe;
 use crate::world::{TraffickerId, TraffickerState, World};
 
 pub fn prosecution(world: &mut World) {
@@ -55,16 +56,11 @@ fn verdict(world: &mut World, t: TraffickerId) {
     let c = case.country;
     let n = &world.country(c).params.numbers;
     let (corruption, penalty) = (n.corruption, n.penalty);
-    let cost = world.model.bribe_cost;
     let rng = &mut world.rngs.prosecution;
     let bribe_taken = rng.random::<f64>() < corruption * world.model.judicial_corruption;
     let conviction_draw = rng.random::<f64>();
-    if bribe_taken && world.networks[network.index()].bribe_budget >= cost {
-        world.networks[network.index()].bribe_budget -= cost;
-        let k = world.counter(c);
-        k.bribed_cases += 1;
-        k.bribes_paid += cost;
-        k.acquittals += 1;
+    if bribe_taken && pay_bribe(world, network, c) {
+        world.counter(c).acquittals += 1;
         return release(world, t);
     }
     let p = conviction_probability(world, world.criminalizes(c, case.form), case.evidence);
