@@ -83,10 +83,13 @@ pub struct Assembler<'p> {
     weekly: Welford,
 }
 
-fn writer(staged: Staged) -> csv::Writer<Staged> {
-    csv::WriterBuilder::new()
+/// A CSV writer on a staged file, its header written.
+fn writer(staged: Staged, header: Vec<String>) -> Result<csv::Writer<Staged>, csv::Error> {
+    let mut w = csv::WriterBuilder::new()
         .has_headers(false)
-        .from_writer(staged)
+        .from_writer(staged);
+    w.write_record(header)?;
+    Ok(w)
 }
 
 impl<'p> Assembler<'p> {
@@ -107,26 +110,19 @@ impl<'p> Assembler<'p> {
         labels.push(WORLD.to_string());
         let metrics = counter_columns();
 
-        let mut summary = writer(files.summary);
-        summary.write_record(sweep_csv::summary_columns(&set_paths, &plan.points.paths))?;
-        let mut points = writer(files.points);
-        points.write_record(sweep_csv::points_columns(&plan.points.paths))?;
-        let aggregate_out = match files.aggregate {
-            Some(f) => {
-                let mut w = writer(f);
-                w.write_record(sweep_csv::aggregate_columns())?;
-                Some(w)
-            }
-            None => None,
-        };
-        let timeseries_out = match files.timeseries {
-            Some(f) => {
-                let mut w = writer(f);
-                w.write_record(sweep_csv::timeseries_columns())?;
-                Some(w)
-            }
-            None => None,
-        };
+        let summary = writer(
+            files.summary,
+            sweep_csv::summary_columns(&set_paths, &plan.points.paths),
+        )?;
+        let points = writer(files.points, sweep_csv::points_columns(&plan.points.paths))?;
+        let aggregate_out = files
+            .aggregate
+            .map(|f| writer(f, sweep_csv::aggregate_columns()))
+            .transpose()?;
+        let timeseries_out = files
+            .timeseries
+            .map(|f| writer(f, sweep_csv::timeseries_columns()))
+            .transpose()?;
         let weeks = base.run.weeks as usize;
         let agg_rows = super::record::rows_per_week(aggregate, base.countries.len());
         Ok(Assembler {
