@@ -183,7 +183,9 @@ pub fn execute(
         fingerprint.clone(),
         started.clone(),
     );
-    let (area, first_started) = prepare(&options.dir, options, &state)?;
+    // From here on, `state` is the one the work area records (a resumed sweep keeps when it
+    // was first started), so that a shard's `shard.json` says what its `sweep.json` says.
+    let (area, state) = prepare(&options.dir, options, state)?;
     // Until every run of this invocation is recorded again, the directory is not a finished
     // shard: a `shard.json` left from before would vouch for runs that may be gone.
     remove_if_present(&ShardFile::path_in(&options.dir))?;
@@ -218,7 +220,7 @@ pub fn execute(
         ts,
         agg,
         fingerprint,
-        first_started,
+        state.started,
         runs - resumed,
         resumed,
     );
@@ -432,9 +434,10 @@ fn finish(
     Ok(out.commit(pending)?)
 }
 
-/// Checks the directory rule of a sweep and opens its work area: returns it and when the
-/// sweep was first started. Nothing is changed when the sweep is refused.
-fn prepare(dir: &Path, options: &Options, state: &State) -> Result<(WorkArea, String), SweepError> {
+/// Checks the directory rule of a sweep and opens its work area: returns it and the state it
+/// records (this invocation's for a new sweep; the first invocation's, which differs only in
+/// when it started, for a resumed one). Nothing is changed when the sweep is refused.
+fn prepare(dir: &Path, options: &Options, state: State) -> Result<(WorkArea, State), SweepError> {
     let has_work = WorkArea::exists_in(dir);
     if options.force {
         match fs::metadata(dir) {
@@ -448,7 +451,7 @@ fn prepare(dir: &Path, options: &Options, state: &State) -> Result<(WorkArea, St
         }
         // Never pull a work area from under another process: discarding takes the lock.
         WorkArea::discard(dir)?;
-        return Ok((WorkArea::create(dir, state)?, state.started.clone()));
+        return Ok((WorkArea::create(dir, &state)?, state));
     }
     if has_work {
         if !options.resume {
@@ -458,7 +461,7 @@ fn prepare(dir: &Path, options: &Options, state: &State) -> Result<(WorkArea, St
             )));
         }
         let (area, recorded) = WorkArea::open(dir)?;
-        let differences = recorded.differences(state);
+        let differences = recorded.differences(&state);
         if !differences.is_empty() {
             return Err(SweepError::Refused(format!(
                 "cannot resume the sweep in {}: {}; run the command it was started with, or use --force to start again",
@@ -466,7 +469,7 @@ fn prepare(dir: &Path, options: &Options, state: &State) -> Result<(WorkArea, St
                 differences.join("; ")
             )));
         }
-        return Ok((area, recorded.started));
+        return Ok((area, recorded));
     }
     if let Err(e) = check_target(dir, false) {
         return Err(match e {
@@ -478,7 +481,7 @@ fn prepare(dir: &Path, options: &Options, state: &State) -> Result<(WorkArea, St
             other => other.into(),
         });
     }
-    Ok((WorkArea::create(dir, state)?, state.started.clone()))
+    Ok((WorkArea::create(dir, &state)?, state))
 }
 
 fn remove_if_present(path: &Path) -> Result<(), OutputError> {
