@@ -275,10 +275,12 @@ params! {
         "weekly chance an NGO identifies an exploited person, at ngo = 1";
     self_report_rate: "self_report_rate", UNIT, 0.00003, "probability per week",
         "weekly chance an exploited person self-reports, at awareness = victim_support = 1";
-    rescue_share: "rescue_share", UNIT, 0.02, "share",
+    rescue_share: "rescue_share", UNIT, 0.01, "share",
         "share of an arrested exploiter's victims that police find and free";
     support_weeks: "support_weeks", Domain::Count { min: 1.0, max: 520.0 }, 12, "weeks",
         "weeks a supported victim stays in support before returning home";
+    ngo_referral: "ngo_referral", UNIT, 0.3, "probability",
+        "chance that NGOs at ngo = 1 refer an identified victim the state does not support to their own shelter and legal aid";
     testimony_supported: "testimony_supported", UNIT, 0.6, "probability",
         "chance a supported victim testifies";
     testimony_unsupported: "testimony_unsupported", UNIT, 0.05, "probability",

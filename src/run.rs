@@ -53,12 +53,18 @@ pub fn run_replicate_with(
     world.policies.iter_mut().for_each(|p| p.week += burn_in);
     world.shocks.iter_mut().for_each(|s| s.week += burn_in);
     advance(&mut world, burn_in);
+    // The recorded weeks begin: the per-run rates count what happens from here on, so that
+    // each is a share of something also counted (docs/OUTPUTS.md).
+    world.persons.forget_identifications();
+    let victims_at_start = world.persons.victims();
     let weeks = simulate(&mut world, scenario.run.weeks);
     let world_rows: Vec<WeekCounters> = weeks.iter().map(|w| world_total(w)).collect();
+    let summary =
+        RunSummary::from_world_weeks(&world_rows, scenario.world_at_risk(), victims_at_start);
     RunResult {
         seed,
         replicate,
-        summary: RunSummary::from_world_weeks(&world_rows, scenario.world_at_risk()),
+        summary,
         weeks,
     }
 }

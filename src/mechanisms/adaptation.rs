@@ -205,13 +205,16 @@ fn replace_members(world: &mut World, n: NetworkId) {
             .count();
         if free < size && world.rngs.adaptation.random::<f64>() < chance {
             let net = &world.networks[n.index()];
-            let post = net.route.map_or(net.origin, |r| r.role_country(role));
+            let post = net.post(role);
             add_member(world, n, role, post);
         }
     }
 }
 
-/// Moves the network to a new route: its free transporters and exploiters move with it.
+/// Moves the network to a new route: its active members move with it. A suspect under
+/// investigation stays where the investigation found him (arresting him elsewhere would need
+/// that country's help, step 7), and so does one in hiding; both rejoin the new posts when
+/// they walk free (`World::release`).
 fn relocate(world: &mut World, n: NetworkId, route: Option<Route>) {
     if world.networks[n.index()].route == route {
         return;
@@ -221,11 +224,7 @@ fn relocate(world: &mut World, n: NetworkId, route: Option<Route>) {
     for k in 0..world.networks[n.index()].members.len() {
         let t = world.networks[n.index()].members[k];
         let tr = &mut world.traffickers[t.index()];
-        if matches!(
-            tr.state,
-            crate::world::TraffickerState::Active
-                | crate::world::TraffickerState::UnderInvestigation
-        ) {
+        if tr.state == crate::world::TraffickerState::Active {
             tr.country = route.role_country(tr.role);
         }
     }
@@ -301,6 +300,46 @@ mod tests {
         network_adaptation(&mut w);
         assert!(w.networks[0].dismantled);
         assert!(!w.networks[1].dismantled);
+    }
+
+    #[test]
+    fn a_route_change_moves_active_members_and_leaves_suspects_where_they_are() {
+        let mut w = small_world();
+        w.countries[0].borders.push(CountryId::new(2));
+        w.countries[2].borders.push(CountryId::new(0));
+        let members = w.networks[0].members.clone();
+        let transporters: Vec<_> = members
+            .iter()
+            .copied()
+            .filter(|t| w.traffickers[t.index()].role == Role::Transporter)
+            .collect();
+        assert!(transporters.len() >= 3, "the test needs three transporters");
+        let before = w.traffickers[transporters[0].index()].country;
+        assert_eq!(before, CountryId::new(1), "they work in Transit");
+        w.traffickers[transporters[1].index()].state = TraffickerState::UnderInvestigation;
+        w.traffickers[transporters[2].index()].state = TraffickerState::Fled;
+        // The direct route: transporters work in the origin.
+        let direct = Route {
+            origin: CountryId::new(0),
+            transit: None,
+            destination: CountryId::new(2),
+        };
+        relocate(&mut w, NetworkId(0), Some(direct));
+        assert_eq!(
+            w.traffickers[transporters[0].index()].country,
+            CountryId::new(0)
+        );
+        // A suspect is arrested where the agency reached him, never in a country that was not
+        // asked for help.
+        assert_eq!(w.traffickers[transporters[1].index()].country, before);
+        assert_eq!(w.traffickers[transporters[2].index()].country, before);
+        // Walking free, he rejoins the network's new post.
+        w.release(transporters[1]);
+        let tr = &w.traffickers[transporters[1].index()];
+        assert_eq!(
+            (tr.state, tr.country),
+            (TraffickerState::Active, CountryId::new(0))
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use rand::Rng;
 
 use super::investigation::{add_lead, case_evidence, start_investigation};
-use crate::world::{CountryId, TraffickerState, World};
+use crate::world::{CaseSource, CountryId, TraffickerState, World};
 
 /// Evidence shared intelligence gives.
 pub const INTELLIGENCE_EVIDENCE: f64 = 0.5;
@@ -50,9 +50,16 @@ pub fn intelligence_sharing(world: &mut World) {
             if level >= world.model.joint_threshold {
                 world.counter(j).joint_investigations += 1;
                 let evidence = case_evidence(world, arrest.form, JOINT_EVIDENCE);
-                start_investigation(world, j, target, arrest.form, evidence, true);
+                start_investigation(world, j, target, arrest.form, evidence, CaseSource::Joint);
             } else {
-                add_lead(world, j, target, arrest.form, INTELLIGENCE_EVIDENCE);
+                add_lead(
+                    world,
+                    j,
+                    target,
+                    arrest.form,
+                    INTELLIGENCE_EVIDENCE,
+                    CaseSource::Shared,
+                );
             }
         }
     }

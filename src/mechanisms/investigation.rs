@@ -22,8 +22,8 @@ use rand::Rng;
 use crate::params::Offence;
 use crate::world::build::draw_form;
 use crate::world::{
-    Arrest, Case, CountryId, Investigation, Lead, NetworkId, Role, TraffickerId, TraffickerState,
-    World,
+    Arrest, Case, CaseSource, CountryId, Investigation, Lead, NetworkId, Role, TraffickerId,
+    TraffickerState, World,
 };
 
 /// Evidence from proactive police work: a suspicion, not a witness.
@@ -46,6 +46,7 @@ pub fn add_lead(
     target: TraffickerId,
     form: Offence,
     evidence: f64,
+    source: CaseSource,
 ) {
     let created = world.week;
     let evidence = case_evidence(world, form, evidence);
@@ -54,6 +55,7 @@ pub fn add_lead(
         form,
         evidence,
         created,
+        source,
     });
     world.counter(agency).leads += 1;
 }
@@ -114,13 +116,7 @@ fn return_fled_suspects(world: &mut World) {
     for t in 0..world.traffickers.len() {
         let tr = &world.traffickers[t];
         if tr.state == TraffickerState::Fled && tr.until <= week {
-            let network = &world.networks[tr.network.index()];
-            let home = network
-                .route
-                .map_or(network.origin, |r| r.role_country(tr.role));
-            let tr = &mut world.traffickers[t];
-            tr.state = TraffickerState::Active;
-            tr.country = home;
+            world.release(TraffickerId::new(t));
         }
     }
 }
@@ -140,7 +136,14 @@ fn proactive_police_leads(world: &mut World) {
                 world.rngs.investigation.random(),
             );
             if world.criminalizes(c, form) {
-                add_lead(world, c, TraffickerId::new(t), form, POLICE_EVIDENCE);
+                add_lead(
+                    world,
+                    c,
+                    TraffickerId::new(t),
+                    form,
+                    POLICE_EVIDENCE,
+                    CaseSource::Domestic,
+                );
             }
         }
     }
@@ -192,7 +195,14 @@ fn open_one(world: &mut World, agency: CountryId, lead: Lead) {
             return;
         }
     }
-    start_investigation(world, agency, lead.target, lead.form, lead.evidence, false);
+    start_investigation(
+        world,
+        agency,
+        lead.target,
+        lead.form,
+        lead.evidence,
+        lead.source,
+    );
 }
 
 /// Opens an investigation (also used for joint investigations by step 9).
@@ -202,9 +212,11 @@ pub fn start_investigation(
     target: TraffickerId,
     form: Offence,
     evidence: f64,
-    joint: bool,
+    source: CaseSource,
 ) {
     let week = world.week;
+    let joint = source == CaseSource::Joint;
+    let here = world.traffickers[target.index()].country;
     let weeks = world.model.investigation_weeks as u32;
     // A joint team needs no mutual-legal-assistance round trip: half the time.
     let duration = if joint { weeks.div_ceil(2) } else { weeks };
@@ -217,8 +229,8 @@ pub fn start_investigation(
             evidence,
             ends: week + duration,
             joint,
+            cross_border: source != CaseSource::Domestic || here != agency,
         });
-    let here = world.traffickers[target.index()].country;
     let flees = world.rngs.investigation.random::<f64>() < world.model.flee_prob;
     let refuge = world.cooperation.weakest_partner(agency, here);
     let fled_weeks = world.model.fled_weeks as u32;
@@ -250,7 +262,8 @@ fn close_investigations(world: &mut World, agency: CountryId) {
 fn conclude(world: &mut World, agency: CountryId, inv: Investigation) {
     let t = inv.target;
     let state = world.traffickers[t.index()].state;
-    if state == TraffickerState::Fled {
+    let extradited = state == TraffickerState::Fled;
+    if extradited {
         let refuge = world.traffickers[t.index()].country;
         let draw = world.rngs.investigation.random::<f64>();
         if !cross_border_request(world, agency, refuge, inv.form, draw) {
@@ -267,16 +280,24 @@ fn conclude(world: &mut World, agency: CountryId, inv: Investigation) {
     let rng = &mut world.rngs.investigation;
     let bribe_taken = rng.random::<f64>() < corruption;
     let success_draw = rng.random::<f64>();
+    // A suspect who walks free goes back to his post: after an extradition he is in the
+    // investigating country, and his network may have moved meanwhile.
     if bribe_taken && pay_bribe(world, network, agency) {
-        world.traffickers[t.index()].state = TraffickerState::Active;
+        world.release(t);
         return;
     }
     let success = world.model.investigation_success * training * (0.4 + 0.6 * inv.evidence);
     if success_draw >= success {
-        world.traffickers[t.index()].state = TraffickerState::Active;
+        world.release(t);
         return;
     }
-    arrest(world, agency, t, inv.form, inv.evidence);
+    let case = Case {
+        country: world.traffickers[t.index()].country,
+        form: inv.form,
+        evidence: inv.evidence,
+        cross_border: inv.cross_border || extradited,
+    };
+    arrest(world, agency, t, case);
 }
 
 /// A bribe that a corrupt official of `country` took: network `network` pays `bribe_cost`
@@ -295,20 +316,17 @@ pub fn pay_bribe(world: &mut World, network: NetworkId, country: CountryId) -> b
     true
 }
 
-fn arrest(world: &mut World, agency: CountryId, t: TraffickerId, form: Offence, evidence: f64) {
+/// Arrests trafficker `t` where he is (`case.country`), with the case for his trial.
+fn arrest(world: &mut World, agency: CountryId, t: TraffickerId, case: Case) {
     let tr = &mut world.traffickers[t.index()];
     let (here, role, network) = (tr.country, tr.role, tr.network);
     tr.state = TraffickerState::Arrested;
-    tr.case = Some(Case {
-        country: here,
-        form,
-        evidence,
-    });
+    tr.case = Some(case);
     world.counter(here).arrests += 1;
     world.arrests.push(Arrest {
         agency,
         trafficker: t,
-        form,
+        form: case.form,
     });
     world.networks[network.index()].observed_risk[here.index()] += 1.0;
     if role == Role::Exploiter {

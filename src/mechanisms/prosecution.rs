@@ -31,7 +31,7 @@ pub fn prosecution(world: &mut World) {
                 tr.until = week + world.model.trial_weeks as u32;
             }
             TraffickerState::Prosecuted if world.traffickers[t].until <= week => verdict(world, id),
-            TraffickerState::Imprisoned if world.traffickers[t].until <= week => release(world, id),
+            TraffickerState::Imprisoned if world.traffickers[t].until <= week => world.release(id),
             _ => {}
         }
     }
@@ -61,7 +61,7 @@ fn verdict(world: &mut World, t: TraffickerId) {
     let conviction_draw = rng.random::<f64>();
     if bribe_taken && pay_bribe(world, network, c) {
         world.counter(c).acquittals += 1;
-        return release(world, t);
+        return world.release(t);
     }
     let p = conviction_probability(world, world.criminalizes(c, case.form), case.evidence);
     if conviction_draw < p {
@@ -69,32 +69,17 @@ fn verdict(world: &mut World, t: TraffickerId) {
         if case.form.is_labour_form() {
             world.counter(c).convictions_labour_forms += 1;
         }
+        if case.cross_border {
+            world.counter(c).convictions_cross_border += 1;
+        }
         let sentence = (penalty * world.model.max_sentence_weeks).round().max(1.0) as u32;
         let tr = &mut world.traffickers[t.index()];
         tr.state = TraffickerState::Imprisoned;
         tr.until = world.week + sentence;
     } else {
         world.counter(c).acquittals += 1;
-        release(world, t);
+        world.release(t);
     }
-}
-
-/// Back to the network's current posts, or retired if the network is gone.
-fn release(world: &mut World, t: TraffickerId) {
-    let tr = &world.traffickers[t.index()];
-    let network = &world.networks[tr.network.index()];
-    let (state, country) = if network.dismantled {
-        (TraffickerState::Retired, tr.country)
-    } else {
-        let post = network
-            .route
-            .map_or(network.origin, |r| r.role_country(tr.role));
-        (TraffickerState::Active, post)
-    };
-    let tr = &mut world.traffickers[t.index()];
-    tr.state = state;
-    tr.country = country;
-    tr.case = None;
 }
 
 #[cfg(test)]

@@ -120,9 +120,9 @@ fn recruit(world: &mut World, p: usize, n: NetworkId) {
     let form = draw_form(&world.form_cumulative, world.rngs.recruitment.random());
     let home = world.persons.home(p);
     // Re-trafficked within two years of coming home after identification: the window in which
-    // support protects (step 11).
+    // support protects (step 11). Counted once per identification (recruiting clears it).
     let soon_after_identification =
-        world.persons.ever_identified(p) && risk_fading(world, p, world.week);
+        world.persons.identified_last_trip(p) && risk_fading(world, p, world.week);
     let counters = &mut world.counters[home.index()];
     counters.recruited_new += 1;
     if world.persons.ever_trafficked(p) {

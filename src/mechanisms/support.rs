@@ -2,8 +2,10 @@
 //!
 //! - If the form of exploitation is not criminalized in the identifying country, the person is
 //!   an immigration case: deported, with no support, no testimony and no case.
-//! - Otherwise the person is supported with probability `victim_support`; a supported person
-//!   testifies with probability `testimony_supported` and stays in support for `support_weeks`;
+//! - Otherwise the person is supported with probability `support_probability`: by the state
+//!   (`victim_support`) or, failing that, by an NGO the person is referred to
+//!   (`ngo_referral × ngo`, MODEL.md §1: NGO presence means identification and referral). A
+//!   supported person testifies with probability `testimony_supported` and stays in support for `support_weeks`;
 //!   an unsupported one testifies with probability `testimony_unsupported` and is deported.
 //! - A testimony is the strongest lead: against the network's exploiter and, through the
 //!   network, against its recruiter, who usually works in another country.
@@ -12,7 +14,7 @@ use rand::Rng;
 
 use super::investigation::{add_lead, free_member};
 use super::retrafficking::come_home;
-use crate::world::{PersonState, Role, World};
+use crate::world::{CaseSource, CountryId, PersonState, Role, World};
 
 /// Evidence a testimony gives.
 pub const TESTIMONY_EVIDENCE: f64 = 1.0;
@@ -29,9 +31,9 @@ pub fn victim_support(world: &mut World) {
             come_home(world, p, Some((week, false)));
             continue;
         }
+        let chance = support_probability(world, c);
         let rng = &mut world.rngs.support;
-        let supported =
-            rng.random::<f64>() < world.countries[c.index()].params.numbers.victim_support;
+        let supported = rng.random::<f64>() < chance;
         let testimony_chance = if supported {
             world.model.testimony_supported
         } else {
@@ -52,7 +54,7 @@ pub fn victim_support(world: &mut World) {
             let network = world.persons.trip[p].network;
             for role in [Role::Exploiter, Role::Recruiter] {
                 if let Some(t) = free_member(world, network, role) {
-                    add_lead(world, c, t, form, TESTIMONY_EVIDENCE);
+                    add_lead(world, c, t, form, TESTIMONY_EVIDENCE, CaseSource::Domestic);
                 }
             }
         }
@@ -60,6 +62,13 @@ pub fn victim_support(world: &mut World) {
     // Hand the buffer back so that its capacity is reused next week.
     world.identified = identified;
     world.identified.clear();
+}
+
+/// The chance that a victim identified in `country` (under a law that covers the form) is
+/// supported: by the state, or else through an NGO's referral.
+pub fn support_probability(world: &World, country: CountryId) -> f64 {
+    let n = &world.country(country).params.numbers;
+    1.0 - (1.0 - n.victim_support) * (1.0 - world.model.ngo_referral * n.ngo)
 }
 
 #[cfg(test)]
@@ -101,6 +110,8 @@ mod tests {
                     s.countries[2].params.numbers.victim_support = support;
                     s.countries[2].params.numbers.ngo = 1.0;
                     s.model.ngo_rate = 0.05;
+                    // The state's support alone: no NGO referral.
+                    s.model.ngo_referral = 0.0;
                 }),
                 80,
             );
@@ -111,5 +122,33 @@ mod tests {
         };
         let (none, full) = (testimonies(0.0), testimonies(1.0));
         assert!(full > 0.45 && none < 0.15, "full {full}, none {none}");
+    }
+
+    #[test]
+    fn ngos_refer_victims_the_state_does_not_support() {
+        // The destination supports nobody itself; its NGOs identify many victims.
+        let supported_share = |ngo: f64, referral: f64| {
+            let w = run_weeks(
+                world_with(|s| {
+                    s.countries[2].params.numbers.victim_support = 0.0;
+                    s.countries[2].params.numbers.ngo = ngo;
+                    s.countries[2].params.numbers.labour_inspection = 1.0;
+                    s.model.inspection_rate = 0.05;
+                    s.model.ngo_rate = 0.05;
+                    s.model.ngo_referral = referral;
+                }),
+                80,
+            );
+            let rows = w.country(2);
+            let supported: u64 = rows.iter().map(|x| x.supported as u64).sum();
+            let identified: u64 = rows.iter().map(|x| x.identified_total as u64).sum();
+            assert!(identified > 50, "identified {identified}");
+            supported as f64 / identified as f64
+        };
+        assert_eq!(supported_share(0.0, 1.0), 0.0, "no NGO, no referral");
+        assert_eq!(supported_share(1.0, 0.0), 0.0, "NGOs that do not refer");
+        let half = supported_share(0.5, 1.0);
+        assert!((0.35..0.65).contains(&half), "ngo 0.5: {half}");
+        assert_eq!(supported_share(1.0, 1.0), 1.0, "every victim referred");
     }
 }

@@ -12,7 +12,8 @@ use super::investigation::add_lead;
 use crate::params::Offence;
 use crate::world::persons::TOUCH_CHUNK;
 use crate::world::{
-    Channel, CountryId, Identification, NetworkId, PersonState, Role, Roster, Scheduling, World,
+    CaseSource, Channel, CountryId, Identification, NetworkId, PersonState, Role, Roster,
+    Scheduling, World,
 };
 
 /// Evidence a border detection gives: the victim was caught in the act of being moved.
@@ -94,7 +95,14 @@ fn lead_on_transporter(world: &mut World, network: NetworkId, country: CountryId
         return;
     }
     if let Some(t) = super::investigation::free_member(world, network, Role::Transporter) {
-        add_lead(world, country, t, form, BORDER_EVIDENCE);
+        add_lead(
+            world,
+            country,
+            t,
+            form,
+            BORDER_EVIDENCE,
+            CaseSource::Domestic,
+        );
     }
 }
 

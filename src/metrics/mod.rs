@@ -50,6 +50,9 @@ pub struct WeekCounters {
     /// servitude, child), to show that labour trafficking is under-enforced.
     pub recruited_labour_forms: u32,
     pub convictions_labour_forms: u32,
+    /// Convictions in cases that needed another country (mutual legal assistance,
+    /// extradition, shared intelligence or a joint investigation).
+    pub convictions_cross_border: u32,
     pub bribed_cases: u32,
     pub cross_border_requests: u32,
     pub jurisdiction_failures: u32,
@@ -100,6 +103,7 @@ impl WeekCounters {
             acquittals,
             recruited_labour_forms,
             convictions_labour_forms,
+            convictions_cross_border,
             bribed_cases,
             cross_border_requests,
             jurisdiction_failures,

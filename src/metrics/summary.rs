@@ -1,5 +1,12 @@
 //! Per-run totals and rates (MODEL.md §3, "Per run"), computed from the weekly world rows.
 //!
+//! Every rate is a share of something counted in the same recorded weeks, so it is in [0, 1]
+//! however short the window and whatever the burn-in left running: identifications are
+//! shared among every victimization the window saw (those under way when it opened
+//! included), convictions among verdicts, re-trafficking of the identified among
+//! identifications. Ratios that are not shares (`convictions_per_identified`,
+//! `identified_per_exploited_year`, the per-100,000 and per-1,000 figures) are named so.
+//!
 //! A rate whose denominator is zero is undefined and is `None` (an empty cell in CSV), never
 //! a made-up 0: an analyst must be able to tell "no convictions out of ten prosecutions"
 //! from "no prosecutions".
@@ -14,12 +21,13 @@ pub struct RunSummary {
     /// Recruitments into trafficking, re-trafficking included.
     pub victims_total: u64,
     pub identified_total: u64,
-    /// identified_total / victims_total.
+    /// identified_total / (victims_at_start + victims_total): the share of the window's
+    /// victimizations that ended in identification (MODEL.md §3, identified / ever victimized).
     pub identification_rate: Option<f64>,
     pub prosecutions_total: u64,
     pub convictions_total: u64,
-    /// convictions_total / prosecutions_total (MODEL.md §3); trials still running at the end
-    /// count as prosecutions without a verdict.
+    /// Convictions per verdict: convictions_total / (convictions + acquittals) (MODEL.md §3,
+    /// convictions per prosecution, counting the prosecutions that reached a verdict).
     pub conviction_rate: Option<f64>,
     /// Mean over weeks of persons in exploitation, per 100,000 at-risk persons.
     pub prevalence_mean: f64,
@@ -49,6 +57,15 @@ pub struct RunSummary {
     pub revenue_total: f64,
     pub bribes_paid_total: f64,
     pub networks_active_final: u64,
+    /// Persons in transit or in exploitation when the recorded weeks begin (victimized
+    /// before, during the burn-in).
+    pub victims_at_start: u64,
+    /// victims_total per 100,000 at-risk persons of the world.
+    pub victims_per_100k: f64,
+    /// Convictions in cases that needed another country.
+    pub convictions_cross_border_total: u64,
+    /// Traffickers convicted per 1,000 victims (victims_total), MODEL.md §3.
+    pub convictions_per_1000_victims: Option<f64>,
 }
 
 fn ratio(num: u64, den: u64) -> Option<f64> {
@@ -57,7 +74,12 @@ fn ratio(num: u64, den: u64) -> Option<f64> {
 
 impl RunSummary {
     /// Summarizes a run from its weekly world rows and the world's at-risk population.
-    pub fn from_world_weeks(world: &[WeekCounters], at_risk: u64) -> RunSummary {
+    /// `victims_at_start` are the persons in transit or exploitation when the weeks began.
+    pub fn from_world_weeks(
+        world: &[WeekCounters],
+        at_risk: u64,
+        victims_at_start: u64,
+    ) -> RunSummary {
         let total =
             |f: fn(&WeekCounters) -> u32| -> u64 { world.iter().map(|w| f(w) as u64).sum() };
         let victims = total(|w| w.recruited_new);
@@ -77,10 +99,10 @@ impl RunSummary {
         RunSummary {
             victims_total: victims,
             identified_total: identified,
-            identification_rate: ratio(identified, victims),
+            identification_rate: ratio(identified, victims_at_start + victims),
             prosecutions_total: prosecutions,
             convictions_total: convictions,
-            conviction_rate: ratio(convictions, prosecutions),
+            conviction_rate: ratio(convictions, convictions + total(|w| w.acquittals)),
             prevalence_mean: per_100k(exploited_mean),
             prevalence_final: per_100k(last.exploited as f64),
             jurisdiction_failure_share: ratio(
@@ -107,6 +129,10 @@ impl RunSummary {
             revenue_total: world.iter().map(|w| w.revenue).sum(),
             bribes_paid_total: world.iter().map(|w| w.bribes_paid).sum(),
             networks_active_final: last.networks_active as u64,
+            victims_at_start,
+            victims_per_100k: per_100k(victims as f64),
+            convictions_cross_border_total: total(|w| w.convictions_cross_border),
+            convictions_per_1000_victims: ratio(convictions, victims).map(|r| r * 1000.0),
         }
     }
 }
@@ -117,7 +143,7 @@ mod tests {
 
     #[test]
     fn undefined_rates_are_none_not_zero() {
-        let s = RunSummary::from_world_weeks(&[WeekCounters::default()], 1000);
+        let s = RunSummary::from_world_weeks(&[WeekCounters::default()], 1000, 0);
         assert_eq!(s.identification_rate, None);
         assert_eq!(s.conviction_rate, None);
         assert_eq!(s.prevalence_mean, 0.0);
@@ -130,13 +156,20 @@ mod tests {
             identified_total: 2,
             prosecutions: 4,
             convictions: 1,
+            acquittals: 3,
+            convictions_cross_border: 1,
             exploited: 50,
             ..Default::default()
         };
-        let s = RunSummary::from_world_weeks(&[w, w], 100_000);
+        let s = RunSummary::from_world_weeks(&[w, w], 100_000, 5);
         assert_eq!(s.victims_total, 20);
-        assert_eq!(s.identification_rate, Some(0.2));
+        assert_eq!(s.victims_per_100k, 20.0);
+        // 4 identified among the 5 victims of the burn-in and the 20 recruited.
+        assert_eq!(s.identification_rate, Some(4.0 / 25.0));
+        // 2 convictions among 8 verdicts.
         assert_eq!(s.conviction_rate, Some(0.25));
+        assert_eq!(s.convictions_cross_border_total, 2);
+        assert_eq!(s.convictions_per_1000_victims, Some(100.0));
         assert_eq!(s.prevalence_mean, 50.0);
         // 4 identified over 2/52 of a year, against 50 exploited on average.
         let expected = 4.0 / (2.0 / 52.0) / 50.0;

@@ -218,7 +218,7 @@ mod tests {
             &cols[..5],
             &["scenario", "run", "replicate", "seed", "victims_total"]
         );
-        assert_eq!(cols.last().unwrap(), "networks_active_final");
+        assert_eq!(cols.last().unwrap(), "convictions_per_1000_victims");
     }
 
     #[test]

@@ -272,7 +272,7 @@ mod tests {
         RunResult {
             seed: u64::MAX,
             replicate: 1,
-            summary: RunSummary::from_world_weeks(&world, 15),
+            summary: RunSummary::from_world_weeks(&world, 15, 0),
             weeks,
         }
     }

@@ -193,7 +193,7 @@ fn found_network(world: &mut World, origin: CountryId, rng: &mut impl Rng) {
     world.networks[id.index()].effort = effort;
     let size = world.model.network_size as usize;
     for role in Role::ALL {
-        let country = route.map_or(origin, |r| r.role_country(role));
+        let country = world.networks[id.index()].post(role);
         for _ in 0..size {
             add_member(world, id, role, country);
         }

@@ -99,6 +99,20 @@ pub struct Case {
     pub form: Offence,
     /// Strength of evidence in [0, 1]: testimony is the strongest.
     pub evidence: f64,
+    /// The case needed another country: mutual legal assistance, an extradition, shared
+    /// intelligence or a joint investigation (its conviction is a cross-border conviction).
+    pub cross_border: bool,
+}
+
+/// How a lead or an investigation reached an agency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaseSource {
+    /// The agency's own work: a border detection, police work, a testimony.
+    Domestic,
+    /// Intelligence a partner shared after an arrest (MODEL.md §2 step 9).
+    Shared,
+    /// A joint investigation with a partner (step 9).
+    Joint,
 }
 
 #[derive(Clone, Debug)]
@@ -186,6 +200,14 @@ pub struct Network {
     pub dismantled: bool,
 }
 
+impl Network {
+    /// Where a member in `role` works: on the current route, or in the origin while the
+    /// network has none.
+    pub fn post(&self, role: Role) -> CountryId {
+        self.route.map_or(self.origin, |r| r.role_country(role))
+    }
+}
+
 /// A lead an agency holds against a trafficker (MODEL.md §2 step 7).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Lead {
@@ -194,6 +216,8 @@ pub struct Lead {
     pub evidence: f64,
     /// The week the lead arrived: it expires `lead_expiry_weeks` later.
     pub created: u32,
+    /// `Domestic` or `Shared`.
+    pub source: CaseSource,
 }
 
 /// A running investigation.
@@ -205,6 +229,8 @@ pub struct Investigation {
     pub ends: u32,
     /// A joint investigation runs outside the agency's capacity (MODEL.md §2 step 9).
     pub joint: bool,
+    /// The suspect was abroad when it opened, or the case came from a partner.
+    pub cross_border: bool,
 }
 
 /// One enforcement agency per country (MODEL.md §1): finite capacity, a queue of leads,
@@ -366,6 +392,23 @@ impl World {
 
     pub fn counter(&mut self, id: CountryId) -> &mut WeekCounters {
         &mut self.counters[id.index()]
+    }
+
+    /// Trafficker `t` walks free (an acquittal, a bribe, a failed investigation, the end of a
+    /// time in hiding): back to work at the network's current post for the role, or retired
+    /// if the network is gone. Any case against the trafficker is closed.
+    pub fn release(&mut self, t: TraffickerId) {
+        let tr = &self.traffickers[t.index()];
+        let network = &self.networks[tr.network.index()];
+        let (state, country) = if network.dismantled {
+            (TraffickerState::Retired, tr.country)
+        } else {
+            (TraffickerState::Active, network.post(tr.role))
+        };
+        let tr = &mut self.traffickers[t.index()];
+        tr.state = state;
+        tr.country = country;
+        tr.case = None;
     }
 
     /// Investigations the agency of `id` can run at once (MODEL.md §1, `enforcement.resources`).

@@ -91,7 +91,10 @@ const NO_ROSTER: u8 = u8::MAX;
 
 const RETURNED_SUPPORTED: u8 = 1;
 const EVER_TRAFFICKED: u8 = 2;
-const EVER_IDENTIFIED: u8 = 4;
+/// Identified on the trip that brought the person home: cleared when recruited again, and
+/// when the recorded weeks begin (so that every re-trafficking counted follows an
+/// identification counted).
+const IDENTIFIED: u8 = 4;
 
 /// The attributes of a person that the frequent events read and write (leaving home,
 /// seeking, coming home, being scheduled, changing state), in one 32-byte record aligned to
@@ -114,7 +117,7 @@ struct Hot {
     /// Which roster the person is on ([`NO_ROSTER`] if none).
     roster_of: u8,
     form: Offence,
-    /// `RETURNED_SUPPORTED`, `EVER_TRAFFICKED`, `EVER_IDENTIFIED`.
+    /// `RETURNED_SUPPORTED`, `EVER_TRAFFICKED`, `IDENTIFIED`.
     flags: u8,
 }
 
@@ -369,13 +372,21 @@ impl Persons {
         self.hot[p].flag(EVER_TRAFFICKED)
     }
 
-    /// Whether the person was ever identified as a victim.
-    pub fn ever_identified(&self, p: usize) -> bool {
-        self.hot[p].flag(EVER_IDENTIFIED)
+    /// Whether the person was identified as a victim on their last trip (and that
+    /// identification was in the recorded weeks).
+    pub fn identified_last_trip(&self, p: usize) -> bool {
+        self.hot[p].flag(IDENTIFIED)
     }
 
     pub fn mark_identified(&mut self, p: usize) {
-        self.hot[p].set_flag(EVER_IDENTIFIED, true);
+        self.hot[p].set_flag(IDENTIFIED, true);
+    }
+
+    /// Forgets the identifications of the unrecorded weeks (the burn-in).
+    pub fn forget_identifications(&mut self) {
+        self.hot
+            .iter_mut()
+            .for_each(|h| h.set_flag(IDENTIFIED, false));
     }
 
     /// The persons whose home is country `c`.
@@ -387,6 +398,11 @@ impl Persons {
     /// departures, and so only on the run's history: deterministic).
     pub fn roster(&self, roster: Roster) -> &[u32] {
         &self.rosters[roster as usize]
+    }
+
+    /// Persons in the hands of traffickers now: in transit or exploited.
+    pub fn victims(&self) -> u64 {
+        (self.roster(Roster::InTransit).len() + self.roster(Roster::Exploited).len()) as u64
     }
 
     /// The tags of the persons on a roster, in roster order: seekers and exploited persons
@@ -555,6 +571,7 @@ impl Persons {
         self.set_location(p, route.origin);
         self.hot[p].form = form;
         self.hot[p].set_flag(EVER_TRAFFICKED, true);
+        self.hot[p].set_flag(IDENTIFIED, false);
     }
 
     /// Sends person `p` home, recording a return from trafficking (deported, escaped or

@@ -44,6 +44,7 @@ const TIMESERIES_COLUMNS: &[&str] = &[
     "acquittals",
     "recruited_labour_forms",
     "convictions_labour_forms",
+    "convictions_cross_border",
     "bribed_cases",
     "cross_border_requests",
     "jurisdiction_failures",
@@ -85,6 +86,10 @@ const SUMMARY_OUTCOMES: &[&str] = &[
     "revenue_total",
     "bribes_paid_total",
     "networks_active_final",
+    "victims_at_start",
+    "victims_per_100k",
+    "convictions_cross_border_total",
+    "convictions_per_1000_victims",
 ];
 
 const SUMMARY_KEY: &[&str] = &["scenario", "run", "replicate", "seed"];

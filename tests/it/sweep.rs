@@ -67,7 +67,7 @@ fn a_grid_sweep_writes_its_files() {
             "victims_total"
         ]
     );
-    assert_eq!(header.last().unwrap(), "networks_active_final");
+    assert_eq!(header.last().unwrap(), "convictions_per_1000_victims");
     assert_eq!(rows.len(), 18);
     let grid: Vec<(&str, &str)> = rows
         .iter()
@@ -725,7 +725,7 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
     );
     assert!(shown.stdout.lines().nth(1).unwrap().starts_with("outcome"));
     let rows = compare_rows(&out);
-    assert_eq!(rows.len(), 25);
+    assert_eq!(rows.len(), 29);
     for r in &rows {
         match r[1].as_str() {
             "0" => assert!(r[2..].iter().all(String::is_empty), "{r:?}"),
