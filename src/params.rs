@@ -317,7 +317,7 @@ params! {
         "share of network revenue put into the bribe budget";
     joint_threshold: "joint_threshold", UNIT, 0.7, "cooperation level",
         "cooperation at or above which partners run a joint investigation on shared intelligence";
-    cooperation_spillover: "cooperation_spillover", UNIT, 0.5, "share",
+    cooperation_spillover: "cooperation_spillover", UNIT, 1.0, "share",
         "share of a cooperating partner's enforcement risk that networks perceive in a country";
     perception_weeks: "perception_weeks", Domain::Real { min: 1.0, max: 520.0 }, 52, "weeks",
         "how slowly networks learn a change in a country's enforcement (time constant of an exponential average)";

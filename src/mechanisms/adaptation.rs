@@ -5,8 +5,10 @@
 //!
 //! - Enforcement risk of country `c`: `own_c = (1 − corruption) × training × resources ×
 //!   (0.5 + 0.5 × penalty) + border detection`; networks perceive
-//!   `structural_c = own_c + cooperation_spillover × max_j cooperation(j, c) × own_j` (a partner's
-//!   enforcement reaches into `c` through cooperation), learned with a lag of about
+//!   `structural_c = own_c + cooperation_spillover × max_j cooperation(j, c) × H(j, c) ×
+//!   (1 − corruption_c) × own_j` (a partner's enforcement reaches into `c` through cooperation,
+//!   for the offences both criminalize and as far as `c`'s officials are not bought), learned
+//!   with a lag of about
 //!   `perception_weeks` (an exponential average), plus their own recent losses there
 //!   (`(1 − risk_memory) × observed_c`, about the weekly loss rate).
 //! - Route value: `wage_d − wage_o − leg_cost × (legs − 1) − risk_weight × Σ_route perceived_c`;
@@ -20,6 +22,7 @@ use rand::Rng;
 
 use super::transit::border_detection;
 use crate::world::build::add_member;
+use crate::world::cooperation::harmonization;
 use crate::world::{CountryId, NetworkId, Role, Route, World};
 
 /// A country's own enforcement risk, before cooperation.
@@ -34,9 +37,17 @@ fn current_structural_risk(world: &World, c: CountryId) -> f64 {
     let spill = (0..world.n_countries())
         .map(CountryId::new)
         .filter(|&j| j != c)
-        .map(|j| world.cooperation.level(j, c) * own_risk(world, j))
+        .map(|j| world.cooperation.level(j, c) * reach(world, j, c) * own_risk(world, j))
         .fold(0.0, f64::max);
     own_risk(world, c) + world.model.cooperation_spillover * spill
+}
+
+/// How far partner `j`'s enforcement can reach into `c` through cooperation: only for the
+/// offences both criminalize (dual criminality: the harmonization `H(j, c)`), and only as far
+/// as `c`'s officials are not bought.
+fn reach(world: &World, j: CountryId, c: CountryId) -> f64 {
+    let laws = |x: CountryId| world.country(x).params.offences;
+    harmonization(laws(j), laws(c)) * (1.0 - world.country(c).params.numbers.corruption)
 }
 
 /// Sets every country's perceived structural risk to its current value (at build).
@@ -340,6 +351,32 @@ mod tests {
             (tr.state, tr.country),
             (TraffickerState::Active, CountryId::new(0))
         );
+    }
+
+    #[test]
+    fn a_partners_enforcement_reaches_in_only_under_shared_laws_and_clean_officials() {
+        use crate::params::{Offence, OffenceSet};
+        let transit = CountryId::new(1);
+        let risk = |transit_laws: OffenceSet, transit_corruption: f64| {
+            let mut w = crate::mechanisms::testkit::world_with(|s| {
+                s.cooperation.default = 1.0;
+            });
+            w.countries[1].params.offences = transit_laws;
+            w.countries[1].params.numbers.corruption = transit_corruption;
+            (current_structural_risk(&w, transit), own_risk(&w, transit))
+        };
+        let all = OffenceSet::from_names(Offence::ALL.iter().map(|o| o.name())).unwrap();
+        let (shared, own) = risk(all, 0.0);
+        assert!(
+            shared > own,
+            "a harmonized partner's enforcement reaches in"
+        );
+        // No offence in common with its partners: dual criminality stops every request.
+        let (disjoint, own) = risk(OffenceSet::EMPTY, 0.0);
+        assert_eq!(disjoint, own);
+        // A more corrupt transit country: the spillover shrinks with its officials' honesty.
+        let (corrupt, own_corrupt) = risk(all, 0.5);
+        assert!((corrupt - own_corrupt) < 0.5 * (shared - own) + 1e-12);
     }
 
     #[test]

@@ -159,27 +159,48 @@ fn corruption_lowers_convictions_and_raises_prevalence() {
     assert!(pooled(&corrupt) < pooled(&clean));
 }
 
+const FULL_PALERMO_SET: &str = "all.law.offences=sexual,labour,child,debt_bondage,domestic_servitude,forced_criminality,organ_removal";
+
+/// The baseline world with every cooperation level (default, blocs, pairs) at `level`, and
+/// `sets` on top.
+fn cooperation_at(level: &str, sets: &[&str]) -> Vec<RunResult> {
+    let mut all = vec![
+        format!("cooperation.default={level}"),
+        format!("bloc.North.cooperation={level}"),
+        format!("bloc.South.cooperation={level}"),
+        format!("pair.Caldera.Borealis.cooperation={level}"),
+        format!("pair.Estmark.Galvenia.cooperation={level}"),
+    ];
+    all.extend(sets.iter().map(|s| s.to_string()));
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    runs(&world("", &all))
+}
+
+/// Per replicate: what raising cooperation from 0.05 to 0.9 changes in `f`, in a world with
+/// `sets`.
+fn cooperation_effect(sets: &[&str], f: fn(&RunResult) -> f64) -> Vec<f64> {
+    let (low, high) = (cooperation_at("0.05", sets), cooperation_at("0.9", sets));
+    low.iter().zip(&high).map(|(l, h)| f(h) - f(l)).collect()
+}
+
+fn prevalence(r: &RunResult) -> f64 {
+    r.summary.prevalence_mean
+}
+
+/// Cross-border convictions per 1,000 victims: relative to the volume of crime, which
+/// cooperation itself lowers (deterrence), so that fewer cases do not hide better justice.
+fn cross_border_convictions(r: &RunResult) -> f64 {
+    1000.0 * r.summary.convictions_cross_border_total as f64 / r.summary.victims_total as f64
+}
+
 #[test]
 fn cooperation_lowers_prevalence_and_jurisdiction_failures_more_with_harmonized_laws() {
-    let full = "all.law.offences=sexual,labour,child,debt_bondage,domestic_servitude,forced_criminality,organ_removal";
-    let coop = |level: &str, harmonized: bool| {
-        let mut sets = vec![
-            format!("cooperation.default={level}"),
-            format!("bloc.North.cooperation={level}"),
-            format!("bloc.South.cooperation={level}"),
-            format!("pair.Caldera.Borealis.cooperation={level}"),
-            format!("pair.Estmark.Galvenia.cooperation={level}"),
-        ];
-        if harmonized {
-            sets.push(full.to_string());
-        }
-        let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
-        runs(&world("", &sets))
-    };
-    let prevalence = |rs: &[RunResult]| per_run(rs, |r| Some(r.summary.prevalence_mean));
     let failures = |rs: &[RunResult]| per_run(rs, |r| r.summary.jurisdiction_failure_share);
-    let (low, high) = (coop("0.05", false), coop("0.9", false));
-    let effect = Estimate::paired(&prevalence(&low), &prevalence(&high));
+    let (low, high) = (cooperation_at("0.05", &[]), cooperation_at("0.9", &[]));
+    let effect = Estimate::paired(
+        &per_run(&low, |r| Some(prevalence(r))),
+        &per_run(&high, |r| Some(prevalence(r))),
+    );
     let failure_effect = Estimate::paired(&failures(&low), &failures(&high));
     eprintln!("prevalence {effect:?}\nfailure share {failure_effect:?}");
     assert!(effect.high() < 0.0, "cooperation lowers prevalence");
@@ -187,7 +208,10 @@ fn cooperation_lowers_prevalence_and_jurisdiction_failures_more_with_harmonized_
         failure_effect.high() < 0.0,
         "and the share of jurisdiction failures"
     );
-    let (low_h, high_h) = (coop("0.05", true), coop("0.9", true));
+    let (low_h, high_h) = (
+        cooperation_at("0.05", &[FULL_PALERMO_SET]),
+        cooperation_at("0.9", &[FULL_PALERMO_SET]),
+    );
     let failures_h = Estimate::of(&failures(&high_h));
     let failures_u = Estimate::of(&failures(&high));
     eprintln!(
@@ -201,6 +225,57 @@ fn cooperation_lowers_prevalence_and_jurisdiction_failures_more_with_harmonized_
             .sum()
     };
     assert!(extraditions(&high_h) > extraditions(&low_h));
+}
+
+/// MODEL.md §5: raising cooperation raises cross-border convictions and lowers prevalence, and
+/// the effect is stronger when laws are harmonized and corruption is low; corruption weakens
+/// the value of cooperating. Each claim compares the effect of cooperation (0.05 -> 0.9, paired
+/// by replicate) between two worlds.
+#[test]
+fn cooperation_works_better_with_harmonized_laws_and_low_corruption() {
+    let base_convictions = cooperation_effect(&[], cross_border_convictions);
+    let base_prevalence = cooperation_effect(&[], prevalence);
+    let harmonized_convictions = cooperation_effect(&[FULL_PALERMO_SET], cross_border_convictions);
+    let harmonized_prevalence = cooperation_effect(&[FULL_PALERMO_SET], prevalence);
+    let clean_convictions = cooperation_effect(&["all.corruption=0.1"], cross_border_convictions);
+    let clean_prevalence = cooperation_effect(&["all.corruption=0.1"], prevalence);
+    let corrupt_convictions = cooperation_effect(&["all.corruption=0.6"], cross_border_convictions);
+    let corrupt_prevalence = cooperation_effect(&["all.corruption=0.6"], prevalence);
+    let (bc, hc) = (
+        Estimate::of(&base_convictions),
+        Estimate::of(&harmonized_convictions),
+    );
+    let (bp, hp) = (
+        Estimate::of(&base_prevalence),
+        Estimate::of(&harmonized_prevalence),
+    );
+    let (cc, kc) = (
+        Estimate::of(&clean_convictions),
+        Estimate::of(&corrupt_convictions),
+    );
+    let (cp, kp) = (
+        Estimate::of(&clean_prevalence),
+        Estimate::of(&corrupt_prevalence),
+    );
+    eprintln!("cross-border convictions: baseline laws {bc:?}\n  harmonized {hc:?}");
+    eprintln!("  corruption 0.1 {cc:?}\n  corruption 0.6 {kc:?}");
+    eprintln!("prevalence: baseline laws {bp:?}\n  harmonized {hp:?}");
+    eprintln!("  corruption 0.1 {cp:?}\n  corruption 0.6 {kp:?}");
+    // Cooperation raises cross-border convictions.
+    assert!(bc.low() > 0.0);
+    // Harmonized laws: more cross-border convictions and a larger fall in prevalence.
+    let harmonized = Estimate::paired(&base_convictions, &harmonized_convictions);
+    let harmonized_p = Estimate::paired(&base_prevalence, &harmonized_prevalence);
+    eprintln!("harmonized minus baseline laws: {harmonized:?} {harmonized_p:?}");
+    assert!(harmonized.low() > 0.0);
+    assert!(harmonized_p.high() < 0.0);
+    // Low corruption: the same; high corruption takes most of the value of cooperating.
+    let clean = Estimate::paired(&corrupt_convictions, &clean_convictions);
+    let clean_p = Estimate::paired(&corrupt_prevalence, &clean_prevalence);
+    eprintln!("clean minus corrupt: {clean:?} {clean_p:?}");
+    assert!(clean.low() > 0.0);
+    assert!(clean_p.high() < 0.0);
+    assert!(kc.mean < 0.25 * cc.mean);
 }
 
 #[test]
