@@ -295,6 +295,16 @@ params! {
         "chance an investigation with full training and evidence ends in arrest";
     police_lead_rate: "police_lead_rate", UNIT, 0.003, "probability per week",
         "weekly chance proactive police work yields a lead on an active trafficker, at resources = training = 1";
+    evidence_testimony: "evidence.testimony", UNIT, 1.0, "evidence",
+        "strength of evidence of a lead from a victim's testimony (the strongest)";
+    evidence_joint: "evidence.joint", UNIT, 0.8, "evidence",
+        "strength of evidence of a joint investigation, which pools both countries' files";
+    evidence_border: "evidence.border", UNIT, 0.6, "evidence",
+        "strength of evidence of a lead from a border detection (a victim found with the transporter)";
+    evidence_intelligence: "evidence.intelligence", UNIT, 0.5, "evidence",
+        "strength of evidence of a lead from intelligence a partner shared";
+    evidence_police: "evidence.police", UNIT, 0.3, "evidence",
+        "strength of evidence of a lead from proactive police work (a suspicion, not a witness)";
     labour_evidence: "labour_evidence", UNIT, 0.6, "share",
         "strength of evidence in labour-form cases relative to others (coercion and debt are harder to prove than sexual exploitation)";
     flee_prob: "flee_prob", UNIT, 0.15, "probability",
@@ -336,7 +346,9 @@ params! {
     network_size: "network_size", Domain::Count { min: 1.0, max: 100.0 }, 3, "traffickers per role",
         "traffickers per role and country in a network at full strength";
     retraffic_boost: "retraffic_boost", Domain::Real { min: 0.0, max: 10.0 }, 0.5, "share",
-        "relative rise of a returnee's vulnerability, fading to zero over two years";
+        "relative rise of a returnee's risk, fading to zero over retraffic_weeks";
+    retraffic_weeks: "retraffic_weeks", Domain::Count { min: 1.0, max: 1040.0 }, 104, "weeks",
+        "weeks over which a returnee's extra risk fades to zero (MODEL.md: concentrated in the first two years); also the window of re_trafficked_identified";
     support_protection: "support_protection", UNIT, 0.75, "share",
         "share of the re-trafficking boost that support removes";
     vulnerability_spread: "vulnerability_spread", Domain::Real { min: 1.0, max: 1000.0 }, 8.0, "concentration",

@@ -10,11 +10,6 @@ use rand::Rng;
 use super::investigation::{add_lead, case_evidence, start_investigation};
 use crate::world::{CaseSource, CountryId, TraffickerState, World};
 
-/// Evidence shared intelligence gives.
-pub const INTELLIGENCE_EVIDENCE: f64 = 0.5;
-/// Evidence of a joint investigation, which pools both countries' files.
-pub const JOINT_EVIDENCE: f64 = 0.8;
-
 pub fn intelligence_sharing(world: &mut World) {
     let arrests = std::mem::take(&mut world.arrests);
     for arrest in &arrests {
@@ -49,7 +44,7 @@ pub fn intelligence_sharing(world: &mut World) {
             }
             if level >= world.model.joint_threshold {
                 world.counter(j).joint_investigations += 1;
-                let evidence = case_evidence(world, arrest.form, JOINT_EVIDENCE);
+                let evidence = case_evidence(world, arrest.form, world.model.evidence_joint);
                 start_investigation(world, j, target, arrest.form, evidence, CaseSource::Joint);
             } else {
                 add_lead(
@@ -57,7 +52,7 @@ pub fn intelligence_sharing(world: &mut World) {
                     j,
                     target,
                     arrest.form,
-                    INTELLIGENCE_EVIDENCE,
+                    world.model.evidence_intelligence,
                     CaseSource::Shared,
                 );
             }

@@ -26,9 +26,6 @@ use crate::world::{
     TraffickerState, World,
 };
 
-/// Evidence from proactive police work: a suspicion, not a witness.
-pub const POLICE_EVIDENCE: f64 = 0.3;
-
 /// The evidence a case about `form` carries, from a source worth `evidence`: labour-form cases
 /// are weaker by `labour_evidence` (MODEL.md §5: labour trafficking is under-enforced).
 pub fn case_evidence(world: &World, form: Offence, evidence: f64) -> f64 {
@@ -141,7 +138,7 @@ fn proactive_police_leads(world: &mut World) {
                     c,
                     TraffickerId::new(t),
                     form,
-                    POLICE_EVIDENCE,
+                    world.model.evidence_police,
                     CaseSource::Domestic,
                 );
             }

@@ -4,7 +4,7 @@
 //! a raised risk, concentrated in the first two years: their hazard of leaving home and their
 //! chance of accepting a deceptive offer are multiplied by
 //!
-//! `1 + retraffic_boost × max(0, 1 − weeks since return / 104) × s`
+//! `1 + retraffic_boost × max(0, 1 − weeks since return / retraffic_weeks) × s`
 //!
 //! (the products capped at 1), with `s = 1 − support_protection` if the return followed
 //! support, else 1. Deportees and those who escaped return unsupported (steps 5 and 6).
@@ -14,9 +14,6 @@ use rand::Rng;
 use crate::world::calendar::geometric_weeks;
 use crate::world::persons::NEVER;
 use crate::world::{PersonState, Roster, Scheduling, Wheel, World};
-
-/// Weeks over which the extra risk of a returnee fades to zero.
-pub const RISK_WINDOW_WEEKS: f64 = 104.0;
 
 /// A person's vulnerability this week: drawn at build, raised by shocks, capped at 1.
 pub fn effective_vulnerability(world: &World, p: usize) -> f64 {
@@ -34,7 +31,7 @@ pub fn returnee_risk(world: &World, p: usize, week: u32) -> f64 {
     if returned == NEVER {
         return 1.0;
     }
-    let fading = (1.0 - (week - returned) as f64 / RISK_WINDOW_WEEKS).max(0.0);
+    let fading = (1.0 - (week - returned) as f64 / world.model.retraffic_weeks).max(0.0);
     let shield = if persons.returned_supported(p) {
         1.0 - world.model.support_protection
     } else {
@@ -48,7 +45,7 @@ pub fn risk_fading(world: &World, p: usize, week: u32) -> bool {
     let returned = world.persons.returned(p);
     returned != NEVER
         && world.model.retraffic_boost > 0.0
-        && ((week - returned) as f64) < RISK_WINDOW_WEEKS
+        && ((week - returned) as f64) < world.model.retraffic_weeks
 }
 
 /// Person `p` comes home this week (`returned`: from trafficking, this week, supported or

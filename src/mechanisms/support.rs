@@ -16,9 +16,6 @@ use super::investigation::{add_lead, free_member};
 use super::retrafficking::come_home;
 use crate::world::{CaseSource, CountryId, PersonState, Role, World};
 
-/// Evidence a testimony gives.
-pub const TESTIMONY_EVIDENCE: f64 = 1.0;
-
 pub fn victim_support(world: &mut World) {
     let week = world.week;
     let identified = std::mem::take(&mut world.identified);
@@ -54,7 +51,8 @@ pub fn victim_support(world: &mut World) {
             let network = world.persons.trip[p].network;
             for role in [Role::Exploiter, Role::Recruiter] {
                 if let Some(t) = free_member(world, network, role) {
-                    add_lead(world, c, t, form, TESTIMONY_EVIDENCE, CaseSource::Domestic);
+                    let evidence = world.model.evidence_testimony;
+                    add_lead(world, c, t, form, evidence, CaseSource::Domestic);
                 }
             }
         }

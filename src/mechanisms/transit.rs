@@ -16,9 +16,6 @@ use crate::world::{
     Scheduling, World,
 };
 
-/// Evidence a border detection gives: the victim was caught in the act of being moved.
-pub const BORDER_EVIDENCE: f64 = 0.6;
-
 /// Chance that a trafficked person crossing into `c` is detected.
 pub fn border_detection(world: &World, c: CountryId) -> f64 {
     let n = &world.country(c).params.numbers;
@@ -100,7 +97,7 @@ fn lead_on_transporter(world: &mut World, network: NetworkId, country: CountryId
             country,
             t,
             form,
-            BORDER_EVIDENCE,
+            world.model.evidence_border,
             CaseSource::Domestic,
         );
     }
