@@ -33,8 +33,8 @@ pub struct WeekCounters {
     pub deported: u32,
     pub testimonies: u32,
     pub re_trafficked: u32,
-    /// Recruitments of persons identified as victims on their last trip, within `retraffic_weeks` of their return
-    /// home (the window in which support protects).
+    /// Recruitments of persons identified as victims on their last trip, within
+    /// `retraffic_weeks` of their return home (the window in which support protects).
     pub re_trafficked_identified: u32,
     pub escaped: u32,
     // Enforcement.
