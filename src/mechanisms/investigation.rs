@@ -236,7 +236,9 @@ pub fn start_investigation(
         Some(refuge) if flees => {
             tr.state = TraffickerState::Fled;
             tr.country = refuge;
-            tr.until = week + fled_weeks;
+            // He hides at least while he is wanted: back before the investigation ends, he
+            // would walk out of it unseen (fled suspects return before investigations close).
+            tr.until = week + fled_weeks.max(duration + 1);
         }
         _ => tr.state = TraffickerState::UnderInvestigation,
     }
@@ -420,6 +422,33 @@ mod tests {
         assert_eq!(sum(|x| x.extraditions), 0);
         assert_eq!(sum(|x| x.intelligence_shared), 0);
         assert_eq!(sum(|x| x.joint_investigations), 0);
+    }
+
+    #[test]
+    fn a_suspect_hides_while_wanted_and_the_case_ends_in_an_extradition_request() {
+        // Investigations outlast the time in hiding: the suspect must still be abroad when
+        // his investigation ends, so that it asks for his extradition.
+        let trace = run_weeks(
+            world_with(|s| {
+                s.cooperation.default = 1.0;
+                for c in &mut s.countries {
+                    c.params.numbers.corruption = 0.0;
+                }
+                s.model.police_lead_rate = 0.05;
+                s.model.flee_prob = 1.0;
+                s.model.investigation_weeks = 30.0;
+                s.model.fled_weeks = 4.0;
+            }),
+            150,
+        );
+        let sum = |f: fn(&crate::metrics::WeekCounters) -> u32| {
+            trace.world.iter().map(|x| f(x) as u64).sum::<u64>()
+        };
+        assert!(sum(|x| x.investigations_opened) > 10);
+        assert!(
+            sum(|x| x.extraditions) > 0,
+            "every suspect flees: some are extradited"
+        );
     }
 
     #[test]
