@@ -63,8 +63,8 @@ pub struct RunArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub settings: SettingsArgs,
-    /// Worker threads [default: all cores]; results do not depend on it.
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to 1024 [default: all cores]; results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<NonZeroUsize>,
     /// Replace timeseries.csv, summary.csv and manifest.json in a non-empty DIR.
     #[arg(long)]
@@ -84,8 +84,8 @@ pub struct SweepArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub settings: SettingsArgs,
-    /// Worker threads [default: all cores]; results do not depend on it.
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to 1024 [default: all cores]; results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<NonZeroUsize>,
     /// Continue the interrupted sweep in DIR, skipping finished runs (give the same command
     /// it was started with); starts it if DIR holds none.
@@ -122,8 +122,8 @@ pub struct ResumeArgs {
     /// The --out directory of the interrupted sweep or shard.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// Worker threads [default: all cores]; results do not depend on it.
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to 1024 [default: all cores]; results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<NonZeroUsize>,
     /// Keep the run records (DIR/.runs/) after the results are written.
     #[arg(long)]
@@ -159,8 +159,8 @@ pub struct CompareArgs {
     pub points: Option<Vec<usize>>,
     #[command(flatten)]
     pub settings: SettingsArgs,
-    /// Worker threads [default: all cores]; results do not depend on it.
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to 1024 [default: all cores]; results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<NonZeroUsize>,
     /// Also write compare.csv (and, for two scenarios, manifest.json) into DIR; created if
     /// absent, refused if not empty (see --force).
@@ -216,6 +216,19 @@ impl SettingsArgs {
             && self.weeks.is_none()
             && self.set.is_empty()
     }
+}
+
+/// `--threads N`: a whole number from 1 to [`sweep::exec::MAX_THREADS`]. More threads than
+/// that gain nothing and can exhaust what the system allows a process (memory maps, stacks):
+/// refused as a usage error (exit 2) before anything starts.
+fn parse_threads(text: &str) -> Result<NonZeroUsize, String> {
+    let max = sweep::exec::MAX_THREADS;
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .and_then(NonZeroUsize::new)
+        .filter(|n| n.get() <= max)
+        .ok_or_else(|| format!("the number of threads must be a whole number from 1 to {max}"))
 }
 
 /// How much weekly data to write.

@@ -129,3 +129,62 @@ fn an_output_path_that_is_a_file() {
     assert!(e.stderr.contains("not a directory"), "{}", e.stderr);
     assert_eq!(fs::read_to_string(&file).unwrap(), "not a directory");
 }
+
+/// `--threads` is bounded (1 to 1024) in every command that has it: tens of thousands of
+/// threads made the process panic in its new threads and hang, after validation had passed.
+#[test]
+fn too_many_threads_are_a_usage_error_in_every_command() {
+    let tiny = fixture("tiny.toml");
+    let e = refused(&[&tiny, p("--threads"), p("99999")]);
+    assert!(e.stderr.contains("from 1 to 1024"), "{}", e.stderr);
+    refused(&[&tiny, p("--threads"), p("1025")]);
+
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let sweep = fixture("tiny_sweep.toml");
+    let commands: [Vec<&Path>; 3] = [
+        vec![p("sweep"), &sweep, p("--out"), &out],
+        vec![p("resume"), &out],
+        vec![p("compare"), &tiny, &tiny, p("--out"), &out],
+    ];
+    for args in commands {
+        let mut args = args.clone();
+        args.extend([p("--threads"), p("99999")]);
+        let e = palermo(&args).bad_input();
+        assert!(
+            e.stderr.contains("from 1 to 1024"),
+            "{args:?}: {}",
+            e.stderr
+        );
+        assert!(!out.exists(), "{args:?} created {}", out.display());
+    }
+}
+
+/// A system that refuses the threads (here, a cap on the address space that leaves no room
+/// for 1,000 thread stacks) is a failure of the system: exit 1 with a message, no panic, no
+/// output.
+#[cfg(target_os = "linux")]
+#[test]
+fn threads_the_system_refuses_are_a_clean_failure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let shell = format!(
+        "ulimit -v 400000 2>/dev/null || exit 0; exec \"$0\" run {} --out {} --threads 1000 --quiet",
+        fixture("tiny.toml").display(),
+        out.display()
+    );
+    let result = std::process::Command::new("sh")
+        .args(["-c", &shell, env!("CARGO_BIN_EXE_palermo")])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    if result.status.success() {
+        // A system that grants 1,000 threads within 400 MB of address space has nothing to
+        // refuse; the test proves nothing there.
+        return;
+    }
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot start worker threads"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!out.exists());
+}
