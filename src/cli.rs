@@ -391,8 +391,8 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
     if !errors.is_empty() {
         return Err(CliError::BadInput(errors));
     }
-    // Refuse a non-empty directory now rather than after hours of runs; it is checked again
-    // just before writing.
+    // Refuse a non-empty or unwritable directory now rather than after hours of runs; it is
+    // checked again just before writing.
     output::check_target(&args.out, args.force)?;
 
     let pool = sweep::exec::pool(args.threads).map_err(CliError::Other)?;
@@ -733,6 +733,10 @@ fn compare(args: &CompareArgs) -> Result<(), CliError> {
                 "{} has {} replicates and {} has {}: give --replicates N to pair them",
                 sa.path, sa.run.replicates, sb.path, sb.run.replicates
             )));
+        }
+        // Refuse an unusable --out before running anything; it is checked again when writing.
+        if let Some(dir) = &args.out {
+            output::check_target(dir, args.force)?;
         }
         let replicates = sa.run.replicates;
         let bar = progress_bar(2 * u64::from(replicates), args.quiet);

@@ -188,3 +188,55 @@ fn threads_the_system_refuses_are_a_clean_failure() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!out.exists());
 }
+
+/// The output commands that run before they write: `run`, `sweep` and `compare --out`.
+fn output_commands<'a>(out: &'a Path, tiny: &'a Path, sweep: &'a Path) -> [Vec<&'a Path>; 3] {
+    [
+        vec![p("run"), tiny, p("--out"), out, p("-q")],
+        vec![p("sweep"), sweep, p("--out"), out, p("-q")],
+        vec![p("compare"), tiny, tiny, p("--out"), out, p("-q")],
+    ]
+}
+
+/// An output path below a file can never be created: refused before anything runs, like an
+/// output path that is a file (exit 2), naming the file in the way.
+#[test]
+fn an_output_path_below_a_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("file");
+    fs::write(&file, "not a directory").unwrap();
+    let out = file.join("out");
+    let (tiny, sweep) = (fixture("tiny.toml"), fixture("tiny_sweep.toml"));
+    for args in output_commands(&out, &tiny, &sweep) {
+        let e = palermo(&args).bad_input();
+        let expected = format!("{} exists and is not a directory", file.display());
+        assert!(e.stderr.contains(&expected), "{args:?}: {}", e.stderr);
+    }
+    assert_eq!(fs::read_to_string(&file).unwrap(), "not a directory");
+}
+
+/// A location where files cannot be created is refused before anything runs (exit 2, the
+/// path named), not found out when the results are written. Root creates files even in a
+/// read-only directory, so where the test's own probe succeeds it proves nothing and stops.
+#[cfg(unix)]
+#[test]
+fn an_output_directory_that_cannot_be_written() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let ro = tmp.path().join("ro");
+    fs::create_dir(&ro).unwrap();
+    fs::set_permissions(&ro, fs::Permissions::from_mode(0o555)).unwrap();
+    if fs::write(ro.join("probe"), "").is_ok() {
+        eprintln!("skipped: files can be created in a 0o555 directory (running as root?)");
+        return;
+    }
+    let (tiny, sweep) = (fixture("tiny.toml"), fixture("tiny_sweep.toml"));
+    for out in [ro.join("out"), ro.join("a/b"), ro.clone()] {
+        for args in output_commands(&out, &tiny, &sweep) {
+            let e = palermo(&args).bad_input();
+            let expected = format!("cannot create files in {}", ro.display());
+            assert!(e.stderr.contains(&expected), "{args:?}: {}", e.stderr);
+        }
+    }
+    assert_eq!(fs::read_dir(&ro).unwrap().count(), 0);
+}
