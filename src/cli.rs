@@ -338,12 +338,18 @@ fn overrides(set: &[String], flags: &[(&str, Option<u64>)]) -> Result<Vec<Overri
     }
 }
 
-/// Loads every scenario; on failure, returns every error (one per file).
+/// Loads every scenario to run (`run`, `compare`), with its `[sweep]` section checked like
+/// the rest of the file though not run, so that a file `palermo check` refuses is refused
+/// here too; on failure, returns every error (one per file).
 fn load_all(paths: &[PathBuf], overrides: &[Override]) -> (Vec<Scenario>, Vec<String>) {
     let mut scenarios = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        match load(path, overrides) {
+        let loaded = load(path, overrides).and_then(|s| {
+            parse_sweep(&s).map_err(|e| named(path, &e))?;
+            Ok(s)
+        });
+        match loaded {
             Ok(s) => scenarios.push(s),
             Err(e) => errors.push(e),
         }
@@ -354,15 +360,18 @@ fn load_all(paths: &[PathBuf], overrides: &[Override]) -> (Vec<Scenario>, Vec<St
 /// Loads one scenario; an error names the file even where the error itself does not (an
 /// override that fails in one scenario of several).
 fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, String> {
-    scenario::load(path, overrides).map_err(|e| {
-        let message = e.to_string();
-        let file = path.display().to_string();
-        if message.contains(&file) {
-            message
-        } else {
-            format!("{file}: {message}")
-        }
-    })
+    scenario::load(path, overrides).map_err(|e| named(path, &e))
+}
+
+/// A scenario error's message, with the file's name in front where it lacks it.
+fn named(path: &Path, e: &scenario::ScenarioError) -> String {
+    let message = e.to_string();
+    let file = path.display().to_string();
+    if message.contains(&file) {
+        message
+    } else {
+        format!("{file}: {message}")
+    }
 }
 
 /// Scenario names label rows, so two scenarios of one invocation may not share one.
@@ -491,20 +500,13 @@ fn check(args: &CheckArgs) -> Result<(), CliError> {
 /// The plan of a scenario's `[sweep]`, if it has one; errors name the file, as [`load`]'s.
 /// `replicates_flag`: `--replicates` was given, so `run.replicates` beats `[sweep] replicates`.
 fn sweep_plan(path: &Path, base: Scenario, replicates_flag: bool) -> Result<Option<Plan>, String> {
-    let named = |e: scenario::ScenarioError| {
-        let message = e.to_string();
-        let file = path.display().to_string();
-        if message.contains(&file) {
-            message
-        } else {
-            format!("{file}: {message}")
-        }
-    };
-    let Some(spec) = parse_sweep(&base).map_err(named)? else {
+    let Some(spec) = parse_sweep(&base).map_err(|e| named(path, &e))? else {
         return Ok(None);
     };
     let replicates = replicates_flag.then_some(base.run.replicates);
-    Plan::new(base, spec, replicates).map(Some).map_err(named)
+    Plan::new(base, spec, replicates)
+        .map(Some)
+        .map_err(|e| named(path, &e))
 }
 
 fn sweep(args: &SweepArgs) -> Result<(), CliError> {

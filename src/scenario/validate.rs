@@ -36,7 +36,7 @@ const SECTIONS: &[&str] = &[
     "pair",
     "policy",
     "shock",
-    // Read by `sweep.rs` (`palermo sweep`, `palermo check`); a run ignores it.
+    // Read by `sweep.rs` (every command checks it; only `palermo sweep` runs it).
     "sweep",
 ];
 /// Keys of a `[[country]]` besides its parameters.

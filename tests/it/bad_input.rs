@@ -240,3 +240,46 @@ fn an_output_directory_that_cannot_be_written() {
     }
     assert_eq!(fs::read_dir(&ro).unwrap().count(), 0);
 }
+
+/// `run` (and `compare`) check a `[sweep]` section like the rest of the file, though they do
+/// not run it: a file `check` refuses is refused by every command, with the same message.
+/// A valid section is still ignored, even where a `--set` gives a swept path.
+#[test]
+fn a_bad_sweep_section_is_refused_by_run_as_by_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bogus = tmp.path().join("bogus.toml");
+    let tiny = fs::read_to_string(fixture("tiny.toml")).unwrap();
+    fs::write(&bogus, format!("{tiny}\n[sweep]\nbogus = 1\n")).unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad_sweep");
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files.push(bogus.clone());
+    for file in &files {
+        let checked = palermo([p("check"), file]).bad_input();
+        let e = refused(&[file]);
+        assert_eq!(e.stderr, checked.stderr, "{}", file.display());
+        let compared = palermo([p("compare"), file, &fixture("tiny.toml")]).bad_input();
+        assert_eq!(compared.stderr, checked.stderr, "{}", file.display());
+    }
+    let e = refused(&[&bogus]);
+    assert!(
+        e.stderr.contains("unknown key `bogus` in [sweep]"),
+        "{}",
+        e.stderr
+    );
+
+    let out = tmp.path().join("out");
+    palermo([
+        p("run"),
+        &fixture("tiny_sweep.toml"),
+        p("--set"),
+        p("all.corruption=0.5"),
+        p("--out"),
+        &out,
+        p("-q"),
+    ])
+    .ok();
+}
