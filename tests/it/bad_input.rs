@@ -283,3 +283,65 @@ fn a_bad_sweep_section_is_refused_by_run_as_by_check() {
     ])
     .ok();
 }
+
+/// Writes `text` after the tiny world's text to `NAME.toml` in `dir`, runs it (refused as bad
+/// input, nothing created) and returns the one line of stderr.
+fn refused_tiny_with(dir: &Path, name: &str, text: &str) -> String {
+    let tiny = fs::read_to_string(fixture("tiny.toml")).unwrap();
+    let path = dir.join(format!("{name}.toml"));
+    fs::write(&path, format!("{tiny}\n{text}")).unwrap();
+    let e = refused(&[&path]);
+    assert_eq!(e.stderr.lines().count(), 1, "{}", e.stderr);
+    e.stderr.trim_end().to_string()
+}
+
+/// "did you mean" finds a misspelt table (`[defaults.enforcment]`) and a shortened name
+/// (`corupt`), and a policy's list of allowed keys holds only what a policy can change.
+#[test]
+fn unknown_keys_suggest_what_was_meant() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let e = refused_tiny_with(t, "table", "[defaults.enforcment]\nresources = 0.5\n");
+    assert!(
+        e.ends_with("unknown key `enforcment` in [defaults]; did you mean `enforcement`?"),
+        "{e}"
+    );
+    let e = refused_tiny_with(t, "dotted", "[model]\nform_shares.sexual = 0.5\n");
+    assert!(e.ends_with("did you mean `form_share`?"), "{e}");
+    let e = refused_tiny_with(t, "short", "[[country]]\nname = \"D\"\ncorupt = 0.3\n");
+    assert!(
+        e.ends_with("unknown key `corupt` in [[country]] \"D\"; did you mean `corruption`?"),
+        "{e}"
+    );
+    let e = refused_tiny_with(t, "last", "[[country]]\nname = \"D\"\ntrainig = 0.3\n");
+    assert!(e.ends_with("did you mean `enforcement.training`?"), "{e}");
+    // Nothing close: the list, and no absurd guess.
+    let e = refused_tiny_with(t, "far", "[[country]]\nname = \"D\"\nhorizon = 3\n");
+    assert!(e.contains("allowed: name, borders, at_risk"), "{e}");
+
+    let policy =
+        |how: &str| format!("[[policy]]\nweek = 1\ntarget = \"all\"\n{how} = {{ budget = 2 }}\n");
+    let e = refused_tiny_with(t, "set", &policy("set"));
+    let allowed = e.split("allowed: ").nth(1).unwrap_or_else(|| panic!("{e}"));
+    let allowed: Vec<&str> = allowed.split(", ").collect();
+    assert!(
+        allowed.contains(&"corruption") && allowed.contains(&"law.offences"),
+        "{e}"
+    );
+    for build_only in ["at_risk", "poverty", "network_density"] {
+        assert!(!allowed.contains(&build_only), "{e}");
+    }
+    let e = refused_tiny_with(t, "scale", &policy("scale"));
+    assert!(
+        e.contains("allowed: wage,") && !e.contains("law.offences"),
+        "{e}"
+    );
+
+    // --set suggests with the same rules.
+    let e = refused(&[&fixture("tiny.toml"), p("--set"), p("all.corupt=0.3")]);
+    assert!(
+        e.stderr.contains("did you mean `corruption`?"),
+        "{}",
+        e.stderr
+    );
+}
