@@ -345,3 +345,28 @@ fn unknown_keys_suggest_what_was_meant() {
         e.stderr
     );
 }
+
+/// A key given twice is named, at the second one (the parser says only "duplicate key").
+#[test]
+fn a_key_given_twice_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lines = fs::read_to_string(fixture("tiny.toml"))
+        .unwrap()
+        .lines()
+        .count();
+    let policy = "[[policy]]\nweek = 1\ntarget = \"all\"\ntarget = \"all\"\nset = { ngo = 1 }\n";
+    let e = refused_tiny_with(tmp.path(), "twice", policy);
+    let expected = format!(
+        "twice.toml:{}:1: key `target` is given twice in this table",
+        lines + 5
+    );
+    assert!(e.ends_with(&expected), "{e}");
+    let e = refused_tiny_with(tmp.path(), "table", "[run]\nburn_in = 2\n");
+    assert!(
+        e.contains(&format!(
+            "table.toml:{}:2: table `[run]` is defined twice",
+            lines + 2
+        )),
+        "{e}"
+    );
+}
