@@ -305,6 +305,17 @@ impl<'a> Checker<'a> {
                     "name" => {}
                     "borders" => {
                         let list = self.string_list(&leaf, "a list of country names")?;
+                        for (i, (border, pos)) in list.iter().enumerate() {
+                            if list[..i].iter().any(|(b, _)| b == border) {
+                                return Err(self.err(
+                                    *pos,
+                                    "borders",
+                                    format!(
+                                        "`{border}` is listed twice in the borders of `{name}`"
+                                    ),
+                                ));
+                            }
+                        }
                         borders = Some(list.into_iter().map(|(s, p)| (s.to_string(), p)).collect());
                     }
                     _ => self.country_param(&leaf, &mut params)?,
@@ -835,6 +846,9 @@ impl<'a> Checker<'a> {
         for (name, pos) in self.string_list(leaf, "a list of offence names")? {
             let offence = Offence::from_name(name)
                 .ok_or_else(|| self.err(pos, &leaf.path, unknown_offence_message(name)))?;
+            if set.contains(offence) {
+                return Err(self.err(pos, &leaf.path, repeated_offence_message(name, &leaf.path)));
+            }
             set.insert(offence);
         }
         Ok(set)
@@ -974,6 +988,12 @@ fn suggest_key(name: &str, known: &[&str], listed: &[&str]) -> String {
         Some(c) => format!("did you mean `{c}`?"),
         None => format!("allowed: {}", listed.join(", ")),
     }
+}
+
+/// A set given with a repeated item is almost always a typo (another offence was meant).
+/// `path`: where the set is given (`law.offences`, or a sweep's `all.law.offences`).
+pub(crate) fn repeated_offence_message(name: &str, path: &str) -> String {
+    format!("offence `{name}` is listed twice in `{path}`")
 }
 
 pub(crate) fn unknown_offence_message(name: &str) -> String {
@@ -1133,7 +1153,7 @@ enforcement = { training = 0.9 }
 
 [[country]]
 name = "Caldera"
-borders = ["Borealis", "Borealis"]
+borders = ["Borealis"]
 "law.penalty" = 0.7
 
 [cooperation]

@@ -370,3 +370,72 @@ fn a_key_given_twice_is_named() {
         "{e}"
     );
 }
+
+/// An item given twice in a set is refused, named at its second place: it is almost always a
+/// typo for another item, which then silently went missing.
+#[test]
+fn an_item_listed_twice_in_a_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let lines = fs::read_to_string(fixture("tiny.toml"))
+        .unwrap()
+        .lines()
+        .count();
+    let country = "[[country]]\nname = \"Dravia\"\n";
+    let e = refused_tiny_with(
+        t,
+        "offences",
+        &format!("{country}law.offences = [\"sexual\", \"sexual\"]\n"),
+    );
+    let at = format!("offences.toml:{}:27: ", lines + 4);
+    assert!(
+        e.ends_with(&format!(
+            "{at}offence `sexual` is listed twice in `law.offences`"
+        )),
+        "{e}"
+    );
+    let e = refused_tiny_with(
+        t,
+        "policy",
+        "[[policy]]\nweek = 1\ntarget = \"all\"\nset = { \"law.offences\" = [\"child\", \"child\"] }\n",
+    );
+    assert!(e.contains("offence `child` is listed twice"), "{e}");
+    let e = refused_tiny_with(
+        t,
+        "borders",
+        &format!("{country}borders = [\"Aurelia\", \"Aurelia\"]\n"),
+    );
+    let at = format!("borders.toml:{}:23: ", lines + 4);
+    assert!(
+        e.ends_with(&format!(
+            "{at}`Aurelia` is listed twice in the borders of `Dravia`"
+        )),
+        "{e}"
+    );
+    let e = refused(&[
+        &fixture("tiny.toml"),
+        p("--set"),
+        p("all.law.offences=sexual,labour,sexual"),
+    ]);
+    assert!(
+        e.stderr.contains(
+            "--set all.law.offences=sexual,labour,sexual: offence `sexual` is listed twice"
+        ),
+        "{}",
+        e.stderr
+    );
+    // Both sides of a border may list it: that is not a repeat.
+    let both = tmp.path().join("both.toml");
+    let tiny = fs::read_to_string(fixture("tiny.toml")).unwrap();
+    let both_sides = tiny
+        .replace(
+            "name = \"Aurelia\"\n",
+            "name = \"Aurelia\"\nborders = [\"Borealis\"]\n",
+        )
+        .replace(
+            "name = \"Borealis\"\n",
+            "name = \"Borealis\"\nborders = [\"Aurelia\"]\n",
+        );
+    fs::write(&both, both_sides).unwrap();
+    palermo([p("check"), &both]).ok();
+}
