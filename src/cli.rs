@@ -63,8 +63,8 @@ pub struct RunArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub settings: SettingsArgs,
-    /// Worker threads [default: all cores]; results do not depend on it.
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to 1024 [default: all cores]; results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<NonZeroUsize>,
     /// Replace timeseries.csv, summary.csv and manifest.json in a non-empty DIR.
     #[arg(long)]
@@ -84,8 +84,8 @@ pub struct SweepArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub settings: SettingsArgs,
-    /// Worker threads [default: all cores]; results do not depend on it.
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to 1024 [default: all cores]; results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<NonZeroUsize>,
     /// Continue the interrupted sweep in DIR, skipping finished runs (give the same command
     /// it was started with); starts it if DIR holds none.
@@ -122,8 +122,8 @@ pub struct ResumeArgs {
     /// The --out directory of the interrupted sweep or shard.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// Worker threads [default: all cores]; results do not depend on it.
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to 1024 [default: all cores]; results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<NonZeroUsize>,
     /// Keep the run records (DIR/.runs/) after the results are written.
     #[arg(long)]
@@ -159,8 +159,8 @@ pub struct CompareArgs {
     pub points: Option<Vec<usize>>,
     #[command(flatten)]
     pub settings: SettingsArgs,
-    /// Worker threads [default: all cores]; results do not depend on it.
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to 1024 [default: all cores]; results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<NonZeroUsize>,
     /// Also write compare.csv (and, for two scenarios, manifest.json) into DIR; created if
     /// absent, refused if not empty (see --force).
@@ -216,6 +216,19 @@ impl SettingsArgs {
             && self.weeks.is_none()
             && self.set.is_empty()
     }
+}
+
+/// `--threads N`: a whole number from 1 to [`sweep::exec::MAX_THREADS`]. More threads than
+/// that gain nothing and can exhaust what the system allows a process (memory maps, stacks):
+/// refused as a usage error (exit 2) before anything starts.
+fn parse_threads(text: &str) -> Result<NonZeroUsize, String> {
+    let max = sweep::exec::MAX_THREADS;
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .and_then(NonZeroUsize::new)
+        .filter(|n| n.get() <= max)
+        .ok_or_else(|| format!("the number of threads must be a whole number from 1 to {max}"))
 }
 
 /// How much weekly data to write.
@@ -325,12 +338,18 @@ fn overrides(set: &[String], flags: &[(&str, Option<u64>)]) -> Result<Vec<Overri
     }
 }
 
-/// Loads every scenario; on failure, returns every error (one per file).
+/// Loads every scenario to run (`run`, `compare`), with its `[sweep]` section checked like
+/// the rest of the file though not run, so that a file `palermo check` refuses is refused
+/// here too; on failure, returns every error (one per file).
 fn load_all(paths: &[PathBuf], overrides: &[Override]) -> (Vec<Scenario>, Vec<String>) {
     let mut scenarios = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        match load(path, overrides) {
+        let loaded = load(path, overrides).and_then(|s| {
+            parse_sweep(&s).map_err(|e| named(path, &e))?;
+            Ok(s)
+        });
+        match loaded {
             Ok(s) => scenarios.push(s),
             Err(e) => errors.push(e),
         }
@@ -341,15 +360,18 @@ fn load_all(paths: &[PathBuf], overrides: &[Override]) -> (Vec<Scenario>, Vec<St
 /// Loads one scenario; an error names the file even where the error itself does not (an
 /// override that fails in one scenario of several).
 fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, String> {
-    scenario::load(path, overrides).map_err(|e| {
-        let message = e.to_string();
-        let file = path.display().to_string();
-        if message.contains(&file) {
-            message
-        } else {
-            format!("{file}: {message}")
-        }
-    })
+    scenario::load(path, overrides).map_err(|e| named(path, &e))
+}
+
+/// A scenario error's message, with the file's name in front where it lacks it.
+fn named(path: &Path, e: &scenario::ScenarioError) -> String {
+    let message = e.to_string();
+    let file = path.display().to_string();
+    if message.contains(&file) {
+        message
+    } else {
+        format!("{file}: {message}")
+    }
 }
 
 /// Scenario names label rows, so two scenarios of one invocation may not share one.
@@ -378,8 +400,8 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
     if !errors.is_empty() {
         return Err(CliError::BadInput(errors));
     }
-    // Refuse a non-empty directory now rather than after hours of runs; it is checked again
-    // just before writing.
+    // Refuse a non-empty or unwritable directory now rather than after hours of runs; it is
+    // checked again just before writing.
     output::check_target(&args.out, args.force)?;
 
     let pool = sweep::exec::pool(args.threads).map_err(CliError::Other)?;
@@ -478,20 +500,13 @@ fn check(args: &CheckArgs) -> Result<(), CliError> {
 /// The plan of a scenario's `[sweep]`, if it has one; errors name the file, as [`load`]'s.
 /// `replicates_flag`: `--replicates` was given, so `run.replicates` beats `[sweep] replicates`.
 fn sweep_plan(path: &Path, base: Scenario, replicates_flag: bool) -> Result<Option<Plan>, String> {
-    let named = |e: scenario::ScenarioError| {
-        let message = e.to_string();
-        let file = path.display().to_string();
-        if message.contains(&file) {
-            message
-        } else {
-            format!("{file}: {message}")
-        }
-    };
-    let Some(spec) = parse_sweep(&base).map_err(named)? else {
+    let Some(spec) = parse_sweep(&base).map_err(|e| named(path, &e))? else {
         return Ok(None);
     };
     let replicates = replicates_flag.then_some(base.run.replicates);
-    Plan::new(base, spec, replicates).map(Some).map_err(named)
+    Plan::new(base, spec, replicates)
+        .map(Some)
+        .map_err(|e| named(path, &e))
 }
 
 fn sweep(args: &SweepArgs) -> Result<(), CliError> {
@@ -720,6 +735,10 @@ fn compare(args: &CompareArgs) -> Result<(), CliError> {
                 "{} has {} replicates and {} has {}: give --replicates N to pair them",
                 sa.path, sa.run.replicates, sb.path, sb.run.replicates
             )));
+        }
+        // Refuse an unusable --out before running anything; it is checked again when writing.
+        if let Some(dir) = &args.out {
+            output::check_target(dir, args.force)?;
         }
         let replicates = sa.run.replicates;
         let bar = progress_bar(2 * u64::from(replicates), args.quiet);

@@ -444,37 +444,70 @@ pub fn all_specs() -> Vec<&'static ParamSpec> {
         .collect()
 }
 
-/// The candidate closest to `name` by edit distance, when it is close enough to be a likely
-/// typo (at most a third of the longer name's characters differ, at least one). Ties go to
-/// the first candidate, so callers list candidates in their natural order.
+/// The candidate closest to `name`, when it is close enough to be a likely typo, or `None`.
+/// In order of preference:
+///
+/// 1. a dotted candidate whose last part is `name` (`border_control` for
+///    `enforcement.border_control`);
+/// 2. the fewest edits (insertions, deletions, substitutions, swaps of neighbours) to a
+///    candidate, or to the last part of a dotted one (`trainig` for `enforcement.training`):
+///    at most a third of the longer name's characters, at least one, and fewer than `name`
+///    has (so `x` is no typo of `a`);
+/// 3. a shortened, lengthened or garbled spelling that keeps the beginning (`corupt` for
+///    `corruption`): a Jaro-Winkler similarity of at least 0.85, both names at least three
+///    characters long.
+///
+/// A candidate equal to `name` is no suggestion. Ties go to the first candidate, so callers
+/// list candidates in their natural order.
 pub fn closest_name<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     // Names a user types are short; a very long one is not a typo of any parameter, and
-    // skipping it keeps the quadratic distance cheap on hostile input.
+    // skipping it keeps the quadratic distances cheap on hostile input.
     const LONGEST: usize = 200;
+    const SIMILAR: f64 = 0.85;
     let len = name.chars().take(LONGEST + 1).count();
-    if len > LONGEST {
+    if len == 0 || len > LONGEST {
         return None;
     }
-    let candidates: Vec<&'a str> = candidates.into_iter().collect();
-    // A key written without its group (`border_control` for `enforcement.border_control`).
+    let candidates: Vec<&'a str> = candidates.into_iter().filter(|c| *c != name).collect();
+    let last_part = |c: &'a str| c.rsplit('.').next().unwrap_or(c);
     if let Some(full) = candidates
         .iter()
-        .find(|c| c.rsplit('.').next() == Some(name) && **c != name)
+        .find(|c| c.contains('.') && last_part(c) == name)
     {
         return Some(full);
     }
-    let mut best: Option<(usize, &'a str)> = None;
-    for cand in candidates {
-        let limit = (len.max(cand.chars().count()) / 3).max(1);
-        let d = strsim::levenshtein(name, cand);
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, cand));
+    let mut fewest: Option<(usize, &'a str)> = None;
+    for &cand in &candidates {
+        let parts = if cand.contains('.') {
+            vec![cand, last_part(cand)]
+        } else {
+            vec![cand]
+        };
+        for part in parts {
+            let limit = (len.max(part.chars().count()) / 3).max(1);
+            let d = strsim::osa_distance(name, part);
+            if d <= limit && d < len && fewest.is_none_or(|(bd, _)| d < bd) {
+                fewest = Some((d, cand));
+            }
         }
     }
-    best.map(|(_, c)| c)
+    if let Some((_, cand)) = fewest {
+        return Some(cand);
+    }
+    let mut most_similar: Option<(f64, &'a str)> = None;
+    for &cand in &candidates {
+        if len < 3 || cand.chars().count() < 3 {
+            continue;
+        }
+        let similarity = strsim::jaro_winkler(name, cand);
+        if similarity >= SIMILAR && most_similar.is_none_or(|(bs, _)| similarity > bs) {
+            most_similar = Some((similarity, cand));
+        }
+    }
+    most_similar.map(|(_, c)| c)
 }
 
 /// A form of trafficking (MODEL.md §1, `law.offences`).
@@ -698,5 +731,22 @@ mod tests {
         );
         assert_eq!(closest_name("", names), None);
         assert_eq!(closest_name(&"x".repeat(10_000), names), None);
+        // Shortened spellings, swapped letters, the last part of a dotted name.
+        assert_eq!(closest_name("corupt", names), Some("corruption"));
+        assert_eq!(closest_name("corrpution", names), Some("corruption"));
+        let grouped = ["enforcement.training", "enforcement", "law"];
+        assert_eq!(
+            closest_name("trainig", grouped),
+            Some("enforcement.training")
+        );
+        assert_eq!(closest_name("enforcment", grouped), Some("enforcement"));
+        // Never itself, never a one-letter name for another, nothing for an unrelated word.
+        assert_eq!(closest_name("law", grouped), None);
+        assert_eq!(closest_name("x", ["a", "b"]), None);
+        assert_eq!(closest_name("abc", ["a", "b"]), None);
+        for unrelated in ["horizon", "budget", "foo", "data", "iterations", "labour"] {
+            let all: Vec<&str> = country_paths().chain(["name", "borders"]).collect();
+            assert_eq!(closest_name(unrelated, all), None, "{unrelated}");
+        }
     }
 }

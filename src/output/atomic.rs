@@ -6,31 +6,97 @@
 //! over its final name, so that a crash or a full disk leaves each file complete or absent,
 //! never half written. The directory is created only when there is something to put in it.
 
-use std::fs::{self, File};
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, ErrorKind, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::OutputError;
 
 /// Checks, before any work, that results may be written to `dir`: it does not exist, or it is
-/// an empty directory, or it is a directory and `force` is set.
+/// an empty directory, or it is a directory and `force` is set; and files can be created in
+/// it, or, when it does not exist yet, in its nearest existing ancestor, where it will be
+/// created (see [`check_writable`]). Nothing is left behind.
 pub fn check_target(dir: &Path, force: bool) -> Result<(), OutputError> {
     match fs::metadata(dir) {
-        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+        // `NotADirectory`: a file stands where a parent directory should be, which the walk
+        // up the ancestors finds and names.
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
+            check_creatable(dir)
+        }
         Err(e) => Err(OutputError::io(dir)(e)),
         Ok(meta) if !meta.is_dir() => Err(OutputError::NotADirectory {
             path: dir.to_path_buf(),
         }),
-        Ok(_) if force => Ok(()),
         Ok(_) => {
-            let mut entries = fs::read_dir(dir).map_err(OutputError::io(dir))?;
-            if entries.next().is_some() {
-                Err(OutputError::NotEmpty {
-                    dir: dir.to_path_buf(),
-                })
-            } else {
-                Ok(())
+            if !force {
+                let mut entries = fs::read_dir(dir).map_err(OutputError::io(dir))?;
+                if entries.next().is_some() {
+                    return Err(OutputError::NotEmpty {
+                        dir: dir.to_path_buf(),
+                    });
+                }
             }
+            check_writable(dir, dir)
+        }
+    }
+}
+
+/// `dir` does not exist: its nearest existing ancestor must be a directory that can hold it.
+fn check_creatable(dir: &Path) -> Result<(), OutputError> {
+    for ancestor in dir.ancestors().skip(1) {
+        // The parent of a relative name (`out`) is the empty path: the current directory.
+        let ancestor = if ancestor.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            ancestor
+        };
+        match fs::metadata(ancestor) {
+            Ok(meta) if meta.is_dir() => return check_writable(dir, ancestor),
+            Ok(_) => {
+                return Err(OutputError::NotADirectory {
+                    path: ancestor.to_path_buf(),
+                });
+            }
+            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {}
+            Err(e) => return Err(OutputError::io(ancestor)(e)),
+        }
+    }
+    // Only a path with no existing ancestor at all (not even `/` or `.`) gets here.
+    Ok(())
+}
+
+/// Proves that files can be created in the directory `at` (the output directory `dir`, or
+/// the ancestor it will be created in) by creating and removing an empty file there, which
+/// asks the file system itself (permissions, access lists, a read-only mount) rather than
+/// guessing from mode bits. A refusal is bad input ([`OutputError::NotWritable`]); any other
+/// failure is the system's.
+pub fn check_writable(dir: &Path, at: &Path) -> Result<(), OutputError> {
+    static PROBES: AtomicUsize = AtomicUsize::new(0);
+    let mut attempts = 0;
+    loop {
+        let n = PROBES.fetch_add(1, Ordering::Relaxed);
+        let probe = at.join(format!(".palermo-probe.{}.{n}.tmp", std::process::id()));
+        match OpenOptions::new().write(true).create_new(true).open(&probe) {
+            Ok(file) => {
+                drop(file);
+                return fs::remove_file(&probe).map_err(OutputError::io(&probe));
+            }
+            // Left by a process with the same id that was killed in between: try another.
+            Err(e) if e.kind() == ErrorKind::AlreadyExists && attempts < 8 => attempts += 1,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
+                ) =>
+            {
+                return Err(OutputError::NotWritable {
+                    dir: dir.to_path_buf(),
+                    at: at.to_path_buf(),
+                    source: e,
+                });
+            }
+            Err(e) => return Err(OutputError::io(at)(e)),
         }
     }
 }
@@ -194,6 +260,60 @@ mod tests {
             check_target(&file, true),
             Err(OutputError::NotADirectory { .. })
         ));
+    }
+
+    #[test]
+    fn the_check_proves_the_target_writable_and_leaves_nothing() {
+        let t = tempdir();
+        // Empty, absent, or absent under several missing levels: the probe comes and goes.
+        assert!(check_target(t.path(), false).is_ok());
+        assert!(check_target(&t.path().join("a/b/c"), false).is_ok());
+        assert_eq!(fs::read_dir(t.path()).unwrap().count(), 0, "nothing left");
+        // A file where a parent directory should be is named.
+        fs::write(t.path().join("file"), "x").unwrap();
+        match check_target(&t.path().join("file/sub/out"), false) {
+            Err(e @ OutputError::NotADirectory { .. }) => {
+                assert!(e.is_bad_input());
+                assert!(
+                    e.to_string().contains("file exists and is not a directory"),
+                    "{e}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Root may create files anywhere; where the probe succeeds in a read-only directory,
+    /// there is nothing to refuse and the test proves nothing.
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_directory_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let t = tempdir();
+        let ro = t.path().join("ro");
+        fs::create_dir(&ro).unwrap();
+        fs::set_permissions(&ro, fs::Permissions::from_mode(0o555)).unwrap();
+        if File::create(ro.join("root")).is_ok() {
+            return;
+        }
+        for (dir, force) in [
+            (ro.join("out/deeper"), false),
+            (ro.clone(), false),
+            (ro.clone(), true),
+        ] {
+            match check_target(&dir, force) {
+                Err(e @ OutputError::NotWritable { .. }) => {
+                    assert!(e.is_bad_input());
+                    let shown = e.to_string();
+                    assert!(
+                        shown.contains(&format!("cannot create files in {}", ro.display())),
+                        "{shown}"
+                    );
+                }
+                other => panic!("{}: {other:?}", dir.display()),
+            }
+        }
+        assert!(!ro.join("out").exists());
     }
 
     #[test]

@@ -46,6 +46,14 @@ pub enum OutputError {
     /// Something that is not a directory is in the way.
     #[error("output path {} exists and is not a directory", .path.display())]
     NotADirectory { path: PathBuf },
+    /// Files cannot be created in the directory (or in the ancestor it would be created in):
+    /// no permission, or a read-only file system.
+    #[error("cannot write to output directory {}: cannot create files in {} ({source})", .dir.display(), .at.display())]
+    NotWritable {
+        dir: PathBuf,
+        at: PathBuf,
+        source: io::Error,
+    },
     #[error("{}: {source}", .path.display())]
     Io { path: PathBuf, source: io::Error },
     #[error("CSV: {0}")]
@@ -60,7 +68,9 @@ impl OutputError {
     pub fn is_bad_input(&self) -> bool {
         matches!(
             self,
-            OutputError::NotEmpty { .. } | OutputError::NotADirectory { .. }
+            OutputError::NotEmpty { .. }
+                | OutputError::NotADirectory { .. }
+                | OutputError::NotWritable { .. }
         )
     }
 

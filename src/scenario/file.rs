@@ -155,13 +155,131 @@ fn integer_value(digits: &str, radix: u32) -> f64 {
 pub fn parse_toml(text: &str, file: &str) -> Result<RawTable, ScenarioError> {
     let lines = LineIndex::new(text);
     let doc = DeTable::parse(text).map_err(|e| {
-        let message = format!("invalid TOML: {}", e.message().trim_end());
-        match e.span() {
-            Some(span) => ScenarioError::at(file, lines.pos(span.start), None, message),
-            None => ScenarioError::in_file(file, message),
+        let message = e.message().trim_end();
+        let Some(span) = e.span() else {
+            return ScenarioError::in_file(file, format!("invalid TOML: {message}"));
+        };
+        // The parser's "duplicate key" names no key: read it from the text.
+        let duplicate = message
+            .starts_with("duplicate key")
+            .then(|| duplicate_key(text, span.start))
+            .flatten();
+        match duplicate {
+            Some(d) => {
+                let message = if d.header {
+                    format!(
+                        "table `[{}]` is defined twice (a table takes one header, or dotted keys, not both)",
+                        d.key
+                    )
+                } else {
+                    format!("key `{}` is given twice in this table", d.key)
+                };
+                ScenarioError::at(file, lines.pos(d.start), Some(&d.key), message)
+            }
+            None => ScenarioError::at(
+                file,
+                lines.pos(span.start),
+                None,
+                format!("invalid TOML: {message}"),
+            ),
         }
     })?;
     convert_table(doc.get_ref(), text, &lines, file, 0)
+}
+
+/// A key the parser found twice, as written where it found the second.
+#[derive(Debug, PartialEq)]
+struct Duplicate {
+    /// The whole key, dotted parts joined by `.`, quotes removed (`law.penalty` for
+    /// `law . "penalty"`).
+    key: String,
+    /// Whether it is a table header (`[run]`) rather than a key of a key/value pair.
+    header: bool,
+    /// The byte offset where the key begins.
+    start: usize,
+}
+
+/// Reads the key around byte `at` (the parser's place for a duplicate, which is the
+/// repeated part of a dotted key): from the start of its key (the line's start, a `[`, `{` or
+/// `,`) to the `=` or `]` after it, outside quotes. `None` if the text there is no key.
+fn duplicate_key(text: &str, at: usize) -> Option<Duplicate> {
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text.get(at..)?.find('\n').map_or(text.len(), |i| at + i);
+    let line = text.get(line_start..line_end)?;
+    let at = at - line_start;
+    let header = line.trim_start().starts_with('[');
+    let (mut begin, mut end) = (0, line.len());
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if let Some(q) = quote {
+            if q == '"' && c == '\\' && !escaped {
+                escaped = true;
+                continue;
+            }
+            if c == q && !escaped {
+                quote = None;
+            }
+            escaped = false;
+            continue;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '[' | '{' | ',' if i < at => begin = i + 1,
+            '=' | ']' if i >= at => {
+                end = i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let written = line.get(begin..end)?;
+    let start = line_start + begin + (written.len() - written.trim_start().len());
+    let parts = split_dotted(written.trim());
+    if parts.iter().any(|p| p.is_empty()) {
+        return None;
+    }
+    Some(Duplicate {
+        key: parts.join("."),
+        header,
+        start,
+    })
+}
+
+/// The parts of a dotted key as written, trimmed and unquoted (escapes are kept as written).
+fn split_dotted(key: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut from = 0;
+    for (i, c) in key.char_indices() {
+        if let Some(q) = quote {
+            if q == '"' && c == '\\' && !escaped {
+                escaped = true;
+                continue;
+            }
+            if c == q && !escaped {
+                quote = None;
+            }
+            escaped = false;
+        } else if c == '"' || c == '\'' {
+            quote = Some(c);
+        } else if c == '.' {
+            parts.push(&key[from..i]);
+            from = i + 1;
+        }
+    }
+    parts.push(&key[from..]);
+    parts
+        .into_iter()
+        .map(|p| {
+            let p = p.trim();
+            ['"', '\'']
+                .iter()
+                .find_map(|q| p.strip_prefix(*q).and_then(|r| r.strip_suffix(*q)))
+                .unwrap_or(p)
+        })
+        .collect()
 }
 
 fn convert_table(
@@ -315,6 +433,43 @@ mod tests {
         assert_eq!(nums[4], 1e23);
         assert_eq!(nums[5], 1.0);
         assert_eq!(integer_value(&"f".repeat(40), 16), f64::INFINITY);
+    }
+
+    #[test]
+    fn a_duplicate_key_is_named() {
+        let cases = [
+            (
+                "a = 1\nb = 2\nb = 3\n",
+                "3:1: key `b` is given twice in this table",
+            ),
+            (
+                "law.penalty = 1\n  law . penalty = 2\n",
+                "2:3: key `law.penalty` is given twice",
+            ),
+            ("'w' = 1\n\"w\" = 2\n", "2:1: key `w` is given twice"),
+            ("t = { x = 1, x = 2 }\n", "1:14: key `x` is given twice"),
+            (
+                "\"a.b\" = 1\n\"a.b\" = 2\n",
+                "2:1: key `a.b` is given twice",
+            ),
+            ("[run]\n[run]\n", "2:2: table `[run]` is defined twice"),
+            (
+                "[c]\nlaw.p = 1\n[c.law]\n",
+                "3:2: table `[c.law]` is defined twice",
+            ),
+        ];
+        for (text, expected) in cases {
+            let e = parse_toml(text, "f.toml").unwrap_err();
+            assert!(
+                e.to_string().starts_with(&format!("f.toml:{expected}")),
+                "{text:?}: {e}"
+            );
+            assert!(e.key.is_some());
+        }
+        // Other syntax errors keep the parser's words.
+        let e = parse_toml("a = 1\nb = = 2\n", "f.toml").unwrap_err();
+        assert!(e.to_string().contains("invalid TOML"), "{e}");
+        assert_eq!(duplicate_key("=\n", 0), None);
     }
 
     #[test]

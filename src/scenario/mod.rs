@@ -4,7 +4,7 @@
 //! column; `validate.rs` checks them against the [`params`](crate::params) table and builds the
 //! typed [`Scenario`] below; `overrides.rs` applies `--set PATH=VALUE` (and the points of a
 //! sweep) with the same paths; `sweep.rs` reads the optional `[sweep]` section, which a run
-//! ignores. Nothing downstream of this module sees raw TOML.
+//! checks but does not run. Nothing downstream of this module sees raw TOML.
 
 pub mod error;
 pub mod file;

@@ -13,13 +13,13 @@ use std::fmt;
 use super::error::ScenarioError;
 use super::validate::{
     BLOC_COOPERATION, COOPERATION_KEY, DEFAULT_COOPERATION, PAIR_COOPERATION, check_number,
-    coop_spec, find_bloc, find_country, run_numbers, run_settings, set_country_param, suggest,
-    unknown_offence_message,
+    coop_spec, find_bloc, find_country, repeated_offence_message, run_numbers, run_settings,
+    set_country_param, suggest, unknown_offence_message,
 };
 use super::{Pair, Scenario, Value};
 use crate::params::{
-    Domain, MODEL_PARAMS, Offence, OffenceSet, ParamSpec, RUN_PARAMS, country_paths, country_spec,
-    model_spec, run_spec,
+    Domain, MODEL_PARAMS, OFFENCES_PATH, Offence, OffenceSet, ParamSpec, RUN_PARAMS, country_paths,
+    country_spec, model_spec, run_spec,
 };
 use crate::world::CountryId;
 
@@ -385,7 +385,11 @@ fn offences(text: &str) -> Result<OffenceSet, String> {
         return Ok(set);
     }
     for name in text.split(',').map(str::trim) {
-        set.insert(Offence::from_name(name).ok_or_else(|| unknown_offence_message(name))?);
+        let offence = Offence::from_name(name).ok_or_else(|| unknown_offence_message(name))?;
+        if set.contains(offence) {
+            return Err(repeated_offence_message(name, OFFENCES_PATH));
+        }
+        set.insert(offence);
     }
     Ok(set)
 }

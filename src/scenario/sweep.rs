@@ -1,7 +1,8 @@
 //! The `[sweep]` section of a scenario file: which parameters a sweep varies, over which
 //! values, by which design. `docs/SWEEPS.md` documents the format.
 //!
-//! A run ignores the section; `palermo check` and `palermo sweep` read it here, from the
+//! A run does not run the section but checks it (`palermo run` and `compare` call
+//! [`parse_sweep`] on every scenario); `palermo check` and `palermo sweep` read it here, from the
 //! scenario's verbatim text, with the same located errors as the rest of the file (the
 //! `Checker` of `validate.rs`). Every swept path is resolved with the one path language of
 //! `--set` ([`overrides::resolve`]), so a sweep can vary exactly what `--set` can change, and

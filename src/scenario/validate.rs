@@ -36,7 +36,7 @@ const SECTIONS: &[&str] = &[
     "pair",
     "policy",
     "shock",
-    // Read by `sweep.rs` (`palermo sweep`, `palermo check`); a run ignores it.
+    // Read by `sweep.rs` (every command checks it; only `palermo sweep` runs it).
     "sweep",
 ];
 /// Keys of a `[[country]]` besides its parameters.
@@ -305,6 +305,17 @@ impl<'a> Checker<'a> {
                     "name" => {}
                     "borders" => {
                         let list = self.string_list(&leaf, "a list of country names")?;
+                        for (i, (border, pos)) in list.iter().enumerate() {
+                            if list[..i].iter().any(|(b, _)| b == border) {
+                                return Err(self.err(
+                                    *pos,
+                                    "borders",
+                                    format!(
+                                        "`{border}` is listed twice in the borders of `{name}`"
+                                    ),
+                                ));
+                            }
+                        }
                         borders = Some(list.into_iter().map(|(s, p)| (s.to_string(), p)).collect());
                     }
                     _ => self.country_param(&leaf, &mut params)?,
@@ -505,12 +516,18 @@ impl<'a> Checker<'a> {
                 None => 0,
             };
 
-            // What a change may address depends on the target.
+            // What a change may address depends on the target. Build-only parameters are
+            // known, to be refused with the reason, but not listed as allowed.
             let known: Vec<&str> = match target {
                 Target::All | Target::Country(_) => country_paths().collect(),
                 Target::Bloc(_) => country_paths().chain([COOPERATION_KEY]).collect(),
                 Target::Pair(..) => vec![COOPERATION_KEY],
             };
+            let listed: Vec<&str> = known
+                .iter()
+                .copied()
+                .filter(|k| !BUILD_ONLY.contains(k))
+                .collect();
             let coop_domain = match target {
                 Target::Pair(..) => coop_spec(PAIR_COOPERATION).domain,
                 _ => coop_spec(BLOC_COOPERATION).domain,
@@ -519,7 +536,7 @@ impl<'a> Checker<'a> {
             let mut set_keys: Vec<String> = Vec::new();
             if let Some(leaf) = find(&leaves, "set") {
                 let context = format!("in `set` of the [[policy]] for `{target_text}`");
-                for change in self.leaves(self.table(leaf)?, &known, &context)? {
+                for change in self.leaves_listing(self.table(leaf)?, &known, &listed, &context)? {
                     self.changeable(&change)?;
                     let value = if change.path == COOPERATION_KEY {
                         Value::Number(self.number(&change, coop_domain)?)
@@ -537,7 +554,13 @@ impl<'a> Checker<'a> {
             }
             if let Some(leaf) = find(&leaves, "scale") {
                 let context = format!("in `scale` of the [[policy]] for `{target_text}`");
-                for change in self.leaves(self.table(leaf)?, &known, &context)? {
+                // An offence set is set, never scaled.
+                let scalable: Vec<&str> = listed
+                    .iter()
+                    .copied()
+                    .filter(|k| *k != OFFENCES_PATH)
+                    .collect();
+                for change in self.leaves_listing(self.table(leaf)?, &known, &scalable, &context)? {
                     if change.path == OFFENCES_PATH {
                         return Err(self.err(
                             change.pos,
@@ -630,8 +653,22 @@ impl<'a> Checker<'a> {
         known: &[&str],
         context: &str,
     ) -> Result<Vec<Leaf<'r>>, ScenarioError> {
+        self.leaves_listing(table, known, known, context)
+    }
+
+    /// Like [`Checker::leaves`], but an unknown key's message lists only `listed` (the keys
+    /// that can be used here: a policy accepts a build-only parameter only to explain why it
+    /// cannot change it).
+    fn leaves_listing<'r>(
+        &self,
+        table: &'r RawTable,
+        known: &[&str],
+        listed: &[&str],
+        context: &str,
+    ) -> Result<Vec<Leaf<'r>>, ScenarioError> {
         let mut out = Vec::new();
-        self.collect_leaves(table, "", None, known, context, &mut out)?;
+        let keys = Keys { known, listed };
+        self.collect_leaves(table, "", None, &keys, context, &mut out)?;
         Ok(out)
     }
 
@@ -640,10 +677,11 @@ impl<'a> Checker<'a> {
         table: &'r RawTable,
         prefix: &str,
         dotted_start: Option<Pos>,
-        known: &[&str],
+        keys: &Keys<'_>,
         context: &str,
         out: &mut Vec<Leaf<'r>>,
     ) -> Result<(), ScenarioError> {
+        let known = keys.known;
         for (key, value) in &table.entries {
             let (path, pos) = key.path_under(prefix, dotted_start);
             if known.contains(&path.as_str()) {
@@ -660,12 +698,15 @@ impl<'a> Checker<'a> {
                 out.push(Leaf { path, pos, value });
             } else if let Some(sub) = value.as_table().filter(|_| continues(&path, known)) {
                 let start = value.dotted_start(key, pos);
-                self.collect_leaves(sub, &path, start, known, context, out)?;
+                self.collect_leaves(sub, &path, start, keys, context, out)?;
             } else {
                 return Err(self.err(
                     pos,
                     &path,
-                    format!("unknown key `{path}` {context}; {}", suggest(&path, known)),
+                    format!(
+                        "unknown key `{path}` {context}; {}",
+                        suggest_key(&path, keys.known, keys.listed)
+                    ),
                 ));
             }
         }
@@ -805,6 +846,9 @@ impl<'a> Checker<'a> {
         for (name, pos) in self.string_list(leaf, "a list of offence names")? {
             let offence = Offence::from_name(name)
                 .ok_or_else(|| self.err(pos, &leaf.path, unknown_offence_message(name)))?;
+            if set.contains(offence) {
+                return Err(self.err(pos, &leaf.path, repeated_offence_message(name, &leaf.path)));
+            }
             set.insert(offence);
         }
         Ok(set)
@@ -865,6 +909,12 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// The keys a table accepts (full dotted paths), and those an unknown key's message lists.
+struct Keys<'k> {
+    known: &'k [&'k str],
+    listed: &'k [&'k str],
+}
+
 pub(super) fn find<'l, 'r>(leaves: &'l [Leaf<'r>], path: &str) -> Option<&'l Leaf<'r>> {
     leaves.iter().find(|l| l.path == path)
 }
@@ -919,6 +969,31 @@ pub(crate) fn suggest(name: &str, allowed: &[&str]) -> String {
         Some(c) => format!("did you mean `{c}`?"),
         None => format!("allowed: {}", allowed.join(", ")),
     }
+}
+
+/// "did you mean `x`?" for an unknown key of a table that accepts the dotted paths `known`,
+/// or the list `listed`. The tables the paths sit in are candidates too, so a misspelt
+/// table (`[defaults.enforcment]`, `enforcment.resources = ...`) finds `enforcement`.
+fn suggest_key(name: &str, known: &[&str], listed: &[&str]) -> String {
+    let mut candidates: Vec<&str> = known.to_vec();
+    for path in known {
+        for (dot, _) in path.match_indices('.') {
+            let table = &path[..dot];
+            if !candidates.contains(&table) {
+                candidates.push(table);
+            }
+        }
+    }
+    match closest_name(name, candidates) {
+        Some(c) => format!("did you mean `{c}`?"),
+        None => format!("allowed: {}", listed.join(", ")),
+    }
+}
+
+/// A set given with a repeated item is almost always a typo (another offence was meant).
+/// `path`: where the set is given (`law.offences`, or a sweep's `all.law.offences`).
+pub(crate) fn repeated_offence_message(name: &str, path: &str) -> String {
+    format!("offence `{name}` is listed twice in `{path}`")
 }
 
 pub(crate) fn unknown_offence_message(name: &str) -> String {
@@ -1078,7 +1153,7 @@ enforcement = { training = 0.9 }
 
 [[country]]
 name = "Caldera"
-borders = ["Borealis", "Borealis"]
+borders = ["Borealis"]
 "law.penalty" = 0.7
 
 [cooperation]

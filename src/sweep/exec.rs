@@ -18,10 +18,21 @@ use std::num::NonZeroUsize;
 use rayon::ThreadPool;
 use rayon::prelude::*;
 
-/// A pool of `threads` worker threads (all cores when `None`).
+/// The most worker threads a pool may have (`--threads`). Each thread costs a stack and
+/// memory maps, and a request for tens of thousands can fail inside the new threads, where
+/// no error can be returned; no machine palermo runs on needs more.
+pub const MAX_THREADS: usize = 1024;
+
+/// A pool of `threads` worker threads (all cores when `None`); an error, never a panic, when
+/// the count is above [`MAX_THREADS`] or the system refuses the threads.
 pub fn pool(threads: Option<NonZeroUsize>) -> Result<ThreadPool, String> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
+        if n.get() > MAX_THREADS {
+            return Err(format!(
+                "cannot start {n} worker threads: at most {MAX_THREADS}"
+            ));
+        }
         builder = builder.num_threads(n.get());
     }
     builder
@@ -261,6 +272,14 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(e, "consumer");
+    }
+
+    #[test]
+    fn too_many_threads_are_an_error() {
+        let n = NonZeroUsize::new(MAX_THREADS + 1).unwrap();
+        let e = super::pool(Some(n)).unwrap_err();
+        assert!(e.contains("at most 1024"), "{e}");
+        assert!(super::pool(NonZeroUsize::new(2)).is_ok());
     }
 
     #[test]

@@ -440,15 +440,8 @@ fn finish(
 fn prepare(dir: &Path, options: &Options, state: State) -> Result<(WorkArea, State), SweepError> {
     let has_work = WorkArea::exists_in(dir);
     if options.force {
-        match fs::metadata(dir) {
-            Ok(meta) if !meta.is_dir() => {
-                return Err(OutputError::NotADirectory {
-                    path: dir.to_path_buf(),
-                }
-                .into());
-            }
-            _ => {}
-        }
+        // Not a file, and writable (or creatable), whatever it holds.
+        check_target(dir, true)?;
         // Never pull a work area from under another process: discarding takes the lock.
         WorkArea::discard(dir)?;
         return Ok((WorkArea::create(dir, &state)?, state));

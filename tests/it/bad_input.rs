@@ -129,3 +129,313 @@ fn an_output_path_that_is_a_file() {
     assert!(e.stderr.contains("not a directory"), "{}", e.stderr);
     assert_eq!(fs::read_to_string(&file).unwrap(), "not a directory");
 }
+
+/// `--threads` is bounded (1 to 1024) in every command that has it: tens of thousands of
+/// threads made the process panic in its new threads and hang, after validation had passed.
+#[test]
+fn too_many_threads_are_a_usage_error_in_every_command() {
+    let tiny = fixture("tiny.toml");
+    let e = refused(&[&tiny, p("--threads"), p("99999")]);
+    assert!(e.stderr.contains("from 1 to 1024"), "{}", e.stderr);
+    refused(&[&tiny, p("--threads"), p("1025")]);
+
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let sweep = fixture("tiny_sweep.toml");
+    let commands: [Vec<&Path>; 3] = [
+        vec![p("sweep"), &sweep, p("--out"), &out],
+        vec![p("resume"), &out],
+        vec![p("compare"), &tiny, &tiny, p("--out"), &out],
+    ];
+    for args in commands {
+        let mut args = args.clone();
+        args.extend([p("--threads"), p("99999")]);
+        let e = palermo(&args).bad_input();
+        assert!(
+            e.stderr.contains("from 1 to 1024"),
+            "{args:?}: {}",
+            e.stderr
+        );
+        assert!(!out.exists(), "{args:?} created {}", out.display());
+    }
+}
+
+/// A system that refuses the threads (here, a cap on the address space that leaves no room
+/// for 1,000 thread stacks) is a failure of the system: exit 1 with a message, no panic, no
+/// output.
+#[cfg(target_os = "linux")]
+#[test]
+fn threads_the_system_refuses_are_a_clean_failure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let shell = format!(
+        "ulimit -v 400000 2>/dev/null || exit 0; exec \"$0\" run {} --out {} --threads 1000 --quiet",
+        fixture("tiny.toml").display(),
+        out.display()
+    );
+    let result = std::process::Command::new("sh")
+        .args(["-c", &shell, env!("CARGO_BIN_EXE_palermo")])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    if result.status.success() {
+        // A system that grants 1,000 threads within 400 MB of address space has nothing to
+        // refuse; the test proves nothing there.
+        return;
+    }
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot start worker threads"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!out.exists());
+}
+
+/// The output commands that run before they write: `run`, `sweep` and `compare --out`.
+fn output_commands<'a>(out: &'a Path, tiny: &'a Path, sweep: &'a Path) -> [Vec<&'a Path>; 3] {
+    [
+        vec![p("run"), tiny, p("--out"), out, p("-q")],
+        vec![p("sweep"), sweep, p("--out"), out, p("-q")],
+        vec![p("compare"), tiny, tiny, p("--out"), out, p("-q")],
+    ]
+}
+
+/// An output path below a file can never be created: refused before anything runs, like an
+/// output path that is a file (exit 2), naming the file in the way.
+#[test]
+fn an_output_path_below_a_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("file");
+    fs::write(&file, "not a directory").unwrap();
+    let out = file.join("out");
+    let (tiny, sweep) = (fixture("tiny.toml"), fixture("tiny_sweep.toml"));
+    for args in output_commands(&out, &tiny, &sweep) {
+        let e = palermo(&args).bad_input();
+        let expected = format!("{} exists and is not a directory", file.display());
+        assert!(e.stderr.contains(&expected), "{args:?}: {}", e.stderr);
+    }
+    assert_eq!(fs::read_to_string(&file).unwrap(), "not a directory");
+}
+
+/// A location where files cannot be created is refused before anything runs (exit 2, the
+/// path named), not found out when the results are written. Root creates files even in a
+/// read-only directory, so where the test's own probe succeeds it proves nothing and stops.
+#[cfg(unix)]
+#[test]
+fn an_output_directory_that_cannot_be_written() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let ro = tmp.path().join("ro");
+    fs::create_dir(&ro).unwrap();
+    fs::set_permissions(&ro, fs::Permissions::from_mode(0o555)).unwrap();
+    if fs::write(ro.join("probe"), "").is_ok() {
+        eprintln!("skipped: files can be created in a 0o555 directory (running as root?)");
+        return;
+    }
+    let (tiny, sweep) = (fixture("tiny.toml"), fixture("tiny_sweep.toml"));
+    for out in [ro.join("out"), ro.join("a/b"), ro.clone()] {
+        for args in output_commands(&out, &tiny, &sweep) {
+            let e = palermo(&args).bad_input();
+            let expected = format!("cannot create files in {}", ro.display());
+            assert!(e.stderr.contains(&expected), "{args:?}: {}", e.stderr);
+        }
+    }
+    assert_eq!(fs::read_dir(&ro).unwrap().count(), 0);
+}
+
+/// `run` (and `compare`) check a `[sweep]` section like the rest of the file, though they do
+/// not run it: a file `check` refuses is refused by every command, with the same message.
+/// A valid section is still ignored, even where a `--set` gives a swept path.
+#[test]
+fn a_bad_sweep_section_is_refused_by_run_as_by_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bogus = tmp.path().join("bogus.toml");
+    let tiny = fs::read_to_string(fixture("tiny.toml")).unwrap();
+    fs::write(&bogus, format!("{tiny}\n[sweep]\nbogus = 1\n")).unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad_sweep");
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files.push(bogus.clone());
+    for file in &files {
+        let checked = palermo([p("check"), file]).bad_input();
+        let e = refused(&[file]);
+        assert_eq!(e.stderr, checked.stderr, "{}", file.display());
+        let compared = palermo([p("compare"), file, &fixture("tiny.toml")]).bad_input();
+        assert_eq!(compared.stderr, checked.stderr, "{}", file.display());
+    }
+    let e = refused(&[&bogus]);
+    assert!(
+        e.stderr.contains("unknown key `bogus` in [sweep]"),
+        "{}",
+        e.stderr
+    );
+
+    let out = tmp.path().join("out");
+    palermo([
+        p("run"),
+        &fixture("tiny_sweep.toml"),
+        p("--set"),
+        p("all.corruption=0.5"),
+        p("--out"),
+        &out,
+        p("-q"),
+    ])
+    .ok();
+}
+
+/// Writes `text` after the tiny world's text to `NAME.toml` in `dir`, runs it (refused as bad
+/// input, nothing created) and returns the one line of stderr.
+fn refused_tiny_with(dir: &Path, name: &str, text: &str) -> String {
+    let tiny = fs::read_to_string(fixture("tiny.toml")).unwrap();
+    let path = dir.join(format!("{name}.toml"));
+    fs::write(&path, format!("{tiny}\n{text}")).unwrap();
+    let e = refused(&[&path]);
+    assert_eq!(e.stderr.lines().count(), 1, "{}", e.stderr);
+    e.stderr.trim_end().to_string()
+}
+
+/// "did you mean" finds a misspelt table (`[defaults.enforcment]`) and a shortened name
+/// (`corupt`), and a policy's list of allowed keys holds only what a policy can change.
+#[test]
+fn unknown_keys_suggest_what_was_meant() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let e = refused_tiny_with(t, "table", "[defaults.enforcment]\nresources = 0.5\n");
+    assert!(
+        e.ends_with("unknown key `enforcment` in [defaults]; did you mean `enforcement`?"),
+        "{e}"
+    );
+    let e = refused_tiny_with(t, "dotted", "[model]\nform_shares.sexual = 0.5\n");
+    assert!(e.ends_with("did you mean `form_share`?"), "{e}");
+    let e = refused_tiny_with(t, "short", "[[country]]\nname = \"D\"\ncorupt = 0.3\n");
+    assert!(
+        e.ends_with("unknown key `corupt` in [[country]] \"D\"; did you mean `corruption`?"),
+        "{e}"
+    );
+    let e = refused_tiny_with(t, "last", "[[country]]\nname = \"D\"\ntrainig = 0.3\n");
+    assert!(e.ends_with("did you mean `enforcement.training`?"), "{e}");
+    // Nothing close: the list, and no absurd guess.
+    let e = refused_tiny_with(t, "far", "[[country]]\nname = \"D\"\nhorizon = 3\n");
+    assert!(e.contains("allowed: name, borders, at_risk"), "{e}");
+
+    let policy =
+        |how: &str| format!("[[policy]]\nweek = 1\ntarget = \"all\"\n{how} = {{ budget = 2 }}\n");
+    let e = refused_tiny_with(t, "set", &policy("set"));
+    let allowed = e.split("allowed: ").nth(1).unwrap_or_else(|| panic!("{e}"));
+    let allowed: Vec<&str> = allowed.split(", ").collect();
+    assert!(
+        allowed.contains(&"corruption") && allowed.contains(&"law.offences"),
+        "{e}"
+    );
+    for build_only in ["at_risk", "poverty", "network_density"] {
+        assert!(!allowed.contains(&build_only), "{e}");
+    }
+    let e = refused_tiny_with(t, "scale", &policy("scale"));
+    assert!(
+        e.contains("allowed: wage,") && !e.contains("law.offences"),
+        "{e}"
+    );
+
+    // --set suggests with the same rules.
+    let e = refused(&[&fixture("tiny.toml"), p("--set"), p("all.corupt=0.3")]);
+    assert!(
+        e.stderr.contains("did you mean `corruption`?"),
+        "{}",
+        e.stderr
+    );
+}
+
+/// A key given twice is named, at the second one (the parser says only "duplicate key").
+#[test]
+fn a_key_given_twice_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lines = fs::read_to_string(fixture("tiny.toml"))
+        .unwrap()
+        .lines()
+        .count();
+    let policy = "[[policy]]\nweek = 1\ntarget = \"all\"\ntarget = \"all\"\nset = { ngo = 1 }\n";
+    let e = refused_tiny_with(tmp.path(), "twice", policy);
+    let expected = format!(
+        "twice.toml:{}:1: key `target` is given twice in this table",
+        lines + 5
+    );
+    assert!(e.ends_with(&expected), "{e}");
+    let e = refused_tiny_with(tmp.path(), "table", "[run]\nburn_in = 2\n");
+    assert!(
+        e.contains(&format!(
+            "table.toml:{}:2: table `[run]` is defined twice",
+            lines + 2
+        )),
+        "{e}"
+    );
+}
+
+/// An item given twice in a set is refused, named at its second place: it is almost always a
+/// typo for another item, which then silently went missing.
+#[test]
+fn an_item_listed_twice_in_a_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let lines = fs::read_to_string(fixture("tiny.toml"))
+        .unwrap()
+        .lines()
+        .count();
+    let country = "[[country]]\nname = \"Dravia\"\n";
+    let e = refused_tiny_with(
+        t,
+        "offences",
+        &format!("{country}law.offences = [\"sexual\", \"sexual\"]\n"),
+    );
+    let at = format!("offences.toml:{}:27: ", lines + 4);
+    assert!(
+        e.ends_with(&format!(
+            "{at}offence `sexual` is listed twice in `law.offences`"
+        )),
+        "{e}"
+    );
+    let e = refused_tiny_with(
+        t,
+        "policy",
+        "[[policy]]\nweek = 1\ntarget = \"all\"\nset = { \"law.offences\" = [\"child\", \"child\"] }\n",
+    );
+    assert!(e.contains("offence `child` is listed twice"), "{e}");
+    let e = refused_tiny_with(
+        t,
+        "borders",
+        &format!("{country}borders = [\"Aurelia\", \"Aurelia\"]\n"),
+    );
+    let at = format!("borders.toml:{}:23: ", lines + 4);
+    assert!(
+        e.ends_with(&format!(
+            "{at}`Aurelia` is listed twice in the borders of `Dravia`"
+        )),
+        "{e}"
+    );
+    let e = refused(&[
+        &fixture("tiny.toml"),
+        p("--set"),
+        p("all.law.offences=sexual,labour,sexual"),
+    ]);
+    assert!(
+        e.stderr.contains(
+            "--set all.law.offences=sexual,labour,sexual: offence `sexual` is listed twice"
+        ),
+        "{}",
+        e.stderr
+    );
+    // Both sides of a border may list it: that is not a repeat.
+    let both = tmp.path().join("both.toml");
+    let tiny = fs::read_to_string(fixture("tiny.toml")).unwrap();
+    let both_sides = tiny
+        .replace(
+            "name = \"Aurelia\"\n",
+            "name = \"Aurelia\"\nborders = [\"Borealis\"]\n",
+        )
+        .replace(
+            "name = \"Borealis\"\n",
+            "name = \"Borealis\"\nborders = [\"Aurelia\"]\n",
+        );
+    fs::write(&both, both_sides).unwrap();
+    palermo([p("check"), &both]).ok();
+}

@@ -588,7 +588,7 @@ fn run_ignores_and_check_validates_a_sweep() {
 }
 
 /// Every bad sweep fixture is refused by `check` and by `sweep`, with its message on stderr
-/// and nothing written; `run` accepts it (it ignores the section).
+/// and nothing written (`run` refuses it too: `bad_input.rs`).
 #[test]
 fn bad_sweeps_are_refused_and_write_nothing() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad_sweep");
