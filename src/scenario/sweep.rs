@@ -127,9 +127,7 @@ pub fn parse_sweep(scenario: &Scenario) -> Result<Option<SweepSpec>, ScenarioErr
         return Ok(None);
     };
     let reader = SweepReader {
-        checker: Checker {
-            file: &scenario.path,
-        },
+        checker: Checker::new(&scenario.path),
         scenario,
     };
     let leaf = Leaf {

@@ -4,9 +4,12 @@
 //! here are the keys of the file format itself (`[[country]]`, `name`, `members`, `target`...)
 //! and the ranges of the timeline fields that are not parameters (a policy's week, a shock's
 //! length and multiplier). Each rule fails with the place of the offending key (or list item,
-//! or table header) so a user can go straight to it. The first error wins: later checks may
-//! rely on earlier ones (a bloc's members are looked up among countries already checked).
+//! or table header) so a user can go straight to it. Every independent error of a file is
+//! reported, in file order: each key of a table and each list item is checked on its own, and
+//! the sections that name countries are checked against the countries that were accepted (a
+//! bloc's members are looked up among them). A TOML syntax error stays a single error.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -93,7 +96,7 @@ pub fn parse(
     overrides: &[Override],
 ) -> Result<Scenario, ScenarioError> {
     let raw = parse_toml(text, path_label)?;
-    let checker = Checker { file: path_label };
+    let checker = Checker::new(path_label);
     let mut scenario = checker.build(&raw, text)?;
     for ov in overrides {
         overrides::apply(&mut scenario, ov)?;
@@ -116,43 +119,88 @@ pub(super) struct Item<'r> {
 }
 
 /// Reads raw tables against what is allowed, with located errors. `sweep.rs` reads the
-/// `[sweep]` section with the same helpers.
+/// `[sweep]` section with the same helpers, those that return a `Result`, and so stops at
+/// its first error (with every refused key of one table, from [`Checker::leaves`]).
+///
+/// Building a scenario collects every independent error rather than stopping at the first:
+/// the reads that return a `Result` check one value, and the checks of a whole table or list
+/// item [`note`](Checker::note) what those return and go on with the next key or item,
+/// leaving out what was refused. A check that another error may explain is skipped (a
+/// missing key beside an unknown one, which may be its misspelling; an empty member list
+/// whose members were refused), so that one mistake gives one error.
 pub(super) struct Checker<'a> {
     pub(super) file: &'a str,
+    /// The errors noted so far, in the order found.
+    found: RefCell<Vec<ScenarioError>>,
 }
 
 impl<'a> Checker<'a> {
+    pub(super) fn new(file: &'a str) -> Self {
+        Checker {
+            file,
+            found: RefCell::new(Vec::new()),
+        }
+    }
+
     pub(super) fn err(&self, pos: Pos, key: &str, message: impl Into<String>) -> ScenarioError {
         ScenarioError::at(self.file, pos, Some(key), message)
     }
 
-    fn build(&self, raw: &RawTable, text: &str) -> Result<Scenario, ScenarioError> {
-        let top = self.leaves(raw, SECTIONS, "at the top level")?;
+    /// Records an error and goes on.
+    fn note(&self, e: ScenarioError) {
+        self.found.borrow_mut().push(e);
+    }
 
-        self.schema(find(&top, "schema"))?;
+    /// The value, or `None` with its error noted.
+    fn keep<T>(&self, result: Result<T, ScenarioError>) -> Option<T> {
+        result.map_err(|e| self.note(e)).ok()
+    }
+
+    /// How many errors are noted so far, to tell whether a part of the file had any.
+    fn noted(&self) -> usize {
+        self.found.borrow().len()
+    }
+
+    fn build(&self, raw: &RawTable, text: &str) -> Result<Scenario, ScenarioError> {
+        // A missing `schema` or `[[country]]` is not reported beside an unknown section, which
+        // may be it, misspelt.
+        let (top, clean) = self.read_leaves(raw, SECTIONS, "at the top level");
+
+        if clean || find(&top, "schema").is_some() {
+            self.keep(self.schema(find(&top, "schema")));
+        }
         let run = match find(&top, "run") {
-            Some(leaf) => self.run(self.table(leaf)?)?,
-            None => run_settings(&RunNumbers::default()).ok_or_else(|| {
-                ScenarioError::in_file(self.file, "the default run settings do not fit")
-            })?,
+            Some(leaf) => self.keep(self.table(leaf)).and_then(|t| self.run(t)),
+            None => {
+                let run = run_settings(&RunNumbers::default());
+                if run.is_none() {
+                    self.note(ScenarioError::in_file(
+                        self.file,
+                        "the default run settings do not fit",
+                    ));
+                }
+                run
+            }
         };
         let mut model = ModelParams::default();
-        if let Some(leaf) = find(&top, "model") {
-            self.model(self.table(leaf)?, &mut model)?;
+        if let Some(table) = find(&top, "model").and_then(|l| self.keep(self.table(l))) {
+            self.model(table, &mut model);
         }
         let mut defaults = CountryParams::default();
-        if let Some(leaf) = find(&top, "defaults") {
+        if let Some(table) = find(&top, "defaults").and_then(|l| self.keep(self.table(l))) {
             let known: Vec<&str> = country_paths().collect();
-            for leaf in self.leaves(self.table(leaf)?, &known, "in [defaults]")? {
-                self.country_param(&leaf, &mut defaults)?;
+            for leaf in self.read_leaves(table, &known, "in [defaults]").0 {
+                self.country_param(&leaf, &mut defaults);
             }
         }
-        let countries = match find(&top, "country") {
-            Some(leaf) => self.countries(self.items(leaf)?, &defaults)?,
+        let before = self.noted();
+        let countries = match find(&top, "country").and_then(|l| self.keep(self.items(l))) {
+            Some(items) => self.countries(items, &defaults),
             None => Vec::new(),
         };
-        if countries.is_empty() {
-            return Err(ScenarioError::in_file(
+        // Countries that were given but refused have their own errors.
+        if countries.is_empty() && clean && self.noted() == before {
+            self.note(ScenarioError::in_file(
                 self.file,
                 "no countries: give at least one [[country]] with a `name`",
             ));
@@ -164,26 +212,40 @@ impl<'a> Checker<'a> {
             blocs: Vec::new(),
             pairs: Vec::new(),
         };
-        if let Some(leaf) = find(&top, "cooperation") {
-            cooperation.default = self.cooperation_default(self.table(leaf)?)?;
+        if let Some(table) = find(&top, "cooperation").and_then(|l| self.keep(self.table(l))) {
+            cooperation.default = self.cooperation_default(table);
         }
-        if let Some(leaf) = find(&top, "bloc") {
-            cooperation.blocs = self.blocs(self.items(leaf)?, &names)?;
+        // The sections that name countries are checked against the countries that were
+        // accepted; with none, every name in them would be unknown, which says nothing new.
+        let mut policies = Vec::new();
+        let mut shocks = Vec::new();
+        if !names.is_empty() {
+            if let Some(items) = find(&top, "bloc").and_then(|l| self.keep(self.items(l))) {
+                cooperation.blocs = self.blocs(items, &names);
+            }
+            if let Some(items) = find(&top, "pair").and_then(|l| self.keep(self.items(l))) {
+                cooperation.pairs = self.pairs(items, &names);
+            }
+            if let Some(items) = find(&top, "policy").and_then(|l| self.keep(self.items(l))) {
+                policies = self.policies(items, &names, &cooperation.blocs);
+            }
+            if let Some(items) = find(&top, "shock").and_then(|l| self.keep(self.items(l))) {
+                shocks = self.shocks(items, &names);
+            }
         }
-        if let Some(leaf) = find(&top, "pair") {
-            cooperation.pairs = self.pairs(self.items(leaf)?, &names)?;
-        }
-        let mut policies = match find(&top, "policy") {
-            Some(leaf) => self.policies(self.items(leaf)?, &names, &cooperation.blocs)?,
-            None => Vec::new(),
-        };
         // Stable: policies of the same week keep the order of the file.
         policies.sort_by_key(|p| p.week);
-        let shocks = match find(&top, "shock") {
-            Some(leaf) => self.shocks(self.items(leaf)?, &names)?,
-            None => Vec::new(),
-        };
 
+        if let Some(e) = ScenarioError::all(self.found.take()) {
+            return Err(e);
+        }
+        // Without errors every section was read in full, so the run settings are there.
+        let Some(run) = run else {
+            return Err(ScenarioError::in_file(
+                self.file,
+                "the run settings do not fit",
+            ));
+        };
         Ok(Scenario {
             name: file_stem(self.file),
             path: self.file.to_string(),
@@ -223,54 +285,64 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn run(&self, table: &RawTable) -> Result<RunSettings, ScenarioError> {
+    /// The run settings, `None` if any key was refused (noted).
+    fn run(&self, table: &RawTable) -> Option<RunSettings> {
         let known: Vec<&str> = RUN_PARAMS.iter().map(|s| s.name).collect();
         let mut numbers = RunNumbers::default();
-        for leaf in self.leaves(table, &known, "in [run]")? {
-            // `leaves` only returns known keys, so the lookups below always succeed.
+        let (leaves, mut clean) = self.read_leaves(table, &known, "in [run]");
+        for leaf in leaves {
+            // `read_leaves` only returns known keys, so the lookups below always succeed.
             let Some(spec) = run_spec(&leaf.path) else {
                 continue;
             };
-            let v = self.number(&leaf, spec.domain)?;
+            let Some(v) = self.keep(self.number(&leaf, spec.domain)) else {
+                clean = false;
+                continue;
+            };
             if let Some(slot) = numbers.get_mut(&leaf.path) {
                 *slot = v;
             }
         }
-        run_settings(&numbers)
-            .ok_or_else(|| ScenarioError::in_file(self.file, "the run settings do not fit"))
+        if !clean {
+            return None;
+        }
+        let run = run_settings(&numbers);
+        if run.is_none() {
+            self.note(ScenarioError::in_file(
+                self.file,
+                "the run settings do not fit",
+            ));
+        }
+        run
     }
 
-    fn model(&self, table: &RawTable, model: &mut ModelParams) -> Result<(), ScenarioError> {
+    fn model(&self, table: &RawTable, model: &mut ModelParams) {
         let known: Vec<&str> = MODEL_PARAMS.iter().map(|s| s.name).collect();
-        for leaf in self.leaves(table, &known, "in [model]")? {
+        for leaf in self.read_leaves(table, &known, "in [model]").0 {
             let Some(spec) = model_spec(&leaf.path) else {
                 continue;
             };
-            let v = self.number(&leaf, spec.domain)?;
+            let Some(v) = self.keep(self.number(&leaf, spec.domain)) else {
+                continue;
+            };
             if let Some(slot) = model.get_mut(&leaf.path) {
                 *slot = v;
             }
         }
-        Ok(())
     }
 
-    fn country_param(
-        &self,
-        leaf: &Leaf<'_>,
-        params: &mut CountryParams,
-    ) -> Result<(), ScenarioError> {
-        if let Some(spec) = country_spec(&leaf.path) {
-            let value = self.param_value(leaf, spec)?;
+    /// Sets a country parameter from its key, or notes why it cannot.
+    fn country_param(&self, leaf: &Leaf<'_>, params: &mut CountryParams) {
+        if let Some(spec) = country_spec(&leaf.path)
+            && let Some(value) = self.keep(self.param_value(leaf, spec))
+        {
             set_country_param(params, &leaf.path, &value);
         }
-        Ok(())
     }
 
-    fn countries(
-        &self,
-        items: Vec<Item<'_>>,
-        defaults: &CountryParams,
-    ) -> Result<Vec<CountrySpec>, ScenarioError> {
+    /// The countries whose name is accepted, in file order (a duplicate name is refused and
+    /// its country left out; its keys are still checked).
+    fn countries(&self, items: Vec<Item<'_>>, defaults: &CountryParams) -> Vec<CountrySpec> {
         let known: Vec<&str> = COUNTRY_KEYS
             .iter()
             .copied()
@@ -282,32 +354,39 @@ impl<'a> Checker<'a> {
         // Each country's own `borders` list as written, resolved once every name is known.
         let mut written_borders: Vec<Option<Vec<(String, Pos)>>> = Vec::new();
         for item in &items {
-            let (name, name_pos) = self.name_of(item, "country")?;
-            if let Some(line) = name_lines.get(&name) {
-                return Err(self.err(
+            let Some((name, name_pos)) = self.keep(self.name_of(item, "country")) else {
+                continue;
+            };
+            let duplicate = name_lines.get(&name).copied();
+            if let Some(line) = duplicate {
+                self.note(self.err(
                     name_pos,
                     "name",
                     format!("duplicate country name `{name}` (first given on line {line})"),
                 ));
             }
             if countries.len() >= usize::from(u16::MAX) {
-                return Err(self.err(
+                self.note(self.err(
                     name_pos,
                     "name",
                     format!("too many countries: at most {}", u16::MAX),
                 ));
+                break;
             }
             let context = format!("in [[country]] \"{name}\"");
             let mut params = defaults.clone();
             let mut borders = None;
-            for leaf in self.leaves(item.table, &known, &context)? {
+            for leaf in self.read_leaves(item.table, &known, &context).0 {
                 match leaf.path.as_str() {
                     "name" => {}
                     "borders" => {
-                        let list = self.string_list(&leaf, "a list of country names")?;
+                        let listed = self.string_list(&leaf, "a list of country names");
+                        let Some(list) = self.keep(listed) else {
+                            continue;
+                        };
                         for (i, (border, pos)) in list.iter().enumerate() {
                             if list[..i].iter().any(|(b, _)| b == border) {
-                                return Err(self.err(
+                                self.note(self.err(
                                     *pos,
                                     "borders",
                                     format!(
@@ -318,8 +397,11 @@ impl<'a> Checker<'a> {
                         }
                         borders = Some(list.into_iter().map(|(s, p)| (s.to_string(), p)).collect());
                     }
-                    _ => self.country_param(&leaf, &mut params)?,
+                    _ => self.country_param(&leaf, &mut params),
                 }
+            }
+            if duplicate.is_some() {
+                continue;
             }
             name_lines.insert(name.clone(), name_pos.line);
             countries.push(CountrySpec {
@@ -329,8 +411,8 @@ impl<'a> Checker<'a> {
             });
             written_borders.push(borders);
         }
-        self.resolve_borders(&mut countries, &written_borders)?;
-        Ok(countries)
+        self.resolve_borders(&mut countries, &written_borders);
+        countries
     }
 
     /// Borders are symmetric: a country borders those it lists and those that list it. With
@@ -339,23 +421,27 @@ impl<'a> Checker<'a> {
         &self,
         countries: &mut [CountrySpec],
         written: &[Option<Vec<(String, Pos)>>],
-    ) -> Result<(), ScenarioError> {
+    ) {
         if written.iter().all(Option::is_none) {
-            return Ok(());
+            return;
         }
         let names: Vec<String> = countries.iter().map(|c| c.name.clone()).collect();
         let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let mut adjacent: Vec<BTreeSet<CountryId>> = vec![BTreeSet::new(); countries.len()];
         for (i, list) in written.iter().enumerate() {
             for (name, pos) in list.iter().flatten() {
-                let j = find_country(&name_refs, name, " in `borders`")
-                    .map_err(|m| self.err(*pos, "borders", m))?;
+                let found = find_country(&name_refs, name, " in `borders`")
+                    .map_err(|m| self.err(*pos, "borders", m));
+                let Some(j) = self.keep(found) else {
+                    continue;
+                };
                 if j.index() == i {
-                    return Err(self.err(
+                    self.note(self.err(
                         *pos,
                         "borders",
                         format!("country `{name}` cannot border itself (in `borders`)"),
                     ));
+                    continue;
                 }
                 if let Some(set) = adjacent.get_mut(i) {
                     set.insert(j);
@@ -368,73 +454,89 @@ impl<'a> Checker<'a> {
         for (country, set) in countries.iter_mut().zip(adjacent) {
             country.borders = Some(set.into_iter().collect());
         }
-        Ok(())
     }
 
-    fn cooperation_default(&self, table: &RawTable) -> Result<f64, ScenarioError> {
+    fn cooperation_default(&self, table: &RawTable) -> f64 {
         let known: Vec<&str> = crate::params::COOPERATION_PARAMS
             .iter()
             .filter_map(|s| s.name.strip_prefix(COOPERATION_SECTION))
             .collect();
         let mut level = coop_spec(DEFAULT_COOPERATION).default;
-        for leaf in self.leaves(table, &known, "in [cooperation]")? {
+        for leaf in self.read_leaves(table, &known, "in [cooperation]").0 {
             let full = format!("{COOPERATION_SECTION}{}", leaf.path);
-            if let Some(spec) = cooperation_spec(&full) {
-                let v = self.number(&leaf, spec.domain)?;
-                if full == DEFAULT_COOPERATION {
-                    level = v;
-                }
+            if let Some(spec) = cooperation_spec(&full)
+                && let Some(v) = self.keep(self.number(&leaf, spec.domain))
+                && full == DEFAULT_COOPERATION
+            {
+                level = v;
             }
         }
-        Ok(level)
+        level
     }
 
-    fn blocs(&self, items: Vec<Item<'_>>, names: &[&str]) -> Result<Vec<Bloc>, ScenarioError> {
+    /// The blocs whose name is accepted (with the members that are), so that policies can
+    /// still be checked against them.
+    fn blocs(&self, items: Vec<Item<'_>>, names: &[&str]) -> Vec<Bloc> {
         let mut blocs: Vec<Bloc> = Vec::new();
         // Name -> line of its first definition, for duplicate names.
         let mut name_lines: BTreeMap<String, usize> = BTreeMap::new();
         for item in &items {
-            let (name, name_pos) = self.name_of(item, "bloc")?;
-            if let Some(line) = name_lines.get(&name) {
-                return Err(self.err(
+            let Some((name, name_pos)) = self.keep(self.name_of(item, "bloc")) else {
+                continue;
+            };
+            let duplicate = name_lines.get(&name).copied();
+            if let Some(line) = duplicate {
+                self.note(self.err(
                     name_pos,
                     "name",
                     format!("duplicate bloc name `{name}` (first given on line {line})"),
                 ));
             }
             let context = format!("in [[bloc]] \"{name}\"");
-            let leaves = self.leaves(item.table, BLOC_KEYS, &context)?;
-            let Some(members_leaf) = find(&leaves, "members") else {
-                return Err(self.err(
+            let (leaves, clean) = self.read_leaves(item.table, BLOC_KEYS, &context);
+            let mut members: Vec<CountryId> = Vec::new();
+            match find(&leaves, "members") {
+                None if clean => self.note(self.err(
                     item.pos,
                     "members",
                     format!("[[bloc]] \"{name}\" is missing `members`"),
-                ));
-            };
-            let mut members: Vec<CountryId> = Vec::new();
-            for (member, pos) in self.string_list(members_leaf, "a list of country names")? {
-                let id = find_country(names, member, " in `members`")
-                    .map_err(|m| self.err(pos, "members", m))?;
-                if members.contains(&id) {
-                    return Err(self.err(
-                        pos,
-                        "members",
-                        format!("`{member}` is listed twice in the members of bloc `{name}`"),
-                    ));
+                )),
+                None => {}
+                Some(members_leaf) => {
+                    let before = self.noted();
+                    let listed = self.string_list(members_leaf, "a list of country names");
+                    for (member, pos) in self.keep(listed).unwrap_or_default() {
+                        let found = find_country(names, member, " in `members`")
+                            .map_err(|m| self.err(pos, "members", m));
+                        let Some(id) = self.keep(found) else {
+                            continue;
+                        };
+                        if members.contains(&id) {
+                            self.note(self.err(
+                                pos,
+                                "members",
+                                format!(
+                                    "`{member}` is listed twice in the members of bloc `{name}`"
+                                ),
+                            ));
+                            continue;
+                        }
+                        members.push(id);
+                    }
+                    if members.is_empty() && self.noted() == before {
+                        self.note(self.err(
+                            members_leaf.pos,
+                            "members",
+                            format!("`members` of bloc `{name}` must list at least one country"),
+                        ));
+                    }
                 }
-                members.push(id);
             }
-            if members.is_empty() {
-                return Err(self.err(
-                    members_leaf.pos,
-                    "members",
-                    format!("`members` of bloc `{name}` must list at least one country"),
-                ));
+            let cooperation = find(&leaves, COOPERATION_KEY)
+                .and_then(|leaf| self.keep(self.number(leaf, coop_spec(BLOC_COOPERATION).domain)));
+            if duplicate.is_some() {
+                continue;
             }
-            let cooperation = match find(&leaves, COOPERATION_KEY) {
-                Some(leaf) => Some(self.number(leaf, coop_spec(BLOC_COOPERATION).domain)?),
-                None => None,
-            };
             name_lines.insert(name.clone(), name_pos.line);
             blocs.push(Bloc {
                 name,
@@ -442,19 +544,31 @@ impl<'a> Checker<'a> {
                 cooperation,
             });
         }
-        Ok(blocs)
+        blocs
     }
 
-    fn pairs(&self, items: Vec<Item<'_>>, names: &[&str]) -> Result<Vec<Pair>, ScenarioError> {
+    fn pairs(&self, items: Vec<Item<'_>>, names: &[&str]) -> Vec<Pair> {
         let mut pairs: Vec<Pair> = Vec::new();
         let mut lines: Vec<usize> = Vec::new();
         for item in &items {
-            let leaves = self.leaves(item.table, PAIR_KEYS, "in [[pair]]")?;
-            let a = self.country_ref(item, &leaves, "a", "[[pair]]", names)?;
-            let b = self.country_ref(item, &leaves, "b", "[[pair]]", names)?;
+            let (leaves, clean) = self.read_leaves(item.table, PAIR_KEYS, "in [[pair]]");
+            let a = self.country_ref(item, &leaves, clean, "a", "[[pair]]", names);
+            let b = self.country_ref(item, &leaves, clean, "b", "[[pair]]", names);
+            let cooperation = match find(&leaves, COOPERATION_KEY) {
+                Some(leaf) => self.keep(self.number(leaf, coop_spec(PAIR_COOPERATION).domain)),
+                None => Some(coop_spec(PAIR_COOPERATION).default),
+            };
+            let directed = match find(&leaves, "directed") {
+                Some(leaf) => self.keep(self.boolean(leaf)),
+                None => Some(false),
+            };
+            // Whether this pair is one or repeats one is only known from valid keys.
+            let (Some(a), Some(b), Some(directed)) = (a, b, directed) else {
+                continue;
+            };
             if a == b {
                 let pos = find(&leaves, "b").map_or(item.pos, |l| l.pos);
-                return Err(self.err(
+                self.note(self.err(
                     pos,
                     "b",
                     format!(
@@ -462,15 +576,8 @@ impl<'a> Checker<'a> {
                         names.get(a.index()).copied().unwrap_or("")
                     ),
                 ));
+                continue;
             }
-            let cooperation = match find(&leaves, COOPERATION_KEY) {
-                Some(leaf) => self.number(leaf, coop_spec(PAIR_COOPERATION).domain)?,
-                None => coop_spec(PAIR_COOPERATION).default,
-            };
-            let directed = match find(&leaves, "directed") {
-                Some(leaf) => self.boolean(leaf)?,
-                None => false,
-            };
             let same = |p: &Pair| {
                 let same_way = p.a == a && p.b == b;
                 let other_way = p.a == b && p.b == a;
@@ -478,81 +585,93 @@ impl<'a> Checker<'a> {
             };
             if let Some(i) = pairs.iter().position(same) {
                 let line = lines.get(i).copied().unwrap_or(0);
-                return Err(self.err(
+                self.note(self.err(
                     item.pos,
                     "pair",
                     format!("this [[pair]] repeats the one on line {line}"),
                 ));
+                continue;
             }
             pairs.push(Pair {
                 a,
                 b,
-                cooperation,
+                cooperation: cooperation.unwrap_or(coop_spec(PAIR_COOPERATION).default),
                 directed,
             });
             lines.push(item.pos.line);
         }
-        Ok(pairs)
+        pairs
     }
 
-    fn policies(
-        &self,
-        items: Vec<Item<'_>>,
-        names: &[&str],
-        blocs: &[Bloc],
-    ) -> Result<Vec<Policy>, ScenarioError> {
+    fn policies(&self, items: Vec<Item<'_>>, names: &[&str], blocs: &[Bloc]) -> Vec<Policy> {
         let mut policies = Vec::new();
         for item in &items {
-            let leaves = self.leaves(item.table, POLICY_KEYS, "in [[policy]]")?;
-            let week = self.required_whole(item, &leaves, "week", "[[policy]]", WEEK)?;
-            let Some(target_leaf) = find(&leaves, "target") else {
-                return Err(self.err(item.pos, "target", "[[policy]] is missing `target`"));
-            };
-            let target_text = self.string(target_leaf)?;
-            let target = parse_target(target_text, names, blocs)
-                .map_err(|m| self.err(target_leaf.pos, "target", m))?;
+            let (leaves, clean) = self.read_leaves(item.table, POLICY_KEYS, "in [[policy]]");
+            let week = self.required_whole(item, &leaves, clean, "week", "[[policy]]", WEEK);
             let ramp_weeks = match find(&leaves, "ramp_weeks") {
-                Some(leaf) => self.whole_u32(leaf, WEEK)?,
-                None => 0,
+                Some(leaf) => self.keep(self.whole_u32(leaf, WEEK)),
+                None => Some(0),
+            };
+            let Some(target_leaf) = find(&leaves, "target") else {
+                if clean {
+                    self.note(self.err(item.pos, "target", "[[policy]] is missing `target`"));
+                }
+                continue;
+            };
+            let Some(target_text) = self.keep(self.string(target_leaf)) else {
+                continue;
+            };
+            let target = parse_target(target_text, names, blocs)
+                .map_err(|m| self.err(target_leaf.pos, "target", m));
+            let target = self.keep(target);
+            // What a change may address depends on the kind of target, which its form gives
+            // even where a name in it is unknown; a target of no known form says nothing.
+            let Some(kind) = target_kind(target_text) else {
+                continue;
             };
 
-            // What a change may address depends on the target. Build-only parameters are
-            // known, to be refused with the reason, but not listed as allowed.
-            let known: Vec<&str> = match target {
-                Target::All | Target::Country(_) => country_paths().collect(),
-                Target::Bloc(_) => country_paths().chain([COOPERATION_KEY]).collect(),
-                Target::Pair(..) => vec![COOPERATION_KEY],
+            // Build-only parameters are known, to be refused with the reason, but not listed
+            // as allowed.
+            let known: Vec<&str> = match kind {
+                TargetKind::Countries => country_paths().collect(),
+                TargetKind::Bloc => country_paths().chain([COOPERATION_KEY]).collect(),
+                TargetKind::Pair => vec![COOPERATION_KEY],
             };
             let listed: Vec<&str> = known
                 .iter()
                 .copied()
                 .filter(|k| !BUILD_ONLY.contains(k))
                 .collect();
-            let coop_domain = match target {
-                Target::Pair(..) => coop_spec(PAIR_COOPERATION).domain,
+            let coop_domain = match kind {
+                TargetKind::Pair => coop_spec(PAIR_COOPERATION).domain,
                 _ => coop_spec(BLOC_COOPERATION).domain,
             };
+            let before = self.noted();
             let mut changes = Vec::new();
             let mut set_keys: Vec<String> = Vec::new();
-            if let Some(leaf) = find(&leaves, "set") {
+            if let Some(table) = find(&leaves, "set").and_then(|l| self.keep(self.table(l))) {
                 let context = format!("in `set` of the [[policy]] for `{target_text}`");
-                for change in self.leaves_listing(self.table(leaf)?, &known, &listed, &context)? {
-                    self.changeable(&change)?;
+                for change in self.read_leaves_listing(table, &known, &listed, &context).0 {
+                    set_keys.push(change.path.clone());
+                    if self.keep(self.changeable(&change)).is_none() {
+                        continue;
+                    }
                     let value = if change.path == COOPERATION_KEY {
-                        Value::Number(self.number(&change, coop_domain)?)
+                        self.number(&change, coop_domain).map(Value::Number)
                     } else if let Some(spec) = country_spec(&change.path) {
-                        self.param_value(&change, spec)?
+                        self.param_value(&change, spec)
                     } else {
                         continue;
                     };
-                    set_keys.push(change.path.clone());
-                    changes.push(Change::Set {
-                        param: change.path,
-                        value,
-                    });
+                    if let Some(value) = self.keep(value) {
+                        changes.push(Change::Set {
+                            param: change.path,
+                            value,
+                        });
+                    }
                 }
             }
-            if let Some(leaf) = find(&leaves, "scale") {
+            if let Some(table) = find(&leaves, "scale").and_then(|l| self.keep(self.table(l))) {
                 let context = format!("in `scale` of the [[policy]] for `{target_text}`");
                 // An offence set is set, never scaled.
                 let scalable: Vec<&str> = listed
@@ -560,44 +679,55 @@ impl<'a> Checker<'a> {
                     .copied()
                     .filter(|k| *k != OFFENCES_PATH)
                     .collect();
-                for change in self.leaves_listing(self.table(leaf)?, &known, &scalable, &context)? {
+                for change in self
+                    .read_leaves_listing(table, &known, &scalable, &context)
+                    .0
+                {
                     if change.path == OFFENCES_PATH {
-                        return Err(self.err(
+                        self.note(self.err(
                             change.pos,
                             &change.path,
                             format!("`{OFFENCES_PATH}` is a set and cannot be scaled: use `set`"),
                         ));
+                        continue;
                     }
                     if set_keys.contains(&change.path) {
-                        return Err(self.err(
+                        self.note(self.err(
                             change.pos,
                             &change.path,
                             format!("`{}` is both set and scaled by one policy", change.path),
                         ));
+                        continue;
                     }
-                    self.changeable(&change)?;
-                    let factor = self.scale_factor(&change)?;
-                    changes.push(Change::Scale {
-                        param: change.path,
-                        factor,
-                    });
+                    if self.keep(self.changeable(&change)).is_none() {
+                        continue;
+                    }
+                    if let Some(factor) = self.keep(self.scale_factor(&change)) {
+                        changes.push(Change::Scale {
+                            param: change.path,
+                            factor,
+                        });
+                    }
                 }
             }
-            if changes.is_empty() {
-                return Err(self.err(
+            // Changes that were given but refused have their own errors.
+            if changes.is_empty() && clean && self.noted() == before {
+                self.note(self.err(
                     item.pos,
                     "policy",
                     "a [[policy]] needs at least one change in `set` or `scale`",
                 ));
             }
-            policies.push(Policy {
-                week,
-                target,
-                changes,
-                ramp_weeks,
-            });
+            if let (Some(week), Some(target), Some(ramp_weeks)) = (week, target, ramp_weeks) {
+                policies.push(Policy {
+                    week,
+                    target,
+                    changes,
+                    ramp_weeks,
+                });
+            }
         }
-        Ok(policies)
+        policies
     }
 
     /// Refuses a policy change of a parameter that only shapes the world when it is built.
@@ -616,29 +746,39 @@ impl<'a> Checker<'a> {
         Ok(())
     }
 
-    fn shocks(&self, items: Vec<Item<'_>>, names: &[&str]) -> Result<Vec<Shock>, ScenarioError> {
+    fn shocks(&self, items: Vec<Item<'_>>, names: &[&str]) -> Vec<Shock> {
         let mut shocks = Vec::new();
         for item in &items {
-            let leaves = self.leaves(item.table, SHOCK_KEYS, "in [[shock]]")?;
-            let country = self.country_ref(item, &leaves, "country", "[[shock]]", names)?;
-            let week = self.required_whole(item, &leaves, "week", "[[shock]]", WEEK)?;
-            let weeks = self.required_whole(item, &leaves, "weeks", "[[shock]]", SHOCK_WEEKS)?;
-            let Some(leaf) = find(&leaves, "vulnerability") else {
-                return Err(self.err(
-                    item.pos,
-                    "vulnerability",
-                    "[[shock]] is missing `vulnerability`",
-                ));
+            let (leaves, clean) = self.read_leaves(item.table, SHOCK_KEYS, "in [[shock]]");
+            let country = self.country_ref(item, &leaves, clean, "country", "[[shock]]", names);
+            let week = self.required_whole(item, &leaves, clean, "week", "[[shock]]", WEEK);
+            let weeks =
+                self.required_whole(item, &leaves, clean, "weeks", "[[shock]]", SHOCK_WEEKS);
+            let vulnerability = match find(&leaves, "vulnerability") {
+                Some(leaf) => self.keep(self.number(leaf, SHOCK_VULNERABILITY)),
+                None => {
+                    if clean {
+                        self.note(self.err(
+                            item.pos,
+                            "vulnerability",
+                            "[[shock]] is missing `vulnerability`",
+                        ));
+                    }
+                    None
+                }
             };
-            let vulnerability = self.number(leaf, SHOCK_VULNERABILITY)?;
-            shocks.push(Shock {
-                country,
-                week,
-                weeks,
-                vulnerability,
-            });
+            if let (Some(country), Some(week), Some(weeks), Some(vulnerability)) =
+                (country, week, weeks, vulnerability)
+            {
+                shocks.push(Shock {
+                    country,
+                    week,
+                    weeks,
+                    vulnerability,
+                });
+            }
         }
-        Ok(shocks)
+        shocks
     }
 
     // ----- Reading keys and values -----
@@ -646,47 +786,79 @@ impl<'a> Checker<'a> {
     /// The keys of a table as full dotted paths, descending into sub-tables only where a known
     /// path continues, so `law.offences = []`, `[x.law] offences = []` and
     /// `"law.offences" = []` all give the leaf `law.offences`. Unknown keys and a path given
-    /// twice are refused.
+    /// twice are refused, every one of them in one error.
     pub(super) fn leaves<'r>(
         &self,
         table: &'r RawTable,
         known: &[&str],
         context: &str,
     ) -> Result<Vec<Leaf<'r>>, ScenarioError> {
-        self.leaves_listing(table, known, known, context)
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        let keys = Keys {
+            known,
+            listed: known,
+            context,
+        };
+        self.collect_leaves(table, "", None, &keys, &mut out, &mut errors);
+        match ScenarioError::all(errors) {
+            Some(e) => Err(e),
+            None => Ok(out),
+        }
     }
 
-    /// Like [`Checker::leaves`], but an unknown key's message lists only `listed` (the keys
-    /// that can be used here: a policy accepts a build-only parameter only to explain why it
-    /// cannot change it).
-    fn leaves_listing<'r>(
+    /// Like [`Checker::leaves`], but noting the refused keys and returning the others, with
+    /// whether there were none refused (a missing key is not reported beside an unknown one,
+    /// which may be its misspelling).
+    fn read_leaves<'r>(
+        &self,
+        table: &'r RawTable,
+        known: &[&str],
+        context: &str,
+    ) -> (Vec<Leaf<'r>>, bool) {
+        self.read_leaves_listing(table, known, known, context)
+    }
+
+    /// Like [`Checker::read_leaves`], but an unknown key's message lists only `listed` (the
+    /// keys that can be used here: a policy accepts a build-only parameter only to explain why
+    /// it cannot change it).
+    fn read_leaves_listing<'r>(
         &self,
         table: &'r RawTable,
         known: &[&str],
         listed: &[&str],
         context: &str,
-    ) -> Result<Vec<Leaf<'r>>, ScenarioError> {
+    ) -> (Vec<Leaf<'r>>, bool) {
         let mut out = Vec::new();
-        let keys = Keys { known, listed };
-        self.collect_leaves(table, "", None, &keys, context, &mut out)?;
-        Ok(out)
+        let mut errors = Vec::new();
+        let keys = Keys {
+            known,
+            listed,
+            context,
+        };
+        self.collect_leaves(table, "", None, &keys, &mut out, &mut errors);
+        let clean = errors.is_empty();
+        self.found.borrow_mut().extend(errors);
+        (out, clean)
     }
 
+    /// Adds the known leaves of `table` to `out`, and an error for each refused key to
+    /// `errors`.
     fn collect_leaves<'r>(
         &self,
         table: &'r RawTable,
         prefix: &str,
         dotted_start: Option<Pos>,
         keys: &Keys<'_>,
-        context: &str,
         out: &mut Vec<Leaf<'r>>,
-    ) -> Result<(), ScenarioError> {
-        let known = keys.known;
+        errors: &mut Vec<ScenarioError>,
+    ) {
+        let (known, context) = (keys.known, keys.context);
         for (key, value) in &table.entries {
             let (path, pos) = key.path_under(prefix, dotted_start);
             if known.contains(&path.as_str()) {
                 if let Some(first) = out.iter().find(|l| l.path == path) {
-                    return Err(self.err(
+                    errors.push(self.err(
                         pos,
                         &path,
                         format!(
@@ -694,13 +866,14 @@ impl<'a> Checker<'a> {
                             first.pos.line
                         ),
                     ));
+                    continue;
                 }
                 out.push(Leaf { path, pos, value });
             } else if let Some(sub) = value.as_table().filter(|_| continues(&path, known)) {
                 let start = value.dotted_start(key, pos);
-                self.collect_leaves(sub, &path, start, keys, context, out)?;
+                self.collect_leaves(sub, &path, start, keys, out, errors);
             } else {
-                return Err(self.err(
+                errors.push(self.err(
                     pos,
                     &path,
                     format!(
@@ -710,7 +883,6 @@ impl<'a> Checker<'a> {
                 ));
             }
         }
-        Ok(())
     }
 
     pub(super) fn table<'r>(&self, leaf: &Leaf<'r>) -> Result<&'r RawTable, ScenarioError> {
@@ -773,17 +945,26 @@ impl<'a> Checker<'a> {
         })
     }
 
+    /// A required whole number of an item; `None` with the error noted. A missing key is
+    /// only reported where the item's keys are all known (`clean`): an unknown one may be it,
+    /// misspelt.
     fn required_whole(
         &self,
         item: &Item<'_>,
         leaves: &[Leaf<'_>],
+        clean: bool,
         key: &str,
         what: &str,
         domain: Domain,
-    ) -> Result<u32, ScenarioError> {
+    ) -> Option<u32> {
         match find(leaves, key) {
-            Some(leaf) => self.whole_u32(leaf, domain),
-            None => Err(self.err(item.pos, key, format!("{what} is missing `{key}`"))),
+            Some(leaf) => self.keep(self.whole_u32(leaf, domain)),
+            None => {
+                if clean {
+                    self.note(self.err(item.pos, key, format!("{what} is missing `{key}`")));
+                }
+                None
+            }
         }
     }
 
@@ -892,27 +1073,36 @@ impl<'a> Checker<'a> {
         Ok((name.to_string(), key.pos))
     }
 
-    /// A required key naming a known country.
+    /// A required key naming a known country; `None` with the error noted (a missing key
+    /// only where `clean`, as for [`Checker::required_whole`]).
     fn country_ref(
         &self,
         item: &Item<'_>,
         leaves: &[Leaf<'_>],
+        clean: bool,
         key: &str,
         what: &str,
         names: &[&str],
-    ) -> Result<CountryId, ScenarioError> {
+    ) -> Option<CountryId> {
         let Some(leaf) = find(leaves, key) else {
-            return Err(self.err(item.pos, key, format!("{what} is missing `{key}`")));
+            if clean {
+                self.note(self.err(item.pos, key, format!("{what} is missing `{key}`")));
+            }
+            return None;
         };
-        let name = self.string(leaf)?;
-        find_country(names, name, &format!(" in `{key}`")).map_err(|m| self.err(leaf.pos, key, m))
+        let name = self.keep(self.string(leaf))?;
+        let found = find_country(names, name, &format!(" in `{key}`"))
+            .map_err(|m| self.err(leaf.pos, key, m));
+        self.keep(found)
     }
 }
 
-/// The keys a table accepts (full dotted paths), and those an unknown key's message lists.
+/// The keys a table accepts (full dotted paths), those an unknown key's message lists, and
+/// where the table is, for messages (`in [run]`).
 struct Keys<'k> {
     known: &'k [&'k str],
     listed: &'k [&'k str],
+    context: &'k str,
 }
 
 pub(super) fn find<'l, 'r>(leaves: &'l [Leaf<'r>], path: &str) -> Option<&'l Leaf<'r>> {
@@ -1045,6 +1235,29 @@ pub(crate) fn find_bloc(blocs: &[Bloc], name: &str, place: &str) -> Result<usize
 }
 
 const IN_TARGET: &str = " in `target`";
+
+/// The kinds of policy target, which decide what a policy may change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TargetKind {
+    /// `all` or `country.NAME`: country parameters.
+    Countries,
+    /// `bloc.NAME`: country parameters and the bloc's cooperation.
+    Bloc,
+    /// `pair.A.B`: the pair's cooperation.
+    Pair,
+}
+
+/// A target's kind from its form alone (the names in it may be unknown); `None` for a target
+/// of no known form.
+fn target_kind(text: &str) -> Option<TargetKind> {
+    let parts: Vec<&str> = text.split('.').collect();
+    match parts.as_slice() {
+        ["all"] | ["country", _] => Some(TargetKind::Countries),
+        ["bloc", _] => Some(TargetKind::Bloc),
+        ["pair", _, _] => Some(TargetKind::Pair),
+        _ => None,
+    }
+}
 
 /// Parses a policy target: `all`, `country.NAME`, `bloc.NAME` or `pair.A.B`.
 fn parse_target(text: &str, names: &[&str], blocs: &[Bloc]) -> Result<Target, String> {
@@ -1383,6 +1596,123 @@ vulnerability = 1.5
         assert_eq!(s.policies[0].target, Target::Country(id(0)));
     }
 
+    /// The lines of every error of a file that `parse` refuses, with each message.
+    fn error_lines(text: &str) -> Vec<(u32, String)> {
+        let e = parse(text, "x.toml", &[]).unwrap_err();
+        e.errors()
+            .map(|one| (one.line.unwrap_or(0), one.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn every_independent_error_is_reported_in_file_order() {
+        let text = r#"schema = 1
+[run]
+weeks = 0
+replicates = 0
+[[country]]
+name = "A"
+poverty = -1
+corruption = 2
+[[country]]
+name = "B"
+borders = ["Q"]
+[[bloc]]
+name = "N"
+members = ["A", "Z"]
+[[policy]]
+week = -1
+target = "bloc.N"
+set = { corruption = 3, ngo = 0.5 }
+[[policy]]
+week = 1
+target = "country.Nope"
+scale = { corruption = -1 }
+[[pair]]
+a = "A"
+b = "Zed"
+[[shock]]
+country = "Q"
+week = 1
+weeks = 0
+vulnerability = 11
+"#;
+        let lines: Vec<u32> = error_lines(text).iter().map(|(l, _)| *l).collect();
+        assert_eq!(
+            lines,
+            [3, 4, 7, 8, 11, 14, 16, 18, 21, 22, 25, 27, 29, 30],
+            "{:#?}",
+            error_lines(text)
+        );
+    }
+
+    /// A missing key beside an unknown one (perhaps its misspelling), or an empty list whose
+    /// items were refused, would repeat what is already said: one mistake, one error.
+    #[test]
+    fn one_mistake_gives_one_error() {
+        let head = "schema = 1\n[[country]]\nname = \"A\"\n";
+        let cases = [
+            "[[policy]]\nweek = 1\ntagret = \"all\"\nset = { ngo = 0.5 }\n",
+            "[[policy]]\nweek = 1\ntarget = \"all\"\nset = { ngoo = 0.5 }\n",
+            "[[policy]]\nweek = 1\ntarget = \"all\"\nsett = { ngo = 0.5 }\n",
+            "[[bloc]]\nname = \"N\"\nmember = [\"A\"]\n",
+            "[[bloc]]\nname = \"N\"\nmembers = [\"Z\"]\n",
+            "[[shock]]\ncountri = \"A\"\nweek = 1\nweeks = 1\nvulnerability = 1\n",
+            "[[pair]]\na = \"A\"\nbb = \"A\"\n",
+            "[[policy]]\nweek = 1\ntarget = \"bloc.N\"\nset = { ngo = 0.5 }\n[[bloc]]\nname = \"N\"\nmembers = [\"Z\"]\n",
+        ];
+        for case in cases {
+            let errors = error_lines(&format!("{head}{case}"));
+            assert_eq!(errors.len(), 1, "{case}: {errors:#?}");
+        }
+        // A misspelt section is not also a missing one.
+        assert_eq!(
+            error_lines("schema = 1\n[[contry]]\nname = \"A\"\n").len(),
+            1
+        );
+        assert_eq!(
+            error_lines("shcema = 1\n[[country]]\nname = \"A\"\n").len(),
+            1
+        );
+        // But a file with neither says both.
+        assert_eq!(error_lines("[run]\nweeks = 5\n").len(), 2);
+    }
+
+    /// Countries, blocs and policy targets refused for one reason still serve the checks of
+    /// the rest: names are looked up among the countries accepted, a target's kind decides
+    /// what its changes may address even when the name in it is unknown.
+    #[test]
+    fn later_sections_are_checked_against_what_was_accepted() {
+        let text = r#"schema = 1
+[[country]]
+name = "A"
+corruption = 5
+[[country]]
+name = "A"
+[[country]]
+name = "B"
+[[bloc]]
+name = "N"
+members = ["A", "Nope"]
+[[policy]]
+week = 1
+target = "bloc.N"
+set = { cooperation = 0.5 }
+[[policy]]
+week = 1
+target = "pair.A.Nope"
+set = { corruption = 0.5 }
+"#;
+        let errors = error_lines(text);
+        let lines: Vec<u32> = errors.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, [4, 6, 11, 18, 19], "{errors:#?}");
+        assert!(errors[1].1.starts_with("duplicate country name `A`"));
+        assert!(
+            errors[4].1.contains("unknown key `corruption`"),
+            "{errors:#?}"
+        );
+    }
+
     /// The fixtures of `tests/fixtures/DIR`: each opens with `# expect: FRAGMENT`, the
     /// fragment starting with the file's name. Runs `check` on each (text, file name) and
     /// returns what went wrong: accepted, a message without the fragment, or a message that
@@ -1422,18 +1752,21 @@ vulnerability = 1.5
                     if !shown.contains(expect) {
                         failures.push(format!("{label}:\n  expected {expect}\n  got      {shown}"));
                     }
-                    if let Some(key) = &e.key
-                        && !shown.contains(key.as_str())
-                    {
-                        failures.push(format!("{label}: key `{key}` not in the message"));
-                    }
-                    // A located scenario error names its key; only TOML syntax errors have none.
-                    if dir.ends_with("bad")
-                        && e.key.is_none()
-                        && e.line.is_some()
-                        && !shown.contains("invalid TOML")
-                    {
-                        failures.push(format!("{label}: located error without a key"));
+                    for one in e.errors() {
+                        if let Some(key) = &one.key
+                            && !one.message.contains(key.as_str())
+                        {
+                            failures.push(format!("{label}: key `{key}` not in the message"));
+                        }
+                        // A located scenario error names its key; only TOML syntax errors
+                        // have none.
+                        if dir.ends_with("bad")
+                            && one.key.is_none()
+                            && one.line.is_some()
+                            && !one.message.contains("invalid TOML")
+                        {
+                            failures.push(format!("{label}: located error without a key"));
+                        }
                     }
                 }
             }
@@ -1606,8 +1939,10 @@ vulnerability = 1.5
                     // Every error renders, and a located one points inside the file.
                     let shown = e.to_string();
                     prop_assert!(shown.starts_with("fuzz.toml"));
-                    if let Some(line) = e.line {
-                        prop_assert!(line as usize <= text.lines().count() + 1);
+                    for one in e.errors() {
+                        if let Some(line) = one.line {
+                            prop_assert!(line as usize <= text.lines().count() + 1);
+                        }
                     }
                 }
             }

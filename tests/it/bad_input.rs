@@ -439,3 +439,41 @@ fn an_item_listed_twice_in_a_set() {
     fs::write(&both, both_sides).unwrap();
     palermo([p("check"), &both]).ok();
 }
+
+/// A file with several independent mistakes, in different tables, reports every one of them
+/// in one go, each on its own line at its place, in file order: a user fixes them all in one
+/// round instead of one per run. `run` refuses the file with the same lines and creates
+/// nothing.
+#[test]
+fn every_mistake_of_a_file_is_reported_in_file_order() {
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad/several_mistakes.toml");
+    let checked = palermo([p("check"), &file]).bad_input();
+    let expected = [
+        (6, 1, "unknown key `wekes` in [run]; did you mean `weeks`?"),
+        (11, 1, "corruption = 1.4 is outside [0, 1]"),
+        (
+            18,
+            23,
+            "unknown country `Borealia` in `members`; did you mean `Borealis`? (countries: Aurelia, Borealis)",
+        ),
+        (
+            22,
+            1,
+            "unknown policy target `Aurelia`; a target is `all`, `country.NAME`, `bloc.NAME` or `pair.A.B`",
+        ),
+        (
+            26,
+            1,
+            "unknown country `Cascadia` in `country` (countries: Aurelia, Borealis)",
+        ),
+    ];
+    let lines: Vec<&str> = checked.stderr.lines().collect();
+    assert_eq!(lines.len(), expected.len(), "{}", checked.stderr);
+    for (shown, (line, col, message)) in lines.iter().zip(expected) {
+        let want = format!("error: {}:{line}:{col}: {message}", file.display());
+        assert_eq!(*shown, want, "{}", checked.stderr);
+    }
+    let e = refused(&[&file]);
+    assert_eq!(e.stderr, checked.stderr);
+}
