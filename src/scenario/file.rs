@@ -209,22 +209,8 @@ fn duplicate_key(text: &str, at: usize) -> Option<Duplicate> {
     let at = at - line_start;
     let header = line.trim_start().starts_with('[');
     let (mut begin, mut end) = (0, line.len());
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for (i, c) in line.char_indices() {
-        if let Some(q) = quote {
-            if q == '"' && c == '\\' && !escaped {
-                escaped = true;
-                continue;
-            }
-            if c == q && !escaped {
-                quote = None;
-            }
-            escaped = false;
-            continue;
-        }
+    for (i, c) in unquoted(line) {
         match c {
-            '"' | '\'' => quote = Some(c),
             '[' | '{' | ',' if i < at => begin = i + 1,
             '=' | ']' if i >= at => {
                 end = i;
@@ -246,28 +232,39 @@ fn duplicate_key(text: &str, at: usize) -> Option<Duplicate> {
     })
 }
 
+/// The characters of `text` outside quoted strings, with their byte offsets; the quotes
+/// themselves are left out. A basic string (`"…"`) honours backslash escapes, a literal one
+/// (`'…'`) does not, as in TOML.
+fn unquoted(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    text.char_indices().filter(move |&(_, c)| match quote {
+        Some(q) => {
+            if q == '"' && c == '\\' && !escaped {
+                escaped = true;
+            } else {
+                if c == q && !escaped {
+                    quote = None;
+                }
+                escaped = false;
+            }
+            false
+        }
+        None if c == '"' || c == '\'' => {
+            quote = Some(c);
+            false
+        }
+        None => true,
+    })
+}
+
 /// The parts of a dotted key as written, trimmed and unquoted (escapes are kept as written).
 fn split_dotted(key: &str) -> Vec<&str> {
     let mut parts = Vec::new();
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
     let mut from = 0;
-    for (i, c) in key.char_indices() {
-        if let Some(q) = quote {
-            if q == '"' && c == '\\' && !escaped {
-                escaped = true;
-                continue;
-            }
-            if c == q && !escaped {
-                quote = None;
-            }
-            escaped = false;
-        } else if c == '"' || c == '\'' {
-            quote = Some(c);
-        } else if c == '.' {
-            parts.push(&key[from..i]);
-            from = i + 1;
-        }
+    for (i, _) in unquoted(key).filter(|&(_, c)| c == '.') {
+        parts.push(&key[from..i]);
+        from = i + 1;
     }
     parts.push(&key[from..]);
     parts
