@@ -176,11 +176,14 @@ fn cooperation_at(level: &str, sets: &[&str]) -> Vec<RunResult> {
     runs(&world("", &all))
 }
 
-/// Per replicate: what raising cooperation from 0.05 to 0.9 changes in `f`, in a world with
-/// `sets`.
-fn cooperation_effect(sets: &[&str], f: fn(&RunResult) -> f64) -> Vec<f64> {
+/// Per replicate: what raising cooperation from 0.05 to 0.9 changes in a world with `sets`,
+/// in cross-border convictions per 1,000 victims and in prevalence (one pair of arms for both).
+fn cooperation_effect(sets: &[&str]) -> (Vec<f64>, Vec<f64>) {
     let (low, high) = (cooperation_at("0.05", sets), cooperation_at("0.9", sets));
-    low.iter().zip(&high).map(|(l, h)| f(h) - f(l)).collect()
+    let change = |f: fn(&RunResult) -> f64| -> Vec<f64> {
+        low.iter().zip(&high).map(|(l, h)| f(h) - f(l)).collect()
+    };
+    (change(cross_border_convictions), change(prevalence))
 }
 
 fn prevalence(r: &RunResult) -> f64 {
@@ -233,14 +236,10 @@ fn cooperation_lowers_prevalence_and_jurisdiction_failures_more_with_harmonized_
 /// by replicate) between two worlds.
 #[test]
 fn cooperation_works_better_with_harmonized_laws_and_low_corruption() {
-    let base_convictions = cooperation_effect(&[], cross_border_convictions);
-    let base_prevalence = cooperation_effect(&[], prevalence);
-    let harmonized_convictions = cooperation_effect(&[FULL_PALERMO_SET], cross_border_convictions);
-    let harmonized_prevalence = cooperation_effect(&[FULL_PALERMO_SET], prevalence);
-    let clean_convictions = cooperation_effect(&["all.corruption=0.1"], cross_border_convictions);
-    let clean_prevalence = cooperation_effect(&["all.corruption=0.1"], prevalence);
-    let corrupt_convictions = cooperation_effect(&["all.corruption=0.6"], cross_border_convictions);
-    let corrupt_prevalence = cooperation_effect(&["all.corruption=0.6"], prevalence);
+    let (base_convictions, base_prevalence) = cooperation_effect(&[]);
+    let (harmonized_convictions, harmonized_prevalence) = cooperation_effect(&[FULL_PALERMO_SET]);
+    let (clean_convictions, clean_prevalence) = cooperation_effect(&["all.corruption=0.1"]);
+    let (corrupt_convictions, corrupt_prevalence) = cooperation_effect(&["all.corruption=0.6"]);
     let (bc, hc) = (
         Estimate::of(&base_convictions),
         Estimate::of(&harmonized_convictions),
