@@ -370,7 +370,7 @@ mod tests {
             .iter()
             .map(|x| x.investigations_opened as u64)
             .sum();
-        let bribed: u64 = trace.world.iter().map(|x| x.bribed_cases as u64).sum();
+        let bribed: u64 = trace.total(|x| x.bribed_cases);
         assert!(opened > 10, "opened {opened}");
         assert_eq!(bribed, 0);
     }
@@ -387,8 +387,8 @@ mod tests {
             }),
             150,
         );
-        let bribed: u64 = trace.world.iter().map(|x| x.bribed_cases as u64).sum();
-        let arrests: u64 = trace.world.iter().map(|x| x.arrests as u64).sum();
+        let bribed: u64 = trace.total(|x| x.bribed_cases);
+        let arrests: u64 = trace.total(|x| x.arrests);
         assert!(bribed > 0);
         assert_eq!(arrests, 0);
     }
@@ -411,9 +411,7 @@ mod tests {
             }),
             150,
         );
-        let sum = |f: fn(&crate::metrics::WeekCounters) -> u32| {
-            trace.world.iter().map(|x| f(x) as u64).sum::<u64>()
-        };
+        let sum = |f| trace.total(f);
         assert!(sum(|x| x.cross_border_requests) > 5);
         assert_eq!(
             sum(|x| x.cross_border_requests),
@@ -441,9 +439,7 @@ mod tests {
             }),
             150,
         );
-        let sum = |f: fn(&crate::metrics::WeekCounters) -> u32| {
-            trace.world.iter().map(|x| f(x) as u64).sum::<u64>()
-        };
+        let sum = |f| trace.total(f);
         assert!(sum(|x| x.investigations_opened) > 10);
         assert!(
             sum(|x| x.extraditions) > 0,

@@ -71,7 +71,7 @@ pub fn support_probability(world: &World, country: CountryId) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use crate::mechanisms::testkit::{run_weeks, world_with};
+    use crate::mechanisms::testkit::{run_weeks, total, world_with};
     use crate::params::OffenceSet;
 
     #[test]
@@ -84,13 +84,11 @@ mod tests {
             }),
             80,
         );
-        let identified: u64 = w.world.iter().map(|x| x.identified_total as u64).sum();
-        let deported: u64 = w.world.iter().map(|x| x.deported as u64).sum();
+        let identified: u64 = w.total(|x| x.identified_total);
+        let deported: u64 = w.total(|x| x.deported);
         assert!(identified > 20, "identified {identified}");
         let destination = w.country(2);
-        let sum = |f: fn(&crate::metrics::WeekCounters) -> u32| {
-            destination.iter().map(|x| f(x) as u64).sum::<u64>()
-        };
+        let sum = |f| total(&destination, f);
         assert!(sum(|x| x.identified_total) > 0);
         assert_eq!(sum(|x| x.identified_total), sum(|x| x.deported));
         assert_eq!(sum(|x| x.supported), 0);
@@ -114,8 +112,8 @@ mod tests {
                 80,
             );
             let rows = w.country(2);
-            let t: u64 = rows.iter().map(|x| x.testimonies as u64).sum();
-            let i: u64 = rows.iter().map(|x| x.identified_total as u64).sum();
+            let t = total(&rows, |x| x.testimonies);
+            let i = total(&rows, |x| x.identified_total);
             t as f64 / i.max(1) as f64
         };
         let (none, full) = (testimonies(0.0), testimonies(1.0));
@@ -138,8 +136,8 @@ mod tests {
                 80,
             );
             let rows = w.country(2);
-            let supported: u64 = rows.iter().map(|x| x.supported as u64).sum();
-            let identified: u64 = rows.iter().map(|x| x.identified_total as u64).sum();
+            let supported = total(&rows, |x| x.supported);
+            let identified = total(&rows, |x| x.identified_total);
             assert!(identified > 50, "identified {identified}");
             supported as f64 / identified as f64
         };

@@ -71,7 +71,17 @@ pub struct Trace {
     pub countries: Vec<Vec<WeekCounters>>,
 }
 
+/// A counter summed over weeks.
+pub fn total(rows: &[WeekCounters], counter: fn(&WeekCounters) -> u32) -> u64 {
+    rows.iter().map(|x| counter(x) as u64).sum()
+}
+
 impl Trace {
+    /// A world counter summed over the weeks.
+    pub fn total(&self, counter: fn(&WeekCounters) -> u32) -> u64 {
+        total(&self.world, counter)
+    }
+
     /// Country `c`'s rows, one per week.
     pub fn country(&self, c: usize) -> Vec<WeekCounters> {
         self.countries.iter().map(|w| w[c]).collect()

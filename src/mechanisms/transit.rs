@@ -117,8 +117,8 @@ mod tests {
             }),
             60,
         );
-        let total: u64 = w.world.iter().map(|x| x.identified_border as u64).sum();
-        let moved: u64 = w.world.iter().map(|x| x.transit_flow as u64).sum();
+        let total: u64 = w.total(|x| x.identified_border);
+        let moved: u64 = w.total(|x| x.transit_flow);
         assert_eq!(total, 0);
         assert!(
             moved > 0,
@@ -140,12 +140,9 @@ mod tests {
             }),
             30,
         );
-        let border: u64 = w.world.iter().map(|x| x.identified_border as u64).sum();
+        let border: u64 = w.total(|x| x.identified_border);
         assert!(border > 0);
-        assert_eq!(w.world.iter().map(|x| x.exploited as u64).sum::<u64>(), 0);
-        assert_eq!(
-            w.world.iter().map(|x| x.transit_flow as u64).sum::<u64>(),
-            0
-        );
+        assert_eq!(w.total(|x| x.exploited), 0);
+        assert_eq!(w.total(|x| x.transit_flow), 0);
     }
 }
