@@ -16,8 +16,8 @@ pub use error::ScenarioError;
 pub use overrides::Override;
 pub use validate::{load, parse};
 
+use crate::ids::CountryId;
 use crate::params::{CountryParams, ModelParams};
-use crate::world::CountryId;
 
 /// The scenario file format version this build reads.
 pub const SCHEMA_VERSION: i64 = 1;

@@ -17,11 +17,11 @@ use super::validate::{
     set_country_param, suggest, unknown_offence_message,
 };
 use super::{Pair, Scenario, Value};
+use crate::ids::CountryId;
 use crate::params::{
     Domain, MODEL_PARAMS, OFFENCES_PATH, Offence, OffenceSet, ParamSpec, RUN_PARAMS, country_paths,
     country_spec, model_spec, run_spec,
 };
-use crate::world::CountryId;
 
 /// The first part of every override path.
 const SCOPES: &[&str] = &[
@@ -397,8 +397,8 @@ fn offences(text: &str) -> Result<OffenceSet, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::CountryId;
     use crate::scenario::parse;
-    use crate::world::CountryId;
 
     const BASE: &str = r#"schema = 1
 [[country]]

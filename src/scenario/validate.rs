@@ -20,12 +20,12 @@ use super::{
     Bloc, Change, CooperationSpec, CountrySpec, Pair, Policy, RunSettings, SCHEMA_VERSION,
     Scenario, Shock, Target, Value,
 };
+use crate::ids::CountryId;
 use crate::params::{
     BUILD_ONLY, CountryParams, Domain, MODEL_PARAMS, ModelParams, OFFENCES_PATH, Offence,
     OffenceSet, ParamSpec, RUN_PARAMS, RunNumbers, closest_name, cooperation_spec, country_paths,
     country_spec, model_spec, run_spec,
 };
-use crate::world::CountryId;
 
 /// The top-level keys of the format.
 const SECTIONS: &[&str] = &[

@@ -7,13 +7,12 @@
 pub mod build;
 pub mod calendar;
 pub mod cooperation;
-pub mod ids;
 pub mod persons;
 
+pub use crate::ids::{CountryId, NetworkId, TraffickerId};
 pub use build::build_world;
 pub use calendar::Calendar;
 pub use cooperation::Cooperation;
-pub use ids::{CountryId, NetworkId, TraffickerId};
 pub use persons::{PersonState, Persons, Roster, RosterTag};
 
 use rand_chacha::ChaCha8Rng;

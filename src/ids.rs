@@ -1,5 +1,6 @@
 //! Typed indices: entities live in `Vec`s and refer to each other by these ids, never by
-//! pointers or hash maps, so that iteration order is the order of creation.
+//! pointers or hash maps, so that iteration order is the order of creation. They sit below
+//! both `scenario` and `world`: a scenario names countries by [`CountryId`] as the world does.
 
 macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident($repr:ty)) => {
