@@ -13,9 +13,9 @@ use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use palermo::rng::run_seed;
-use palermo::run::{advance, run_replicate};
+use palermo::run::{advance, initial_world, run_replicate};
 use palermo::scenario::{self, Override, Scenario};
-use palermo::world::build_world;
+use palermo::world::Scheduling;
 use rayon::prelude::*;
 
 fn load(file: &str, sets: &[String]) -> Scenario {
@@ -91,7 +91,11 @@ fn w2_sweep(c: &mut Criterion) {
 
 fn w3_week(c: &mut Criterion) {
     let scenario = w1(1.0);
-    let mut world = build_world(&scenario, run_seed(scenario.run.seed, 0));
+    let mut world = initial_world(
+        &scenario,
+        run_seed(scenario.run.seed, 0),
+        Scheduling::Calendar,
+    );
     advance(&mut world, 104);
     let mut group = c.benchmark_group("w3_week");
     group.sample_size(20);

@@ -16,6 +16,7 @@
 //!    streams per-run and per-point results in run order; it also compares two scenarios.
 
 pub mod cli;
+pub mod draws;
 pub mod ids;
 pub mod mechanisms;
 pub mod metrics;

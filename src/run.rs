@@ -1,12 +1,20 @@
 //! The only loop over weeks: builds a run's world, steps it week by week and collects the
 //! counters into a [`RunResult`]. A run is a pure function of (scenario, replicate).
 
-use crate::mechanisms::step_week;
+use crate::mechanisms::{initialize, step_week};
 use crate::metrics::{RunResult, RunSummary, WeekCounters, world_total};
 use crate::rng::run_seed;
 use crate::scenario::Scenario;
-use crate::world::build::build_world_with;
+use crate::world::build::build_world;
 use crate::world::{Scheduling, World};
+
+/// The world of one run at week 0: its state built from the scenario and the run seed, then
+/// completed by the mechanisms (networks, perceived risk, calendars).
+pub fn initial_world(scenario: &Scenario, run_seed: u64, scheduling: Scheduling) -> World {
+    let mut world = build_world(scenario, run_seed, scheduling);
+    initialize(&mut world);
+    world
+}
 
 /// One week: fresh counters, the twelve steps, then the clock moves on.
 fn step(world: &mut World) {
@@ -48,7 +56,7 @@ pub fn run_replicate_with(
     scheduling: Scheduling,
 ) -> RunResult {
     let seed = run_seed(scenario.run.seed, replicate);
-    let mut world = build_world_with(scenario, seed, scheduling);
+    let mut world = initial_world(scenario, seed, scheduling);
     let burn_in = scenario.run.burn_in;
     world.policies.iter_mut().for_each(|p| p.week += burn_in);
     world.shocks.iter_mut().for_each(|s| s.week += burn_in);

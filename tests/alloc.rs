@@ -11,7 +11,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use palermo::run::advance;
-use palermo::world::build::build_world;
+use palermo::run::initial_world;
+use palermo::world::Scheduling;
 
 struct Counting;
 
@@ -43,7 +44,7 @@ fn warm_weeks_do_not_allocate() {
     let mut scenario = palermo::scenario::load(std::path::Path::new(path), &[]).unwrap();
     scenario.policies.clear();
     scenario.shocks.clear();
-    let mut world = build_world(&scenario, 7);
+    let mut world = initial_world(&scenario, 7, Scheduling::Calendar);
     // Past the baseline's burn-in, so that the buffers are near their working sizes.
     advance(&mut world, 1000);
     let weeks = 200;

@@ -21,9 +21,10 @@
 use rand::Rng;
 
 use super::transit::border_detection;
-use crate::world::build::add_member;
 use crate::world::cooperation::harmonization;
-use crate::world::{CountryId, NetworkId, Role, Route, World};
+use crate::world::{
+    CountryId, Network, NetworkId, Role, Route, Trafficker, TraffickerId, TraffickerState, World,
+};
 
 /// A country's own enforcement risk, before cooperation.
 fn own_risk(world: &World, c: CountryId) -> f64 {
@@ -48,6 +49,66 @@ fn current_structural_risk(world: &World, c: CountryId) -> f64 {
 fn reach(world: &World, j: CountryId, c: CountryId) -> f64 {
     let laws = |x: CountryId| world.country(x).params.offences;
     harmonization(laws(j), laws(c)) * (1.0 - world.country(c).params.numbers.corruption)
+}
+
+/// Founds the world's networks at the start of a run, in proportion to each country's
+/// at-risk population (`at_risk / 10,000 × network_density`, rounded), each at full strength
+/// on the route it would choose (MODEL.md §1, "Network"; `docs/ODD.md`, "Initialization").
+/// Draws from the build stream, after the persons' vulnerabilities.
+pub fn found_networks(world: &mut World) {
+    for c in 0..world.n_countries() {
+        let numbers = &world.countries[c].params.numbers;
+        let count = (numbers.at_risk / 10_000.0 * numbers.network_density).round();
+        for _ in 0..count as usize {
+            found_network(world, CountryId::new(c));
+        }
+    }
+}
+
+/// Founds a network in `origin` at full strength on its best route.
+fn found_network(world: &mut World, origin: CountryId) {
+    let id = NetworkId::new(world.networks.len());
+    let review_weeks = world.model.route_review_weeks as u32;
+    // Reviews are staggered so that networks do not all move in the same week.
+    let next_review = world.rngs.build.random_range(0..review_weeks.max(1));
+    world.networks.push(Network {
+        origin,
+        route: None,
+        members: Vec::new(),
+        revenue_week: 0.0,
+        revenue_average: 0.0,
+        bribe_budget: 0.0,
+        observed_risk: vec![0.0; world.n_countries()],
+        effort: 0.0,
+        next_review,
+        rescue: None,
+        dismantled: false,
+    });
+    let u = world.rngs.build.random();
+    let (route, effort) = choose_route(world, id, u);
+    world.networks[id.index()].route = route;
+    world.networks[id.index()].effort = effort;
+    let size = world.model.network_size as usize;
+    for role in Role::ALL {
+        let country = world.networks[id.index()].post(role);
+        for _ in 0..size {
+            add_member(world, id, role, country);
+        }
+    }
+}
+
+/// Adds a new active member to a network (at founding, and to fill a vacancy).
+fn add_member(world: &mut World, network: NetworkId, role: Role, country: CountryId) {
+    let t = TraffickerId::new(world.traffickers.len());
+    world.traffickers.push(Trafficker {
+        network,
+        role,
+        country,
+        state: TraffickerState::Active,
+        until: 0,
+        case: None,
+    });
+    world.networks[network.index()].members.push(t);
 }
 
 /// Sets every country's perceived structural risk to its current value (at build).
@@ -235,7 +296,7 @@ fn relocate(world: &mut World, n: NetworkId, route: Option<Route>) {
     for k in 0..world.networks[n.index()].members.len() {
         let t = world.networks[n.index()].members[k];
         let tr = &mut world.traffickers[t.index()];
-        if tr.state == crate::world::TraffickerState::Active {
+        if tr.state == TraffickerState::Active {
             tr.country = route.role_country(tr.role);
         }
     }
@@ -245,7 +306,6 @@ fn relocate(world: &mut World, n: NetworkId, route: Option<Route>) {
 mod tests {
     use super::*;
     use crate::mechanisms::testkit::small_world;
-    use crate::world::TraffickerState;
 
     fn free_in_role(world: &World, n: usize, role: Role) -> usize {
         world.networks[n]

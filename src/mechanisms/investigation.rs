@@ -19,8 +19,8 @@
 
 use rand::Rng;
 
+use crate::draws::draw_form;
 use crate::params::Offence;
-use crate::world::build::draw_form;
 use crate::world::{
     Arrest, Case, CaseSource, CountryId, Investigation, Lead, NetworkId, Role, TraffickerId,
     TraffickerState, World,

@@ -16,7 +16,7 @@
 
 use rand::Rng;
 
-use super::retrafficking::{effective_vulnerability, returnee_risk};
+use super::risk::{effective_vulnerability, returnee_risk};
 use crate::world::calendar::geometric_weeks;
 use crate::world::persons::NEVER;
 use crate::world::{CountryId, PersonState, Roster, Scheduling, Wheel, World};

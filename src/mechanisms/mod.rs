@@ -1,5 +1,6 @@
 //! The weekly process of MODEL.md §2: [`step_week`] calls one function per step, in
-//! MODEL.md's order. Each step is a small function over the explicit world state, drawing
+//! MODEL.md's order; [`initialize`] sets up, once, what the mechanisms own in a newly built
+//! world. Each step is a small function over the explicit world state, drawing
 //! from its own named random stream, and only adds to the week's counters.
 
 pub mod adaptation;
@@ -12,6 +13,7 @@ pub mod prosecution;
 pub mod record;
 pub mod recruitment;
 pub mod retrafficking;
+pub mod risk;
 pub mod support;
 pub mod transit;
 
@@ -21,6 +23,17 @@ mod properties;
 pub mod testkit;
 
 use crate::world::World;
+
+/// Completes a world just built by [`world::build::build_world`](crate::world::build::build_world)
+/// with what the mechanisms own, in this order: the structural risk networks perceive (step
+/// 10), the networks founded on the routes they choose by it (step 10), and the first
+/// waiting times of persons at home (step 2).
+pub fn initialize(world: &mut World) {
+    adaptation::init_structural_risk(world);
+    adaptation::found_networks(world);
+    world.persons.track_networks(world.networks.len());
+    migration::schedule_everyone(world);
+}
 
 /// One week of the world, in the order of MODEL.md §2.
 pub fn step_week(world: &mut World) {

@@ -87,7 +87,7 @@ proptest! {
 
     #[test]
     fn rosters_and_their_tags_stay_true(s in random_scenario()) {
-        let mut world = crate::world::build_world(&s, 3);
+        let mut world = crate::run::initial_world(&s, 3, crate::world::Scheduling::Calendar);
         for week in 0..s.run.weeks {
             crate::run::simulate(&mut world, 1);
             prop_assert!(world.persons.rosters_are_true(), "week {}", week);

@@ -13,10 +13,9 @@
 
 use rand::Rng;
 
-use super::retrafficking::{
-    await_return, come_home, effective_vulnerability, returnee_risk, risk_fading,
-};
-use crate::world::build::draw_form;
+use super::retrafficking::{await_return, come_home};
+use super::risk::{effective_vulnerability, returnee_risk, risk_fading};
+use crate::draws::draw_form;
 use crate::world::persons::TOUCH_CHUNK;
 use crate::world::{CountryId, NetworkId, PersonState, Roster, TraffickerState, World};
 

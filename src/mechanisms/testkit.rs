@@ -4,8 +4,9 @@
 
 use crate::metrics::{WeekCounters, world_total};
 use crate::params::{CountryParams, ModelParams};
+use crate::run::initial_world;
 use crate::scenario::{CooperationSpec, CountrySpec, RunSettings, Scenario};
-use crate::world::{CountryId, World, build_world};
+use crate::world::{CountryId, Scheduling, World};
 
 pub fn scenario() -> Scenario {
     let country = |name: &str, at_risk: f64, poverty: f64, wage: f64, density: f64| {
@@ -58,7 +59,11 @@ pub fn scenario() -> Scenario {
 pub fn world_with(edit: impl FnOnce(&mut Scenario)) -> World {
     let mut s = scenario();
     edit(&mut s);
-    build_world(&s, crate::rng::run_seed(s.run.seed, 0))
+    initial_world(
+        &s,
+        crate::rng::run_seed(s.run.seed, 0),
+        Scheduling::Calendar,
+    )
 }
 
 pub fn small_world() -> World {

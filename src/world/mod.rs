@@ -1,18 +1,24 @@
 //! The world of one run: countries, cooperation, persons, traffickers, networks and
 //! enforcement agencies (MODEL.md §1), in `Vec`s indexed by typed ids.
 //!
-//! Nothing here touches files, clocks, threads or the terminal. The world is built from a
-//! scenario and a run seed by [`build::build_world`] and changed only by the mechanisms.
+//! Nothing here touches files, clocks, threads or the terminal, and nothing here calls the
+//! mechanisms: the world's state is built from a scenario and a run seed by
+//! [`build::build_world`], completed by [`mechanisms::initialize`](crate::mechanisms::initialize)
+//! and changed only by the mechanisms.
 
+pub mod agency;
 pub mod build;
 pub mod calendar;
 pub mod cooperation;
+pub mod network;
 pub mod persons;
 
 pub use crate::ids::{CountryId, NetworkId, TraffickerId};
+pub use agency::{Agency, Arrest, Case, CaseSource, Channel, Identification, Investigation, Lead};
 pub use build::build_world;
 pub use calendar::Calendar;
 pub use cooperation::Cooperation;
+pub use network::{Network, Role, Route, Trafficker, TraffickerState};
 pub use persons::{PersonState, Persons, Roster, RosterTag};
 
 use rand_chacha::ChaCha8Rng;
@@ -65,207 +71,6 @@ pub enum Scheduling {
     Weekly,
 }
 
-/// A trafficker's role, by where it works on a route (MODEL.md §1, "Trafficker").
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    Recruiter = 0,
-    Transporter = 1,
-    Exploiter = 2,
-}
-
-impl Role {
-    pub const ALL: [Role; 3] = [Role::Recruiter, Role::Transporter, Role::Exploiter];
-}
-
-/// A trafficker's state (MODEL.md §1): `Active -> UnderInvestigation -> (Fled) -> Arrested ->
-/// Prosecuted -> Imprisoned -> Active`; `Retired` once its network is dismantled.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TraffickerState {
-    Active,
-    UnderInvestigation,
-    Fled,
-    Arrested,
-    Prosecuted,
-    Imprisoned,
-    Retired,
-}
-
-/// The case against a trafficker who is arrested or on trial.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Case {
-    /// Where the trial runs (the arresting country, or the requesting one after extradition).
-    pub country: CountryId,
-    pub form: Offence,
-    /// Strength of evidence in [0, 1]: testimony is the strongest.
-    pub evidence: f64,
-    /// The case needed another country: mutual legal assistance, an extradition, shared
-    /// intelligence or a joint investigation (its conviction is a cross-border conviction).
-    pub cross_border: bool,
-}
-
-/// How a lead or an investigation reached an agency.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CaseSource {
-    /// The agency's own work: a border detection, police work, a testimony.
-    Domestic,
-    /// Intelligence a partner shared after an arrest (MODEL.md §2 step 9).
-    Shared,
-    /// A joint investigation with a partner (step 9).
-    Joint,
-}
-
-#[derive(Clone, Debug)]
-pub struct Trafficker {
-    pub network: NetworkId,
-    pub role: Role,
-    /// Where the trafficker works (or, when fled, hides).
-    pub country: CountryId,
-    pub state: TraffickerState,
-    /// The week the current timed state (flight, trial, sentence) ends.
-    pub until: u32,
-    pub case: Option<Case>,
-}
-
-impl Trafficker {
-    /// Still part of the network's operations: not arrested, on trial, imprisoned or retired.
-    pub fn is_free(&self) -> bool {
-        matches!(
-            self.state,
-            TraffickerState::Active | TraffickerState::UnderInvestigation | TraffickerState::Fled
-        )
-    }
-}
-
-/// A route `origin -> [transit] -> destination`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Route {
-    pub origin: CountryId,
-    pub transit: Option<CountryId>,
-    pub destination: CountryId,
-}
-
-impl Route {
-    /// The countries a victim passes through, in order.
-    pub fn countries(&self) -> impl Iterator<Item = CountryId> {
-        [Some(self.origin), self.transit, Some(self.destination)]
-            .into_iter()
-            .flatten()
-    }
-
-    /// Borders crossed.
-    pub fn legs(&self) -> u32 {
-        if self.transit.is_some() { 2 } else { 1 }
-    }
-
-    /// Where the network's transporters work: the transit country, or the origin on a direct
-    /// route.
-    pub fn transporter_country(&self) -> CountryId {
-        self.transit.unwrap_or(self.origin)
-    }
-
-    pub fn role_country(&self, role: Role) -> CountryId {
-        match role {
-            Role::Recruiter => self.origin,
-            Role::Transporter => self.transporter_country(),
-            Role::Exploiter => self.destination,
-        }
-    }
-}
-
-/// An organized crime group (MODEL.md §1, "Network").
-#[derive(Clone, Debug)]
-pub struct Network {
-    /// The country it recruits from.
-    pub origin: CountryId,
-    /// `None` while no destination is worth the trip.
-    pub route: Option<Route>,
-    pub members: Vec<TraffickerId>,
-    /// Revenue earned this week (US$).
-    pub revenue_week: f64,
-    /// Exponential average of weekly revenue (US$/week): drives the replacement of members.
-    pub revenue_average: f64,
-    /// Money set aside for bribes (US$).
-    pub bribe_budget: f64,
-    /// Losses the network has observed per country (victims detected, members arrested), with
-    /// exponential memory: its learned risk.
-    pub observed_risk: Vec<f64>,
-    /// Recruiter effort in [0, 1]: expected profit net of expected risk.
-    pub effort: f64,
-    /// The week of the next route review.
-    pub next_review: u32,
-    /// Chance, applied in next week's exploitation step, that each victim held in
-    /// `rescue.0` is found by police after an exploiter there was arrested.
-    pub rescue: Option<(CountryId, f64)>,
-    pub dismantled: bool,
-}
-
-impl Network {
-    /// Where a member in `role` works: on the current route, or in the origin while the
-    /// network has none.
-    pub fn post(&self, role: Role) -> CountryId {
-        self.route.map_or(self.origin, |r| r.role_country(role))
-    }
-}
-
-/// A lead an agency holds against a trafficker (MODEL.md §2 step 7).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Lead {
-    pub target: TraffickerId,
-    pub form: Offence,
-    pub evidence: f64,
-    /// The week the lead arrived: it expires `lead_expiry_weeks` later.
-    pub created: u32,
-    /// `Domestic` or `Shared`.
-    pub source: CaseSource,
-}
-
-/// A running investigation.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Investigation {
-    pub target: TraffickerId,
-    pub form: Offence,
-    pub evidence: f64,
-    pub ends: u32,
-    /// A joint investigation runs outside the agency's capacity (MODEL.md §2 step 9).
-    pub joint: bool,
-    /// The suspect was abroad when it opened, or the case came from a partner.
-    pub cross_border: bool,
-}
-
-/// One enforcement agency per country (MODEL.md §1): finite capacity, a queue of leads,
-/// running investigations. Its corruption is the country's.
-#[derive(Clone, Debug, Default)]
-pub struct Agency {
-    pub leads: Vec<Lead>,
-    pub investigations: Vec<Investigation>,
-}
-
-/// How an exploited or transiting person came to be identified (MODEL.md §3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Channel {
-    Border,
-    Inspection,
-    Police,
-    Ngo,
-    SelfReport,
-}
-
-/// A person identified this week, waiting for the victim-support step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Identification {
-    pub person: u32,
-    pub country: CountryId,
-    pub channel: Channel,
-}
-
-/// An arrest made this week, for the intelligence-sharing step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Arrest {
-    pub agency: CountryId,
-    pub trafficker: TraffickerId,
-    pub form: Offence,
-}
-
 /// A parameter a policy changes, and where.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Slot {
@@ -284,9 +89,12 @@ pub struct Ramp {
     pub weeks: u32,
 }
 
-/// One stream per mechanism (see [`crate::rng`]).
+/// One stream per mechanism (see [`crate::rng`]), and the stream of the world's building.
 #[derive(Clone, Debug)]
 pub struct Rngs {
+    /// Building the world and the mechanisms' initialization (founding the networks), in that
+    /// order; not drawn from once the weeks begin.
+    pub build: ChaCha8Rng,
     pub migration: ChaCha8Rng,
     pub recruitment: ChaCha8Rng,
     pub transit: ChaCha8Rng,
@@ -302,6 +110,7 @@ pub struct Rngs {
 impl Rngs {
     pub fn new(run_seed: u64) -> Rngs {
         Rngs {
+            build: stream(run_seed, Stream::Build),
             migration: stream(run_seed, Stream::Migration),
             recruitment: stream(run_seed, Stream::Recruitment),
             transit: stream(run_seed, Stream::Transit),

@@ -14,7 +14,8 @@
 
 use crate::params::Offence;
 
-use super::{CountryId, NetworkId, Route};
+use super::network::Route;
+use crate::ids::{CountryId, NetworkId};
 
 /// A person's state (MODEL.md §1). `Identified`, `Returned` and `Deported` are events within a
 /// week, not states a person is found in at the end of one.
