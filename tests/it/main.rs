@@ -1,11 +1,13 @@
 //! The integration tests: one binary that drives the real `palermo` executable, as a user
 //! would, through its command line, exit status, stderr and output files.
 //!
+//! - `architecture`: the structure of `src/` from its imports (no cycles, layers, sizes);
 //! - `cli`: what `run`, `check` and `params` write;
 //! - `bad_input`: every kind of bad input exits 2, says where, and creates nothing;
 //! - `determinism`: output bytes do not depend on threads or on which scenarios run together;
 //! - `sweep`: `palermo sweep` and `compare`: files, statistics, threads, kill and resume.
 
+mod architecture;
 mod bad_input;
 mod calendar;
 mod cli;
