@@ -15,6 +15,8 @@
 //!    atomically.
 //! 6. [`sweep`] runs a scenario's `[sweep]` (points × replicates) in parallel, resumably, and
 //!    streams per-run and per-point results in run order; it also compares two scenarios.
+//! 7. [`cli`] is the terminal front end: one module per command, the only code that prints;
+//!    everything it runs is the library above.
 
 pub mod batch;
 pub mod cli;
