@@ -10,11 +10,15 @@
 //!    twelve steps of MODEL.md §2 in order, each a function in its own file.
 //! 4. Mechanisms only add to [`metrics`] counters; [`run`] collects them into a
 //!    [`metrics::RunResult`] with per-run totals and rates.
-//! 5. [`output`] writes `timeseries.csv`, `summary.csv` and `manifest.json` atomically;
-//!    [`cli`] runs scenarios and replicates in parallel (`sweep::exec`) in a fixed order.
+//! 5. [`batch`] runs every replicate of every scenario in parallel (`sweep::exec`), kept in a
+//!    fixed order; [`output`] writes `timeseries.csv`, `summary.csv` and `manifest.json`
+//!    atomically.
 //! 6. [`sweep`] runs a scenario's `[sweep]` (points × replicates) in parallel, resumably, and
 //!    streams per-run and per-point results in run order; it also compares two scenarios.
+//! 7. [`cli`] is the terminal front end: one module per command, the only code that prints;
+//!    everything it runs is the library above.
 
+pub mod batch;
 pub mod cli;
 pub mod draws;
 pub mod ids;

@@ -48,6 +48,18 @@ pub fn outcome_values(summary: &RunSummary) -> Vec<Option<f64>> {
     line.split(',').map(|c| c.parse().ok()).collect()
 }
 
+/// The number of replicates two scenarios are paired over: refused (bad input) unless both
+/// run the same number, since replicate `r` of A is compared with replicate `r` of B.
+pub fn paired_replicates(a: &Scenario, b: &Scenario) -> Result<u32, SweepError> {
+    if a.run.replicates != b.run.replicates {
+        return Err(SweepError::Refused(format!(
+            "{} has {} replicates and {} has {}: give --replicates N to pair them",
+            a.path, a.run.replicates, b.path, b.run.replicates
+        )));
+    }
+    Ok(a.run.replicates)
+}
+
 /// Runs replicates `0..replicates` of A and of B on `threads` threads (all cores if `None`);
 /// `progress` is called after each run. Returns both, and the number of threads used.
 pub fn run_pair(

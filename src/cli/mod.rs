@@ -1,0 +1,82 @@
+//! The commands of the `palermo` binary: the terminal layer, and the only library code that
+//! prints. One file per command, named by the command, owns its clap arguments and its
+//! terminal output; `common.rs` holds what they share (the run settings and `--threads`,
+//! loading scenarios, progress bars, writing to stdout) and [`CliError`] (in `error.rs`) is
+//! what they all return, which `main` maps to an exit status. clap derives the parser from
+//! the structs; no command holds model logic: the work is the library's (`batch`, `sweep`,
+//! `output`), which any other front end calls the same way.
+//!
+//! Every command validates its input before it creates anything, and results never depend on
+//! the thread count: runs are collected in job order (`palermo run`, `compare`) or streamed in
+//! run order (sweeps).
+//!
+//! A new command is a new file here with its `Args` struct and `execute`, one variant of
+//! [`Command`] and one arm of [`execute`].
+
+// The command modules are public (each `Args` and `execute` is that command's whole surface);
+// rustdoc also resolves the `[sweep]` of the help texts below to `sweep`, which must be public.
+pub mod check;
+mod common;
+pub mod compare;
+mod error;
+pub mod merge;
+pub mod params;
+pub mod resume;
+pub mod run;
+pub mod sweep;
+
+use clap::{Parser, Subcommand};
+
+pub use check::CheckArgs;
+pub use common::SettingsArgs;
+pub use compare::CompareArgs;
+pub use error::CliError;
+pub use merge::MergeArgs;
+pub use params::ParamsArgs;
+pub use resume::ResumeArgs;
+pub use run::RunArgs;
+pub use sweep::{LevelArg, SweepArgs};
+
+/// palermo: an agent-based simulator of human trafficking, international cooperation and
+/// enforcement.
+#[derive(Debug, Parser)]
+#[command(name = "palermo", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run scenarios and write timeseries.csv, summary.csv and manifest.json.
+    Run(RunArgs),
+    /// Run the [sweep] of a scenario: every point of its design, each for several replicates,
+    /// in parallel and resumable; writes points.csv, aggregate.csv, summary.csv, manifest.json.
+    Sweep(SweepArgs),
+    /// Continue the interrupted sweep (or shard) in DIR with the scenario, options and
+    /// shard it was started with.
+    Resume(ResumeArgs),
+    /// Merge the shard directories of a sweep run with --shard K/N into the outputs the
+    /// same sweep would have written on one machine.
+    Merge(MergeArgs),
+    /// Compare two scenarios replicate by replicate (B − A, common random numbers), or two
+    /// points of a finished sweep; prints a table, and writes compare.csv with --out.
+    Compare(CompareArgs),
+    /// Validate scenarios (and their [sweep] sections) without running them.
+    Check(CheckArgs),
+    /// List every parameter: path, default, range, unit and meaning.
+    Params(ParamsArgs),
+}
+
+/// Runs a parsed command line.
+pub fn execute(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Run(args) => run::execute(&args),
+        Command::Sweep(args) => sweep::execute(&args),
+        Command::Resume(args) => resume::execute(&args),
+        Command::Merge(args) => merge::execute(&args),
+        Command::Compare(args) => compare::execute(&args),
+        Command::Check(args) => check::execute(&args),
+        Command::Params(args) => params::execute(&args),
+    }
+}
