@@ -13,7 +13,7 @@
 
 use serde::Serialize;
 
-use super::WeekCounters;
+use super::counters::WeekCounters;
 
 /// The outcome columns of `summary.csv`, in order. `docs/OUTPUTS.md` defines each one.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]

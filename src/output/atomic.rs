@@ -11,7 +11,7 @@ use std::io::{self, BufWriter, ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::OutputError;
+use super::error::OutputError;
 
 /// Checks, before any work, that results may be written to `dir`: it does not exist, or it is
 /// an empty directory, or it is a directory and `force` is set; and files can be created in

@@ -11,7 +11,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::OutputError;
+use super::error::OutputError;
 use crate::metrics::{RunResult, RunSummary, WeekCounters};
 use crate::scenario::Scenario;
 

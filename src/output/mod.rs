@@ -9,19 +9,25 @@
 //!   appear complete or not at all;
 //! - [`params_table`]: the parameter table as text and Markdown (`palermo params`, ODD);
 //! - [`sweep_csv`]: the columns and cells of a sweep's files and of `compare.csv` (the sweep
-//!   module decides their order and streams them).
+//!   module decides their order and streams them);
+//! - `error.rs`: [`OutputError`], below every other part.
+//!
+//! The parts never import this file: it declares them, re-exports what callers use and
+//! writes a run's three files.
 
 pub mod atomic;
 pub mod csv_rows;
+mod error;
 pub mod manifest;
 pub mod params_table;
 pub mod sweep_csv;
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub use atomic::{OutputDir, check_target};
 pub use csv_rows::FinishedRun;
+pub use error::OutputError;
 pub use manifest::{Invocation, Manifest};
 pub use params_table::{params_markdown, params_text};
 
@@ -36,51 +42,6 @@ pub const SUMMARY_FILE: &str = "summary.csv";
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// The three files a run writes, in the order they are put in place.
 pub const FILES: [&str; 3] = [TIMESERIES_FILE, SUMMARY_FILE, MANIFEST_FILE];
-
-/// Why results could not be written.
-#[derive(Debug, thiserror::Error)]
-pub enum OutputError {
-    /// The directory holds files and `--force` was not given.
-    #[error("output directory {} is not empty: use --force to replace its results", .dir.display())]
-    NotEmpty { dir: PathBuf },
-    /// Something that is not a directory is in the way.
-    #[error("output path {} exists and is not a directory", .path.display())]
-    NotADirectory { path: PathBuf },
-    /// Files cannot be created in the directory (or in the ancestor it would be created in):
-    /// no permission, or a read-only file system.
-    #[error("cannot write to output directory {}: cannot create files in {} ({source})", .dir.display(), .at.display())]
-    NotWritable {
-        dir: PathBuf,
-        at: PathBuf,
-        source: io::Error,
-    },
-    #[error("{}: {source}", .path.display())]
-    Io { path: PathBuf, source: io::Error },
-    #[error("CSV: {0}")]
-    Csv(#[from] csv::Error),
-    #[error("JSON: {0}")]
-    Json(#[from] serde_json::Error),
-}
-
-impl OutputError {
-    /// `true` where the user asked for something impossible (exit 2), `false` where the
-    /// system failed (exit 1).
-    pub fn is_bad_input(&self) -> bool {
-        matches!(
-            self,
-            OutputError::NotEmpty { .. }
-                | OutputError::NotADirectory { .. }
-                | OutputError::NotWritable { .. }
-        )
-    }
-
-    pub(crate) fn io(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
-        move |source| OutputError::Io {
-            path: path.to_path_buf(),
-            source,
-        }
-    }
-}
 
 /// Turns one finished run into what the writer keeps of it (its timeseries rows already
 /// formatted, so that formatting happens in parallel and the weekly counters can be dropped).

@@ -12,8 +12,10 @@ use crate::output::csv_rows::{WORLD, override_cell, override_columns};
 use crate::output::sweep_csv::{self, Cell};
 use crate::output::{OutputError, atomic::Pending, atomic::Staged};
 
+use super::files::{AGGREGATE_FILE, POINTS_FILE, SUMMARY_FILE, TIMESERIES_FILE};
+use super::level::Level;
+use super::plan::Plan;
 use super::record::{RunRecord, counter_columns};
-use super::{Level, Plan};
 
 /// The result files being written, each staged under a temporary name.
 pub struct Outputs {
@@ -21,6 +23,26 @@ pub struct Outputs {
     pub points: Staged,
     pub aggregate: Option<Staged>,
     pub timeseries: Option<Staged>,
+}
+
+impl Outputs {
+    /// Opens the staged result files of a sweep at these levels.
+    pub fn stage(
+        stage: &dyn Fn(&str) -> Result<Staged, OutputError>,
+        ts: Level,
+        agg: Level,
+    ) -> Result<Outputs, OutputError> {
+        Ok(Outputs {
+            summary: stage(SUMMARY_FILE)?,
+            points: stage(POINTS_FILE)?,
+            aggregate: (agg != Level::None)
+                .then(|| stage(AGGREGATE_FILE))
+                .transpose()?,
+            timeseries: (ts != Level::None)
+                .then(|| stage(TIMESERIES_FILE))
+                .transpose()?,
+        })
+    }
 }
 
 /// Welford's running mean and sum of squared deviations, per cell.
@@ -276,13 +298,13 @@ impl<'p> Assembler<'p> {
             files.push((name, staged.finish()?));
             Ok(())
         };
-        done(super::SUMMARY_FILE, self.summary)?;
-        done(super::POINTS_FILE, self.points)?;
+        done(SUMMARY_FILE, self.summary)?;
+        done(POINTS_FILE, self.points)?;
         if let Some(w) = self.aggregate_out {
-            done(super::AGGREGATE_FILE, w)?;
+            done(AGGREGATE_FILE, w)?;
         }
         if let Some(w) = self.timeseries_out {
-            done(super::TIMESERIES_FILE, w)?;
+            done(TIMESERIES_FILE, w)?;
         }
         Ok(files)
     }

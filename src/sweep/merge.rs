@@ -11,11 +11,15 @@
 
 use std::path::{Path, PathBuf};
 
-use super::assemble::Assembler;
-use super::record::{self, RunRecord};
-use super::shard::{Shard, ShardFile};
+use super::assemble::{Assembler, Outputs};
+use super::error::SweepError;
+use super::finish::{finish, sweep_record};
+use super::plan::Plan;
+use super::record::{self, RunRecord, expected};
+use super::report::{Progress, Report};
+use super::shard::{SHARD_FILE, ShardFile};
+use super::split::Shard;
 use super::workdir::{self, WorkArea};
-use super::{Plan, Progress, Report, SweepError, expected, finish, stage_outputs, sweep_record};
 use crate::output::OutputDir;
 use crate::output::manifest::{Invocation, now_rfc3339};
 
@@ -85,7 +89,7 @@ pub fn merge(options: &MergeOptions, progress: &dyn Progress) -> Result<Report, 
     let stage = |name: &str| out.stage(name);
     let written = (|| {
         let rows_per_week = record::rows_per_week(ts.max(agg), plan.base.countries.len());
-        let mut assembler = Assembler::new(&plan, ts, agg, stage_outputs(&stage, ts, agg)?)?;
+        let mut assembler = Assembler::new(&plan, ts, agg, Outputs::stage(&stage, ts, agg)?)?;
         progress.start(runs, 0);
         for run in 0..runs {
             let holder = by_index[run % count];
@@ -107,7 +111,7 @@ pub fn merge(options: &MergeOptions, progress: &dyn Progress) -> Result<Report, 
             started,
             finished: String::new(),
         };
-        finish(&plan, &out, &stage, assembler, invocation, sweep)
+        finish(&plan, &out, &stage, assembler.finish()?, invocation, sweep)
     })();
     if let Err(e) = written {
         out.abandon();
@@ -136,13 +140,13 @@ fn open_all(dirs: &[PathBuf]) -> Result<Vec<Opened>, SweepError> {
                 format!(
                     "{} holds an unfinished shard (no {}): resume it with `palermo sweep ... --shard K/N --resume` and merge when it is done",
                     dir.display(),
-                    super::shard::SHARD_FILE
+                    SHARD_FILE
                 )
             } else if dir.is_dir() {
                 format!(
                     "{} is not a shard directory (no {}): give the --out directories of `palermo sweep --shard K/N`",
                     dir.display(),
-                    super::shard::SHARD_FILE
+                    SHARD_FILE
                 )
             } else {
                 format!("{} is not a directory", dir.display())
@@ -152,7 +156,7 @@ fn open_all(dirs: &[PathBuf]) -> Result<Vec<Opened>, SweepError> {
             return Err(SweepError::Refused(format!(
                 "{} has a {} but no run records ({}/): was it copied without its hidden directory?",
                 dir.display(),
-                super::shard::SHARD_FILE,
+                SHARD_FILE,
                 workdir::WORK_DIR
             )));
         }
@@ -165,7 +169,7 @@ fn open_all(dirs: &[PathBuf]) -> Result<Vec<Opened>, SweepError> {
             return Err(SweepError::Refused(format!(
                 "{}: its {} and its work area describe different sweeps: run the shard again",
                 dir.display(),
-                super::shard::SHARD_FILE
+                SHARD_FILE
             )));
         }
         opened.push(Opened {

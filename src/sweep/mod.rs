@@ -10,117 +10,56 @@
 //! - [`exec`]: rayon workers over run indices, results handed over in order with
 //!   back-pressure (the only place palermo uses threads, `palermo run` included);
 //! - [`assemble`]: the result files, streamed in run order with per-point statistics;
-//! - [`shard`]: a deterministic share of a sweep's runs (`--shard K/N`), and `shard.json`;
+//! - [`shard`]: `shard.json`, the record of a finished shard (`--shard K/N`), and `split.rs`
+//!   the deterministic share of a sweep's runs that shard K of N owns ([`Shard`]);
 //! - [`merge`]: shards assembled into the outputs one machine would have written;
-//! - [`compare`]: paired differences between two scenarios or two points of a sweep.
+//! - [`compare`]: paired differences between two scenarios or two points of a sweep;
+//! - below them all, small files of shared vocabulary that import nothing of the sweep's
+//!   own: `error.rs` ([`SweepError`]), `level.rs` ([`Level`]), `files.rs` (the names of the
+//!   files written), `report.rs` ([`Progress`], [`Report`]); and `finish.rs`, what follows
+//!   the runs (staging, manifest, SALib files, putting them in place), shared with [`merge`].
 //!
 //! [`execute`] ties them together: prepare the directory, run or read back every run,
-//! assemble, put the files in place, remove the work area.
+//! assemble, put the files in place, remove the work area. The parts never import this
+//! file; it only declares them, re-exports their public types and orchestrates.
 
 pub mod assemble;
 pub mod compare;
 pub mod design;
+mod error;
 pub mod exec;
+mod files;
+mod finish;
+mod level;
 pub mod merge;
 pub mod plan;
 pub mod record;
+mod report;
 pub mod shard;
+mod split;
 pub mod workdir;
 
-use std::fs;
-use std::io::{ErrorKind, Write};
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
+pub use error::SweepError;
+pub use files::{
+    AGGREGATE_FILE, COMPARE_FILE, FILES, MANIFEST_FILE, POINTS_FILE, PROBLEM_FILE, SAMPLES_FILE,
+    SUMMARY_FILE, TIMESERIES_FILE,
+};
+pub use level::Level;
 pub use plan::Plan;
-pub use shard::Shard;
+pub use report::{Progress, Report};
+pub use split::Shard;
 
-use crate::output::atomic::{Pending, Staged};
-use crate::output::manifest::{Invocation, Manifest, SweepManifest, SweepRecord, now_rfc3339};
+use crate::output::manifest::{Invocation, now_rfc3339};
 use crate::output::{OutputDir, OutputError, check_target};
 use crate::run::run_replicate;
-use crate::scenario::ScenarioError;
 use assemble::{Assembler, Outputs};
+use finish::{finish, remove_if_present, sweep_record};
 use record::{Expected, RunRecord};
 use shard::ShardFile;
 use workdir::{State, WorkArea};
-
-/// One row per run.
-pub const SUMMARY_FILE: &str = "summary.csv";
-/// One row per point: the parameter values and statistics of every outcome.
-pub const POINTS_FILE: &str = "points.csv";
-/// One row per point, week and country: statistics of the weekly counters.
-pub const AGGREGATE_FILE: &str = "aggregate.csv";
-/// One row per run, week and country, on request.
-pub const TIMESERIES_FILE: &str = "timeseries.csv";
-pub const MANIFEST_FILE: &str = "manifest.json";
-/// The SALib problem of a sampled design.
-pub const PROBLEM_FILE: &str = "problem.json";
-/// The sample matrix of a sampled design, in SALib's row order.
-pub const SAMPLES_FILE: &str = "samples.csv";
-/// The paired differences of `palermo compare`.
-pub const COMPARE_FILE: &str = "compare.csv";
-/// Every file a sweep may write, in the order they are put in place.
-pub const FILES: [&str; 7] = [
-    SUMMARY_FILE,
-    POINTS_FILE,
-    AGGREGATE_FILE,
-    TIMESERIES_FILE,
-    PROBLEM_FILE,
-    SAMPLES_FILE,
-    MANIFEST_FILE,
-];
-
-/// How much per-week data a sweep keeps: for `timeseries.csv` (per run) and `aggregate.csv`
-/// (per point).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    /// No weekly rows.
-    None,
-    /// The world rows only (`country = ALL`).
-    World,
-    /// Every country, then the world.
-    Countries,
-}
-
-impl Level {
-    pub fn name(self) -> &'static str {
-        match self {
-            Level::None => "none",
-            Level::World => "world",
-            Level::Countries => "countries",
-        }
-    }
-}
-
-/// Why a sweep did not complete.
-#[derive(Debug, thiserror::Error)]
-pub enum SweepError {
-    /// The output directory or its work area refuses this sweep (not empty, another sweep,
-    /// locked): bad input, nothing was changed.
-    #[error("{0}")]
-    Refused(String),
-    #[error(transparent)]
-    Scenario(#[from] ScenarioError),
-    #[error(transparent)]
-    Output(#[from] OutputError),
-    #[error("{0}")]
-    Threads(String),
-    /// A run record this process just wrote does not read back: a bug or a failing disk.
-    #[error("run {run}: its record does not read back: {reason}")]
-    Record { run: usize, reason: String },
-}
-
-impl SweepError {
-    /// `true` where the user asked for something impossible (exit 2).
-    pub fn is_bad_input(&self) -> bool {
-        match self {
-            SweepError::Refused(_) | SweepError::Scenario(_) => true,
-            SweepError::Output(e) => e.is_bad_input(),
-            SweepError::Threads(_) | SweepError::Record { .. } => false,
-        }
-    }
-}
 
 /// How to run a sweep.
 #[derive(Clone, Debug)]
@@ -138,26 +77,6 @@ pub struct Options {
     /// Run only this shard's runs and keep their records, for `palermo merge`.
     pub shard: Option<Shard>,
     pub command_line: Vec<String>,
-}
-
-/// What the terminal shows while a sweep runs (the library never prints).
-pub trait Progress: Sync {
-    /// The sweep starts: `to_run` runs to compute, `done` already recorded.
-    fn start(&self, to_run: usize, done: usize);
-    /// One more run computed.
-    fn run_done(&self);
-}
-
-/// What a finished sweep did.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Report {
-    pub points: usize,
-    pub replicates: u32,
-    pub runs: usize,
-    /// Runs computed by this invocation.
-    pub computed: usize,
-    /// Runs read back from the work area (a resumed sweep).
-    pub resumed: usize,
 }
 
 /// Runs a sweep into `options.dir`: every run computed or read back from the work area,
@@ -202,7 +121,7 @@ pub fn execute(
 
     let out = OutputDir::existing(&options.dir);
     let stage = |name: &str| out.stage_at(name, area.staging_path(name));
-    let mut assembler = Assembler::new(plan, ts, agg, stage_outputs(&stage, ts, agg)?)?;
+    let mut assembler = Assembler::new(plan, ts, agg, Outputs::stage(&stage, ts, agg)?)?;
     let mut resumed = 0;
     exec::ordered(
         &pool,
@@ -230,7 +149,7 @@ pub fn execute(
         started,
         finished: String::new(),
     };
-    finish(plan, &out, &stage, assembler, invocation, sweep)?;
+    finish(plan, &out, &stage, assembler.finish()?, invocation, sweep)?;
     if !options.keep_runs {
         area.remove()?;
     }
@@ -270,7 +189,7 @@ impl<'a> Source<'a> {
     }
 
     fn expected(&self, run: usize) -> Expected<'a> {
-        expected(self.plan, self.fingerprint, self.rows_per_week, run)
+        record::expected(self.plan, self.fingerprint, self.rows_per_week, run)
     }
 
     /// The record of `run`, and whether it was read back rather than computed: a sound
@@ -293,23 +212,6 @@ impl<'a> Source<'a> {
         let rec = record::decode(&text, &expected)
             .map_err(|reason| SweepError::Record { run, reason })?;
         Ok((rec, false))
-    }
-}
-
-/// Which record a reader of `run` expects.
-fn expected<'a>(
-    plan: &Plan,
-    fingerprint: &'a str,
-    rows_per_week: usize,
-    run: usize,
-) -> Expected<'a> {
-    Expected {
-        fingerprint,
-        run,
-        point: plan.point_of(run),
-        replicate: plan.replicate_of(run),
-        weeks: plan.base.run.weeks as usize,
-        rows_per_week,
     }
 }
 
@@ -353,87 +255,6 @@ fn run_shard(
     })
 }
 
-/// Opens the staged result files of a sweep at these levels.
-fn stage_outputs(
-    stage: &dyn Fn(&str) -> Result<Staged, OutputError>,
-    ts: Level,
-    agg: Level,
-) -> Result<Outputs, OutputError> {
-    Ok(Outputs {
-        summary: stage(SUMMARY_FILE)?,
-        points: stage(POINTS_FILE)?,
-        aggregate: (agg != Level::None)
-            .then(|| stage(AGGREGATE_FILE))
-            .transpose()?,
-        timeseries: (ts != Level::None)
-            .then(|| stage(TIMESERIES_FILE))
-            .transpose()?,
-    })
-}
-
-/// The sweep part of the manifest.
-fn sweep_record(
-    plan: &Plan,
-    ts: Level,
-    agg: Level,
-    fingerprint: String,
-    first_started: String,
-    computed_runs: usize,
-    resumed_runs: usize,
-) -> SweepRecord {
-    SweepRecord {
-        design: plan.spec.design.name().to_string(),
-        parameters: plan.points.paths.clone(),
-        points: plan.point_count(),
-        replicates: plan.replicates,
-        design_seed: plan.design_seed,
-        timeseries: ts.name().to_string(),
-        aggregate: agg.name().to_string(),
-        fingerprint,
-        first_started,
-        computed_runs,
-        resumed_runs,
-        shards: None,
-    }
-}
-
-/// Writes the files that follow the runs (SALib's, the manifest), then puts every result
-/// file in place, removing those of an earlier sweep in the directory that this one does
-/// not write. `invocation.finished` is set here.
-fn finish(
-    plan: &Plan,
-    out: &OutputDir,
-    stage: &dyn Fn(&str) -> Result<Staged, OutputError>,
-    assembler: Assembler,
-    mut invocation: Invocation,
-    sweep: SweepRecord,
-) -> Result<(), SweepError> {
-    let mut files = assembler.finish()?;
-    if let Some(bounds) = &plan.points.bounds {
-        files.push((PROBLEM_FILE, write_problem(stage, plan, bounds)?));
-        files.push((SAMPLES_FILE, write_samples(stage, plan)?));
-    }
-    invocation.finished = now_rfc3339();
-    let manifest = SweepManifest {
-        manifest: Manifest::new(std::slice::from_ref(&plan.base), plan.runs(), invocation),
-        sweep,
-    };
-    let mut json = stage(MANIFEST_FILE)?;
-    serde_json::to_writer_pretty(&mut json, &manifest).map_err(OutputError::from)?;
-    json.write_all(b"\n")
-        .map_err(OutputError::io(json.path()))?;
-    files.push((MANIFEST_FILE, json.finish()?));
-
-    // Files of an earlier sweep in this directory that this one does not write would be
-    // mistaken for its own: remove them before putting the new ones in place.
-    let written: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
-    for name in FILES.iter().filter(|n| !written.contains(n)) {
-        remove_if_present(&out.path().join(name))?;
-    }
-    let pending: Vec<Pending> = files.into_iter().map(|(_, p)| p).collect();
-    Ok(out.commit(pending)?)
-}
-
 /// Checks the directory rule of a sweep and opens its work area: returns it and the state it
 /// records (this invocation's for a new sweep; the first invocation's, which differs only in
 /// when it started, for a resumed one). Nothing is changed when the sweep is refused.
@@ -475,56 +296,4 @@ fn prepare(dir: &Path, options: &Options, state: State) -> Result<(WorkArea, Sta
         });
     }
     Ok((WorkArea::create(dir, &state)?, state))
-}
-
-fn remove_if_present(path: &Path) -> Result<(), OutputError> {
-    match fs::remove_file(path) {
-        Err(e) if e.kind() != ErrorKind::NotFound => Err(OutputError::io(path)(e)),
-        _ => Ok(()),
-    }
-}
-
-/// `problem.json`: the SALib problem of a sampled design.
-fn write_problem(
-    stage: &dyn Fn(&str) -> Result<Staged, OutputError>,
-    plan: &Plan,
-    bounds: &[(f64, f64)],
-) -> Result<Pending, OutputError> {
-    #[derive(serde::Serialize)]
-    struct Problem<'a> {
-        num_vars: usize,
-        names: &'a [String],
-        bounds: Vec<[f64; 2]>,
-    }
-    let problem = Problem {
-        num_vars: plan.points.paths.len(),
-        names: &plan.points.paths,
-        bounds: bounds.iter().map(|&(a, b)| [a, b]).collect(),
-    };
-    let mut staged = stage(PROBLEM_FILE)?;
-    serde_json::to_writer_pretty(&mut staged, &problem)?;
-    staged
-        .write_all(b"\n")
-        .map_err(OutputError::io(staged.path()))?;
-    staged.finish()
-}
-
-/// `samples.csv`: the value of each parameter at each point, in point order (SALib's row
-/// order for sobol and morris).
-fn write_samples(
-    stage: &dyn Fn(&str) -> Result<Staged, OutputError>,
-    plan: &Plan,
-) -> Result<Pending, OutputError> {
-    let staged = stage(SAMPLES_FILE)?;
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(staged);
-    w.write_record(&plan.points.paths)?;
-    for point in 0..plan.point_count() {
-        w.write_record(plan.cells(point))?;
-    }
-    let staged = w
-        .into_inner()
-        .map_err(|e| csv::Error::from(e.into_error()))?;
-    staged.finish()
 }

@@ -25,7 +25,8 @@ use crate::metrics::{RunResult, RunSummary, WeekCounters, world_total};
 use crate::output::csv_rows::column_names;
 use crate::output::manifest::sha256_hex;
 
-use super::Level;
+use super::level::Level;
+use super::plan::Plan;
 
 /// The first line of every record: the format and its version.
 pub const HEADER: &str = "palermo-sweep-run 2";
@@ -61,6 +62,23 @@ pub struct Expected<'a> {
     pub replicate: u32,
     pub weeks: usize,
     pub rows_per_week: usize,
+}
+
+/// Which record a reader of `run` expects.
+pub fn expected<'a>(
+    plan: &Plan,
+    fingerprint: &'a str,
+    rows_per_week: usize,
+    run: usize,
+) -> Expected<'a> {
+    Expected {
+        fingerprint,
+        run,
+        point: plan.point_of(run),
+        replicate: plan.replicate_of(run),
+        weeks: plan.base.run.weeks as usize,
+        rows_per_week,
+    }
 }
 
 /// The rows per week kept at a level, for a world of `countries` countries.

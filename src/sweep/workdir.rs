@@ -20,8 +20,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::shard::Shard;
-use super::{Level, Plan, SweepError};
+use super::error::SweepError;
+use super::level::Level;
+use super::plan::Plan;
+use super::split::Shard;
 use crate::output::OutputError;
 use crate::scenario::sweep::parse_sweep;
 use crate::scenario::{self, Override};

@@ -5,7 +5,9 @@
 //! - `cli`: what `run`, `check` and `params` write;
 //! - `bad_input`: every kind of bad input exits 2, says where, and creates nothing;
 //! - `determinism`: output bytes do not depend on threads or on which scenarios run together;
-//! - `sweep`: `palermo sweep` and `compare`: files, statistics, threads, kill and resume.
+//! - `sweep`: `palermo sweep`: files, statistics, threads, designs, bad sweeps;
+//! - `sweep_resume`: kill and resume, damaged records, `palermo resume`, no clobbering;
+//! - `sweep_compare`: `palermo compare`.
 
 mod architecture;
 mod bad_input;
@@ -17,6 +19,8 @@ mod golden;
 mod patterns;
 mod shard;
 mod sweep;
+mod sweep_compare;
+mod sweep_resume;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,18 +1,21 @@
-//! `palermo sweep` (and `compare`) through the real binary: the files and their columns,
-//! statistics that agree with the per-run rows, bytes that do not depend on threads, a
-//! killed sweep resumed to the same bytes, SALib's files, and bad input.
+//! `palermo sweep` through the real binary, its runs and designs: the files and their
+//! columns, statistics that agree with the per-run rows, bytes that do not depend on threads,
+//! SALib's files, list designs, the shipped sweeps, and bad sweeps. Resume and the directory
+//! rules are in `sweep_resume.rs`, `palermo compare` in `sweep_compare.rs`, shards and merge
+//! in `shard.rs`; the CSV helpers they share are here.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use palermo::metrics::stats::Estimate;
 
 use crate::{fixture, palermo, read_csv, sweep};
 
-fn names_in(dir: &Path) -> Vec<String> {
+// Helpers shared with `sweep_resume.rs` and `sweep_compare.rs`.
+
+/// The names of the entries of `dir`, sorted.
+pub(crate) fn names_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -21,7 +24,8 @@ fn names_in(dir: &Path) -> Vec<String> {
     names
 }
 
-fn column(header: &[String], name: &str) -> usize {
+/// The position of column `name` in a CSV header.
+pub(crate) fn column(header: &[String], name: &str) -> usize {
     header
         .iter()
         .position(|c| c == name)
@@ -29,7 +33,7 @@ fn column(header: &[String], name: &str) -> usize {
 }
 
 /// A number cell: empty is `None`.
-fn num(cell: &str) -> Option<f64> {
+pub(crate) fn num(cell: &str) -> Option<f64> {
     (!cell.is_empty()).then(|| {
         cell.parse()
             .unwrap_or_else(|_| panic!("not a number: {cell}"))
@@ -276,158 +280,6 @@ fn thread_count_does_not_change_a_byte() {
             );
         }
     }
-}
-
-/// The records in a sweep's work area.
-fn records(out: &Path) -> usize {
-    fs::read_dir(out.join(".runs/runs"))
-        .map(|d| {
-            d.filter(|e| {
-                e.as_ref()
-                    .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".run"))
-            })
-            .count()
-        })
-        .unwrap_or(0)
-}
-
-#[test]
-fn a_killed_sweep_resumes_to_the_same_bytes() {
-    let tmp = tempfile::tempdir().unwrap();
-    let scenario = fixture("tiny_sweep.toml");
-    // 6 points × 60 replicates of 300 weeks, one thread: long enough (a few seconds, most
-    // of it flushing records to disk) to be stopped midway.
-    let extra = [
-        "--set",
-        "run.weeks=300",
-        "--replicates",
-        "60",
-        "--threads",
-        "1",
-    ];
-    let whole = tmp.path().join("whole");
-    sweep(&scenario, &whole, &extra).ok();
-
-    let out = tmp.path().join("killed");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_palermo"))
-        .args(["sweep".as_ref(), scenario.as_os_str(), "--out".as_ref()])
-        .arg(&out)
-        .args(extra)
-        .arg("--quiet")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while records(&out) < 5 {
-        assert!(Instant::now() < deadline, "no run recorded in a minute");
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the sweep ended before it could be killed"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    child.kill().unwrap(); // SIGKILL: no chance to clean up
-    child.wait().unwrap();
-    let done = records(&out);
-    assert!(
-        (5..360).contains(&done),
-        "killed midway: {done} of 360 runs recorded"
-    );
-    assert!(
-        !out.join("summary.csv").exists(),
-        "no result before the end"
-    );
-
-    // Without --resume, the unfinished sweep is not touched.
-    let refused = sweep(&scenario, &out, &extra).bad_input();
-    assert!(refused.stderr.contains("--resume"), "{}", refused.stderr);
-    // Resuming a different sweep is refused, and says why.
-    let mut other: Vec<&str> = extra.to_vec();
-    other[1] = "run.weeks=301";
-    let mut args = other.clone();
-    args.push("--resume");
-    let refused = sweep(&scenario, &out, &args).bad_input();
-    assert!(
-        refused.stderr.contains("cannot resume") && refused.stderr.contains("run.weeks=301"),
-        "{}",
-        refused.stderr
-    );
-    assert_eq!(records(&out), done, "a refused resume changes nothing");
-
-    let mut args = extra.to_vec();
-    args.push("--resume");
-    sweep(&scenario, &out, &args).ok();
-    for file in ["summary.csv", "points.csv", "aggregate.csv"] {
-        assert!(
-            fs::read(whole.join(file)).unwrap() == fs::read(out.join(file)).unwrap(),
-            "{file} differs after resuming"
-        );
-    }
-    assert!(
-        !out.join(".runs").exists(),
-        "the work area is removed at the end"
-    );
-    let manifest: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest["sweep"]["resumed_runs"], done);
-    assert_eq!(manifest["sweep"]["computed_runs"], 360 - done);
-}
-
-#[test]
-fn a_damaged_record_is_computed_again() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    sweep(&fixture("tiny_sweep.toml"), &out, &["--keep-runs"]).ok();
-    let before = fs::read(out.join("points.csv")).unwrap();
-    let record = out.join(".runs/runs/000000004.run");
-    let text = fs::read_to_string(&record).unwrap();
-    fs::write(&record, &text[..text.len() / 2]).unwrap();
-    fs::remove_file(out.join(".runs/runs/000000011.run")).unwrap();
-    sweep(&fixture("tiny_sweep.toml"), &out, &["--resume"]).ok();
-    assert_eq!(fs::read(out.join("points.csv")).unwrap(), before);
-    let manifest: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest["sweep"]["computed_runs"], 2);
-}
-
-#[test]
-fn directories_are_never_clobbered() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    fs::create_dir(&out).unwrap();
-    fs::write(out.join("notes.txt"), "mine").unwrap();
-    let refused = sweep(&fixture("tiny_sweep.toml"), &out, &[]).bad_input();
-    assert!(refused.stderr.contains("--force"), "{}", refused.stderr);
-    let refused = sweep(&fixture("tiny_sweep.toml"), &out, &["--resume"]).bad_input();
-    assert!(
-        refused.stderr.contains("no sweep to resume"),
-        "{}",
-        refused.stderr
-    );
-    assert_eq!(names_in(&out), ["notes.txt"]);
-
-    sweep(
-        &fixture("tiny_sweep.toml"),
-        &out,
-        &["--force", "--timeseries", "world"],
-    )
-    .ok();
-    assert!(out.join("timeseries.csv").exists());
-    // A forced sweep without timeseries removes the old one rather than leave it stale.
-    sweep(&fixture("tiny_sweep.toml"), &out, &["--force"]).ok();
-    assert_eq!(
-        names_in(&out),
-        [
-            "aggregate.csv",
-            "manifest.json",
-            "notes.txt",
-            "points.csv",
-            "summary.csv"
-        ]
-    );
-    // --resume on a finished sweep, whose work area is gone, is refused: it is not empty.
-    sweep(&fixture("tiny_sweep.toml"), &out, &["--resume"]).bad_input();
 }
 
 /// A scenario file in `dir` made of the tiny world and a `[sweep]` section.
@@ -683,173 +535,6 @@ fn sweep_files_are_documented() {
     }
 }
 
-/// `compare.csv` as (outcome, cells).
-fn compare_rows(dir: &Path) -> Vec<Vec<String>> {
-    let (header, rows) = read_csv(&dir.join("compare.csv"));
-    assert_eq!(
-        header,
-        [
-            "outcome",
-            "n",
-            "a_mean",
-            "b_mean",
-            "diff_mean",
-            "diff_sd",
-            "diff_ci_low",
-            "diff_ci_high"
-        ]
-    );
-    rows
-}
-
-#[test]
-fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("cmp");
-    let tiny = fixture("tiny.toml");
-    let shown = palermo([
-        "compare".as_ref(),
-        tiny.as_os_str(),
-        tiny.as_os_str(),
-        "--replicates".as_ref(),
-        "3".as_ref(),
-        "--out".as_ref(),
-        out.as_os_str(),
-        "--quiet".as_ref(),
-    ])
-    .ok();
-    assert!(
-        shown.stdout.contains("common random numbers"),
-        "{}",
-        shown.stdout
-    );
-    assert!(shown.stdout.lines().nth(1).unwrap().starts_with("outcome"));
-    let rows = compare_rows(&out);
-    assert_eq!(rows.len(), 29);
-    for r in &rows {
-        match r[1].as_str() {
-            "0" => assert!(r[2..].iter().all(String::is_empty), "{r:?}"),
-            // One pair: a difference of zero, but no spread to speak of.
-            "1" => assert_eq!(r[4..], ["0.0", "", "", ""], "{r:?}"),
-            _ => {
-                assert_eq!(r[2], r[3], "{r:?}");
-                assert_eq!(r[4..], ["0.0", "0.0", "0.0", "0.0"], "{r:?}");
-            }
-        }
-    }
-    assert!(out.join("manifest.json").exists());
-    // Not again into the same directory without --force.
-    let again = palermo([
-        "compare".as_ref(),
-        tiny.as_os_str(),
-        tiny.as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-    ])
-    .bad_input();
-    assert!(again.stderr.contains("--force"), "{}", again.stderr);
-}
-
-#[test]
-fn compare_pairs_replicates_of_two_scenarios() {
-    let tmp = tempfile::tempdir().unwrap();
-    let a = fixture("tiny.toml");
-    let b = tmp.path().join("corrupt.toml");
-    let text = fs::read_to_string(&a).unwrap();
-    fs::write(&b, text.replace("corruption = 0.3", "corruption = 0.9")).unwrap();
-    let out = tmp.path().join("cmp");
-    palermo([
-        "compare".as_ref(),
-        a.as_os_str(),
-        b.as_os_str(),
-        "--replicates".as_ref(),
-        "4".as_ref(),
-        "--weeks".as_ref(),
-        "30".as_ref(),
-        "--out".as_ref(),
-        out.as_os_str(),
-        "--quiet".as_ref(),
-    ])
-    .ok();
-    // The same runs through `palermo run`: replicate r of A against replicate r of B.
-    let runs = tmp.path().join("runs");
-    palermo([
-        "run".as_ref(),
-        a.as_os_str(),
-        b.as_os_str(),
-        "--replicates".as_ref(),
-        "4".as_ref(),
-        "--weeks".as_ref(),
-        "30".as_ref(),
-        "--out".as_ref(),
-        runs.as_os_str(),
-        "--quiet".as_ref(),
-    ])
-    .ok();
-    let (header, summary) = read_csv(&runs.join("summary.csv"));
-    let rows = compare_rows(&out);
-    let mut differs = false;
-    for r in &rows {
-        let k = column(&header, &r[0]);
-        let pairs: Vec<(f64, f64)> = (0..4)
-            .filter_map(|i| Some((num(&summary[i][k])?, num(&summary[4 + i][k])?)))
-            .collect();
-        let (xs, ys): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
-        assert_eq!(r[1], pairs.len().to_string(), "{}", r[0]);
-        if pairs.is_empty() {
-            continue;
-        }
-        let e = Estimate::paired(&xs, &ys);
-        assert_eq!(num(&r[4]), Some(e.mean), "{}", r[0]);
-        assert_eq!(num(&r[6]), e.low().is_finite().then(|| e.low()), "{}", r[0]);
-        differs |= e.mean != 0.0;
-    }
-    assert!(differs, "corruption 0.9 changes something");
-}
-
-#[test]
-fn compare_two_points_of_a_sweep() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("sweep");
-    sweep(&fixture("tiny_sweep.toml"), &out, &[]).ok();
-    let cmp = tmp.path().join("cmp");
-    palermo([
-        "compare".as_ref(),
-        out.as_os_str(),
-        "--points".as_ref(),
-        "1".as_ref(),
-        "4".as_ref(),
-        "--out".as_ref(),
-        cmp.as_os_str(),
-    ])
-    .ok();
-    assert_eq!(names_in(&cmp), ["compare.csv"]);
-    let (header, summary) = read_csv(&out.join("summary.csv"));
-    let victims = column(&header, "victims_total");
-    let a: Vec<f64> = summary[3..6]
-        .iter()
-        .map(|r| num(&r[victims]).unwrap())
-        .collect();
-    let b: Vec<f64> = summary[12..15]
-        .iter()
-        .map(|r| num(&r[victims]).unwrap())
-        .collect();
-    let rows = compare_rows(&cmp);
-    assert_eq!(rows[0][0], "victims_total");
-    assert_eq!(num(&rows[0][4]), Some(Estimate::paired(&a, &b).mean));
-
-    let e = palermo([
-        "compare".as_ref(),
-        out.as_os_str(),
-        "--points".as_ref(),
-        "1".as_ref(),
-        "6".as_ref(),
-    ])
-    .bad_input();
-    assert!(e.stderr.contains("no point 6"), "{}", e.stderr);
-    palermo(["compare".as_ref(), fixture("tiny.toml").as_os_str()]).bad_input();
-}
-
 /// The shipped sweeps run the baseline's world (without its timeline), so that their results
 /// speak about the documented world; each one's design is valid.
 #[test]
@@ -891,77 +576,4 @@ fn shipped_sweeps_use_the_baseline_world() {
             "sensitivity_sobol.toml"
         ]
     );
-}
-
-#[test]
-fn resume_needs_only_the_directory() {
-    let tmp = tempfile::tempdir().unwrap();
-    let scenario = tmp.path().join("mine.toml");
-    fs::copy(fixture("tiny_sweep.toml"), &scenario).unwrap();
-    let out = tmp.path().join("out");
-    let options = [
-        "--set",
-        "all.ngo=0.5",
-        "--timeseries",
-        "world",
-        "--keep-runs",
-    ];
-    sweep(&scenario, &out, &options).ok();
-    let files = [
-        "summary.csv",
-        "points.csv",
-        "aggregate.csv",
-        "timeseries.csv",
-    ];
-    let before: Vec<Vec<u8>> = files
-        .iter()
-        .map(|f| fs::read(out.join(f)).unwrap())
-        .collect();
-
-    // "Interrupted": results not yet written, some runs not recorded.
-    for f in files.iter().chain(&["manifest.json"]) {
-        fs::remove_file(out.join(f)).unwrap();
-    }
-    for run in [0, 7, 17] {
-        fs::remove_file(out.join(format!(".runs/runs/{run:09}.run"))).unwrap();
-    }
-    let e = palermo(["resume".as_ref(), out.as_os_str()]).ok();
-    assert!(
-        e.stderr.contains("resuming the sweep of") && e.stderr.contains("--set all.ngo=0.5"),
-        "{}",
-        e.stderr
-    );
-    for (f, bytes) in files.iter().zip(&before) {
-        assert!(&fs::read(out.join(f)).unwrap() == bytes, "{f} after resume");
-    }
-    assert!(!out.join(".runs").exists(), "no --keep-runs this time");
-    let e = palermo(["resume".as_ref(), out.as_os_str()]).bad_input();
-    assert!(
-        e.stderr.contains("holds no sweep to resume"),
-        "{}",
-        e.stderr
-    );
-
-    // A shard resumes as a shard.
-    let shard = tmp.path().join("shard");
-    sweep(&scenario, &shard, &["--shard", "1/2"]).ok();
-    fs::remove_file(shard.join("shard.json")).unwrap();
-    fs::remove_file(shard.join(".runs/runs/000000004.run")).unwrap();
-    let e = palermo(["resume".as_ref(), shard.as_os_str()]).ok();
-    assert!(e.stderr.contains("shard 1/2"), "{}", e.stderr);
-    assert!(shard.join("shard.json").is_file() && shard.join(".runs/runs/000000004.run").is_file());
-
-    // The scenario changed, or is gone: refused, and nothing is touched.
-    let again = tmp.path().join("again");
-    sweep(&scenario, &again, &["--keep-runs"]).ok();
-    fs::remove_file(again.join("summary.csv")).unwrap();
-    let text = fs::read_to_string(&scenario).unwrap();
-    fs::write(&scenario, format!("{text}\n# edited\n")).unwrap();
-    let e = palermo(["resume".as_ref(), again.as_os_str()]).bad_input();
-    assert!(e.stderr.contains("scenario text differs"), "{}", e.stderr);
-    fs::remove_file(&scenario).unwrap();
-    let e = palermo(["resume".as_ref(), again.as_os_str()]).bad_input();
-    assert!(e.stderr.contains("cannot be read here"), "{}", e.stderr);
-    assert!(!again.join("summary.csv").exists());
-    assert_eq!(records(&again), 18);
 }
