@@ -9,10 +9,11 @@
 //! a value is checked against the parameter's [`Domain`] before anything runs. Generating the
 //! points from this specification is `crate::sweep::design`'s job.
 
+use super::checks::to_u64;
 use super::error::{Pos, ScenarioError};
 use super::file::{RawKind, RawTable, RawValue, parse_toml};
 use super::overrides::{self, Target};
-use super::validate::{Checker, Item, Leaf, expected_for, find, to_u64};
+use super::validate::located::{Checker, Item, Leaf, expected_for, find};
 use super::{Scenario, Value};
 use crate::params::{Domain, closest_name, run_spec};
 
