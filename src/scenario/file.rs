@@ -4,7 +4,7 @@
 //! module turns them into 1-based lines and columns once, so that validation can point at any
 //! key without seeing the text again. Tables keep their entries in file order (sorted by the
 //! key's position), which is the order a user reads and the order policy changes are kept in.
-//! Nothing here knows what a parameter is: that is `validate.rs`'s job.
+//! Nothing here knows what a parameter is: that is `validate/`'s job.
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};

@@ -1,11 +1,13 @@
 //! Scenarios: the typed description of a world, its horizon and its policy timeline.
 //!
 //! Data flow: `file.rs` reads the TOML text into raw shapes that keep every key's line and
-//! column; `validate.rs` checks them against the [`params`](crate::params) table and builds the
+//! column; `validate/` checks them against the [`params`](crate::params) table and builds the
 //! typed [`Scenario`] below; `overrides.rs` applies `--set PATH=VALUE` (and the points of a
-//! sweep) with the same paths; `sweep.rs` reads the optional `[sweep]` section, which a run
-//! checks but does not run. Nothing downstream of this module sees raw TOML.
+//! sweep) with the same paths and, through `checks.rs`, the same checks and messages;
+//! `sweep/` reads the optional `[sweep]` section, which a run checks but does not run.
+//! Nothing downstream of this module sees raw TOML.
 
+mod checks;
 pub mod error;
 pub mod file;
 pub mod overrides;
@@ -13,8 +15,9 @@ pub mod sweep;
 pub mod validate;
 
 pub use error::ScenarioError;
-pub use overrides::Override;
 pub use validate::{load, parse};
+
+use std::fmt;
 
 use crate::ids::CountryId;
 use crate::params::{CountryParams, ModelParams};
@@ -41,6 +44,44 @@ pub struct Scenario {
     pub shocks: Vec<Shock>,
     /// The `--set` overrides applied, in the order given (for `summary.csv` and the manifest).
     pub overrides: Vec<Override>,
+}
+
+/// One `--set PATH=VALUE`, as the user typed it: applied by [`overrides::apply`] and kept in
+/// [`Scenario::overrides`], so it lives here, beside the scenario that records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Override {
+    pub path: String,
+    pub value: String,
+}
+
+impl Override {
+    /// Parses "PATH=VALUE" (from --set). Error if no '='.
+    pub fn parse(text: &str) -> Result<Override, ScenarioError> {
+        match text.split_once('=') {
+            Some((path, value)) if !path.trim().is_empty() => Ok(Override {
+                path: path.to_string(),
+                value: value.to_string(),
+            }),
+            Some(_) => Err(ScenarioError::in_override(
+                "",
+                text,
+                None,
+                "the path before `=` is empty (expected PATH=VALUE, e.g. all.corruption=0.2)",
+            )),
+            None => Err(ScenarioError::in_override(
+                "",
+                text,
+                None,
+                "expected PATH=VALUE (e.g. all.corruption=0.2)",
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Override {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.path, self.value)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,5 +191,26 @@ impl Scenario {
             .iter()
             .map(|c| c.params.numbers.at_risk as u64)
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_splits_at_the_first_equals_and_keeps_the_text() {
+        let ov = Override::parse("model.x = 1=2").unwrap();
+        assert_eq!(ov.path, "model.x ");
+        assert_eq!(ov.value, " 1=2");
+        assert_eq!(ov.to_string(), "model.x = 1=2");
+        assert!(Override::parse("all.corruption").is_err());
+        assert!(Override::parse("=0.2").is_err());
+        let e = Override::parse("weeks").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--set weeks: expected PATH=VALUE (e.g. all.corruption=0.2)"
+        );
+        assert_eq!(Override::parse("all.ngo=").unwrap().value, "");
     }
 }

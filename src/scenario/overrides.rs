@@ -8,15 +8,13 @@
 //! `law.offences` a comma-separated list (empty: no offence). An override is checked in full
 //! before anything changes, so a refused one leaves the scenario as it was.
 
-use std::fmt;
-
-use super::error::ScenarioError;
-use super::validate::{
+use super::checks::{
     BLOC_COOPERATION, COOPERATION_KEY, DEFAULT_COOPERATION, PAIR_COOPERATION, check_number,
     coop_spec, find_bloc, find_country, repeated_offence_message, run_numbers, run_settings,
     set_country_param, suggest, unknown_offence_message,
 };
-use super::{Pair, Scenario, Value};
+use super::error::ScenarioError;
+use super::{Override, Pair, Scenario, Value};
 use crate::ids::CountryId;
 use crate::params::{
     Domain, MODEL_PARAMS, OFFENCES_PATH, Offence, OffenceSet, ParamSpec, RUN_PARAMS, country_paths,
@@ -34,43 +32,6 @@ const SCOPES: &[&str] = &[
     "pair",
 ];
 const PATH_FORMS: &str = "run.X, model.X, all.X, country.NAME.X, bloc.NAME.X, bloc.NAME.cooperation, cooperation.default, pair.A.B.cooperation";
-
-/// One `--set PATH=VALUE`, as the user typed it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Override {
-    pub path: String,
-    pub value: String,
-}
-
-impl Override {
-    /// Parses "PATH=VALUE" (from --set). Error if no '='.
-    pub fn parse(text: &str) -> Result<Override, ScenarioError> {
-        match text.split_once('=') {
-            Some((path, value)) if !path.trim().is_empty() => Ok(Override {
-                path: path.to_string(),
-                value: value.to_string(),
-            }),
-            Some(_) => Err(ScenarioError::in_override(
-                "",
-                text,
-                None,
-                "the path before `=` is empty (expected PATH=VALUE, e.g. all.corruption=0.2)",
-            )),
-            None => Err(ScenarioError::in_override(
-                "",
-                text,
-                None,
-                "expected PATH=VALUE (e.g. all.corruption=0.2)",
-            )),
-        }
-    }
-}
-
-impl fmt::Display for Override {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}={}", self.path, self.value)
-    }
-}
 
 /// Applies one override to a validated scenario, with the same validation as the file.
 pub fn apply(scenario: &mut Scenario, ov: &Override) -> Result<(), ScenarioError> {
@@ -438,22 +399,6 @@ cooperation = 0.3
             .iter()
             .map(|c| c.params.numbers.corruption)
             .collect()
-    }
-
-    #[test]
-    fn parse_splits_at_the_first_equals_and_keeps_the_text() {
-        let ov = Override::parse("model.x = 1=2").unwrap();
-        assert_eq!(ov.path, "model.x ");
-        assert_eq!(ov.value, " 1=2");
-        assert_eq!(ov.to_string(), "model.x = 1=2");
-        assert!(Override::parse("all.corruption").is_err());
-        assert!(Override::parse("=0.2").is_err());
-        let e = Override::parse("weeks").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "--set weeks: expected PATH=VALUE (e.g. all.corruption=0.2)"
-        );
-        assert_eq!(Override::parse("all.ngo=").unwrap().value, "");
     }
 
     #[test]
