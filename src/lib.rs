@@ -4,8 +4,10 @@
 //! Data flow, from file to CSV:
 //! 1. [`scenario`] reads a TOML scenario, checks it against the one parameter table
 //!    ([`params`]) and applies `--set` overrides, giving a typed [`scenario::Scenario`].
-//! 2. [`world`] builds the initial [`world::World`] of one run from the scenario and the run's
-//!    seed: countries, cooperation, persons, traffickers, networks and agencies.
+//! 2. [`world`] builds the state of one run's [`world::World`] from the scenario and the run's
+//!    seed (countries, cooperation, persons, agencies); [`mechanisms::initialize`] then sets
+//!    up what the mechanisms own (networks on their routes, perceived risk, calendars).
+//!    [`run::initial_world`] does both; [`ids`] and [`draws`] sit below both.
 //! 3. [`run`] is the only loop over weeks: it calls [`mechanisms::step_week`], which runs the
 //!    twelve steps of MODEL.md §2 in order, each a function in its own file.
 //! 4. Mechanisms only add to [`metrics`] counters; [`run`] collects them into a

@@ -48,14 +48,7 @@ impl Checker<'_> {
             let Some((name, name_pos)) = self.keep(self.name_of(item, "bloc")) else {
                 continue;
             };
-            let duplicate = name_lines.get(&name).copied();
-            if let Some(line) = duplicate {
-                self.note(self.err(
-                    name_pos,
-                    "name",
-                    format!("duplicate bloc name `{name}` (first given on line {line})"),
-                ));
-            }
+            let duplicate = self.duplicate_name(&name_lines, &name, name_pos, "bloc");
             let context = format!("in [[bloc]] \"{name}\"");
             let (leaves, clean) = self.read_leaves(item.table, BLOC_KEYS, &context);
             let mut members: Vec<CountryId> = Vec::new();
@@ -98,7 +91,7 @@ impl Checker<'_> {
             }
             let cooperation = find(&leaves, COOPERATION_KEY)
                 .and_then(|leaf| self.keep(self.number(leaf, coop_spec(BLOC_COOPERATION).domain)));
-            if duplicate.is_some() {
+            if duplicate {
                 continue;
             }
             name_lines.insert(name.clone(), name_pos.line);

@@ -53,14 +53,7 @@ impl Checker<'_> {
             let Some((name, name_pos)) = self.keep(self.name_of(item, "country")) else {
                 continue;
             };
-            let duplicate = name_lines.get(&name).copied();
-            if let Some(line) = duplicate {
-                self.note(self.err(
-                    name_pos,
-                    "name",
-                    format!("duplicate country name `{name}` (first given on line {line})"),
-                ));
-            }
+            let duplicate = self.duplicate_name(&name_lines, &name, name_pos, "country");
             if countries.len() >= usize::from(u16::MAX) {
                 self.note(self.err(
                     name_pos,
@@ -96,7 +89,7 @@ impl Checker<'_> {
                     _ => self.country_param(&leaf, &mut params),
                 }
             }
-            if duplicate.is_some() {
+            if duplicate {
                 continue;
             }
             name_lines.insert(name.clone(), name_pos.line);

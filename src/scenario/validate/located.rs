@@ -9,6 +9,7 @@
 //! `scenario/checks.rs`.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 use crate::ids::CountryId;
 use crate::params::{Domain, Offence, OffenceSet, ParamSpec, closest_name};
@@ -353,6 +354,27 @@ impl<'a> Checker<'a> {
             Domain::Offences => Ok(Value::Offences(self.offences(leaf)?)),
             domain => Ok(Value::Number(self.number(leaf, domain)?)),
         }
+    }
+
+    /// Whether a country's or bloc's `name` was given before (`first_lines`: name -> line of
+    /// its first definition); a repeat is noted as an error, and its item is still checked
+    /// but not kept.
+    pub(super) fn duplicate_name(
+        &self,
+        first_lines: &BTreeMap<String, usize>,
+        name: &str,
+        pos: Pos,
+        what: &str,
+    ) -> bool {
+        let Some(line) = first_lines.get(name) else {
+            return false;
+        };
+        self.note(self.err(
+            pos,
+            "name",
+            format!("duplicate {what} name `{name}` (first given on line {line})"),
+        ));
+        true
     }
 
     /// The `name` of a country or bloc: present, a non-empty string without dots.
