@@ -8,6 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export PALERMO_BIN="$(realpath "${1:-target/release/palermo}")"
 if [[ ! -x /usr/bin/chromium ]]; then
     echo "installing Debian's chromium"
+    apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         chromium fonts-dejavu-core >/dev/null
 fi
