@@ -19,6 +19,8 @@
 //!    streams per-run and per-point results in run order; it also compares two scenarios.
 //! 7. [`cli`] is the terminal front end: one module per command, the only code that prints;
 //!    everything it runs is the library above.
+//! 8. [`serve`] is the classroom page (`palermo serve`): two worlds side by side, streamed
+//!    week by week through [`run::ReplicateRun`].
 
 pub mod batch;
 pub mod cli;
@@ -31,5 +33,6 @@ pub mod params;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod serve;
 pub mod sweep;
 pub mod world;

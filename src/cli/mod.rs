@@ -23,6 +23,7 @@ pub mod merge;
 pub mod params;
 pub mod resume;
 pub mod run;
+pub mod serve;
 pub mod sweep;
 
 use clap::{Parser, Subcommand};
@@ -35,6 +36,7 @@ pub use merge::MergeArgs;
 pub use params::ParamsArgs;
 pub use resume::ResumeArgs;
 pub use run::RunArgs;
+pub use serve::ServeArgs;
 pub use sweep::{LevelArg, SweepArgs};
 
 /// palermo: an agent-based simulator of human trafficking, international cooperation and
@@ -66,6 +68,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List every parameter: path, default, range, unit and meaning.
     Params(ParamsArgs),
+    /// Serve the classroom page: two worlds A and B side by side, on http://127.0.0.1:8080/.
+    Serve(ServeArgs),
 }
 
 /// Runs a parsed command line.
@@ -78,5 +82,6 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Compare(args) => compare::execute(&args),
         Command::Check(args) => check::execute(&args),
         Command::Params(args) => params::execute(&args),
+        Command::Serve(args) => serve::execute(&args),
     }
 }

@@ -1,0 +1,128 @@
+//! `POST /api/run`: the two worlds as server-sent events. The request is checked first (a
+//! refusal is a 4xx JSON answer, before any stream); then a `start` event (the settings, the
+//! countries, the charted columns and the command lines of both sides), one `week` event per
+//! recorded week with each side's bands, and a `done` event with the paired differences
+//! B − A. The run holds one of the server's run permits and goes on a blocking thread, its
+//! worlds on the shared pool; it stops when the page goes away (the channel closes).
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use tokio::sync::mpsc;
+
+use super::Shared;
+use super::api::command_line;
+use super::request::{self, ApiError, Prepared};
+use super::worlds::{self, CHARTED};
+
+/// Events buffered between the run and a slow page before the run waits.
+const BUFFER: usize = 64;
+
+#[derive(Serialize)]
+struct Start<'a> {
+    scenario: &'a str,
+    weeks: u32,
+    burn_in: u32,
+    replicates: u32,
+    seed: u64,
+    countries: Vec<&'a str>,
+    charted: [&'a str; 6],
+    look_at: &'a [String],
+    command_a: String,
+    command_b: String,
+}
+
+/// Checks the request, then streams the run.
+pub async fn run(State(shared): State<Arc<Shared>>, body: String) -> Response {
+    let Ok(permit) = shared.runs.clone().try_acquire_owned() else {
+        return ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message: format!(
+                "the server is busy: {} runs at once; try again when one ends",
+                super::MAX_RUNS_AT_ONCE
+            ),
+        }
+        .into_response();
+    };
+    let checked = {
+        let shared = shared.clone();
+        tokio::task::spawn_blocking(move || {
+            let req = request::parse(&body)?;
+            request::prepare(&shared.catalog, &req).map(|p| (req.scenario, p))
+        })
+        .await
+    };
+    let (name, prepared) = match checked {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => return e.into_response(),
+        Err(e) => return ApiError::bad(format!("internal error: {e}")).into_response(),
+    };
+    let (tx, mut rx) = mpsc::channel::<Event>(BUFFER);
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        stream_pair(&shared, &name, &prepared, &tx);
+    });
+    let stream = futures_util::stream::poll_fn(move |cx| {
+        rx.poll_recv(cx).map(|e| e.map(Ok::<_, Infallible>))
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+/// Runs both sides, sending every event into `tx`; stops when the page has gone.
+fn stream_pair(shared: &Shared, name: &str, p: &Prepared, tx: &mpsc::Sender<Event>) {
+    let send = |kind: &str, data: &dyn erased::Data| -> bool {
+        let event = Event::default().event(kind).data(
+            data.json()
+                .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")),
+        );
+        tx.blocking_send(event).is_ok()
+    };
+    let start = Start {
+        scenario: name,
+        weeks: p.a.run.weeks,
+        burn_in: p.a.run.burn_in,
+        replicates: p.replicates,
+        seed: p.a.run.seed,
+        countries: p.a.countries.iter().map(|c| c.name.as_str()).collect(),
+        charted: CHARTED,
+        look_at: &p.look_at,
+        command_a: command_line(&p.a),
+        command_b: command_line(&p.b),
+    };
+    if !send("start", &start) {
+        return;
+    }
+    let finished = worlds::run_pair(
+        &p.a,
+        &p.b,
+        p.replicates,
+        &p.look_at,
+        &shared.pool,
+        &mut |week| send("week", &week),
+    );
+    if let Some(done) = finished {
+        send("done", &done);
+    } else if !tx.is_closed() {
+        send("error", &"the run failed");
+    }
+}
+
+/// Any serializable value as event data (a trait object, so that `send` takes each kind).
+mod erased {
+    pub trait Data {
+        fn json(&self) -> Result<String, serde_json::Error>;
+    }
+
+    impl<T: serde::Serialize> Data for T {
+        fn json(&self) -> Result<String, serde_json::Error> {
+            serde_json::to_string(self)
+        }
+    }
+}

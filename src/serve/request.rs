@@ -1,0 +1,219 @@
+//! A request to run two worlds, checked before anything runs: the scenario must be one the
+//! catalog lists, each side's overrides are applied by the scenario library exactly as
+//! `palermo run SCENARIO --set ...` applies them (so a refused value gets the message
+//! `palermo check` gives), and the work asked for (persons × weeks × replicates × 2 sides)
+//! must fit under the server's cap. Every refusal is an [`ApiError`] with a 4xx status.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use super::catalog::Catalog;
+use super::worlds;
+use crate::scenario::{Override, Scenario};
+
+/// Replicates a request may ask for.
+pub const MAX_REPLICATES: u32 = 20;
+/// The most work one request may ask for, in person-weeks (persons at risk × (burn-in +
+/// recorded weeks) × replicates × 2 sides): twenty replicates of the baseline fit.
+pub const MAX_PERSON_WEEKS: f64 = 1.0e10;
+
+/// A refused request: its status and the message the page shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn bad(message: impl Into<String>) -> ApiError {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(ErrorBody {
+                error: &self.message,
+            }),
+        )
+            .into_response()
+    }
+}
+
+/// The body of `POST /api/run` and `POST /api/check`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunRequest {
+    pub scenario: String,
+    #[serde(default = "one")]
+    pub replicates: u32,
+    pub seed: Option<u64>,
+    pub weeks: Option<u32>,
+    #[serde(default)]
+    pub a: Vec<String>,
+    #[serde(default)]
+    pub b: Vec<String>,
+    /// `WeekCounters` columns reported per country; `transit_flow` when absent.
+    pub look_at: Option<Vec<String>>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A checked request, ready to run.
+#[derive(Debug)]
+pub struct Prepared {
+    pub a: Scenario,
+    pub b: Scenario,
+    pub replicates: u32,
+    pub look_at: Vec<String>,
+}
+
+/// Parses a body (malformed JSON or unknown fields: 400 with serde's message).
+pub fn parse(body: &str) -> Result<RunRequest, ApiError> {
+    serde_json::from_str(body).map_err(|e| ApiError::bad(format!("bad request body: {e}")))
+}
+
+/// Checks a request against the catalog and the caps and loads both sides.
+pub fn prepare(catalog: &Catalog, request: &RunRequest) -> Result<Prepared, ApiError> {
+    let entry = catalog.find(&request.scenario).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "unknown scenario `{}`: GET /api/scenarios lists those this server offers",
+            request.scenario
+        ))
+    })?;
+    if !(1..=MAX_REPLICATES).contains(&request.replicates) {
+        return Err(ApiError::bad(format!(
+            "replicates = {}: the page runs 1 to {MAX_REPLICATES} replicates (use `palermo run` or `palermo compare` for more)",
+            request.replicates
+        )));
+    }
+    let look_at = request
+        .look_at
+        .clone()
+        .unwrap_or_else(|| vec!["transit_flow".to_string()]);
+    if let Some(bad) = look_at.iter().find(|m| !worlds::is_metric(m)) {
+        return Err(ApiError::bad(format!(
+            "look_at: `{bad}` is not a column of timeseries.csv"
+        )));
+    }
+    // The run settings go last, as `palermo run`'s flags do after its `--set`s.
+    let settings: Vec<String> = [
+        request.seed.map(|s| format!("run.seed={s}")),
+        request.weeks.map(|w| format!("run.weeks={w}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let side = |sets: &[String]| -> Result<Scenario, ApiError> {
+        let overrides = sets
+            .iter()
+            .chain(&settings)
+            .map(|t| Override::parse(t))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| ApiError::bad(e.to_string()))?;
+        catalog.load(entry, &overrides).map_err(|e| {
+            // Named by its file, as `palermo check` and `palermo run` name it.
+            let message = e.to_string();
+            if message.contains(&entry.path) {
+                ApiError::bad(message)
+            } else {
+                ApiError::bad(format!("{}: {message}", entry.path))
+            }
+        })
+    };
+    let a = side(&request.a).map_err(|e| labelled("A", e))?;
+    let b = side(&request.b).map_err(|e| labelled("B", e))?;
+    if a.countries.len() != b.countries.len() {
+        return Err(ApiError::bad("the two sides have different countries"));
+    }
+    let work = |s: &Scenario| {
+        s.world_at_risk() as f64 * f64::from(s.run.burn_in + s.run.weeks)
+    } * f64::from(request.replicates);
+    let total = work(&a) + work(&b);
+    if total > MAX_PERSON_WEEKS {
+        return Err(ApiError::bad(format!(
+            "the world is too big for the page: {total:.3e} person-weeks (persons at risk × (burn-in + weeks) × replicates, both sides) where at most {MAX_PERSON_WEEKS:.0e} are allowed; use fewer replicates or weeks, or `palermo compare`"
+        )));
+    }
+    Ok(Prepared {
+        a,
+        b,
+        replicates: request.replicates,
+        look_at,
+    })
+}
+
+fn labelled(side: &str, e: ApiError) -> ApiError {
+    ApiError {
+        message: format!("side {side}: {}", e.message),
+        ..e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn catalog() -> Catalog {
+        Catalog::new(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"),
+            None,
+        )
+    }
+
+    fn request(json: &str) -> Result<Prepared, ApiError> {
+        prepare(&catalog(), &parse(json)?)
+    }
+
+    #[test]
+    fn a_good_request_loads_both_sides_with_the_same_seed() {
+        let p = request(
+            r#"{"scenario":"baseline","replicates":2,"seed":7,"weeks":10,"b":["all.corruption=0.1"]}"#,
+        )
+        .unwrap();
+        assert_eq!((p.a.run.seed, p.b.run.seed, p.a.run.weeks), (7, 7, 10));
+        assert!(
+            p.b.countries
+                .iter()
+                .all(|c| c.params.numbers.corruption == 0.1)
+        );
+        assert_eq!(p.look_at, ["transit_flow"]);
+    }
+
+    #[test]
+    fn bad_requests_are_refused_with_the_scenario_message() {
+        let e = request(r#"{"scenario":"nope"}"#).unwrap_err();
+        assert_eq!(e.status, StatusCode::NOT_FOUND);
+        let e = request(r#"{"scenario":"baseline","replicates":21}"#).unwrap_err();
+        assert!(e.message.contains("1 to 20"), "{}", e.message);
+        let e = request(r#"{"scenario":"baseline","b":["all.corruption=2"]}"#).unwrap_err();
+        assert!(e.message.starts_with("side B: "), "{}", e.message);
+        assert!(e.message.contains("corruption"), "{}", e.message);
+        assert!(request("{not json").is_err());
+        assert!(request(r#"{"scenario":"baseline","extra":1}"#).is_err());
+        let e = request(r#"{"scenario":"baseline","a":["all.at_risk=100000000"]}"#).unwrap_err();
+        assert!(e.message.contains("too big"), "{}", e.message);
+    }
+}
