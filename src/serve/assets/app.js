@@ -127,6 +127,7 @@ function buildControls(side) {
       const s = document.createElement('summary');
       s.textContent = c.group === 'all' ? 'every country (all.)' : c.group;
       d.append(s);
+      d.dataset.group = c.group;
       d.open = c.group === 'cooperation' || c.group === 'all';
       groups.set(c.group, d);
       root.append(d);

@@ -1,0 +1,81 @@
+// The classroom page in a real browser: start `palermo serve --port 0`, load the page with no
+// network beyond loopback, pick the lesson "a crackdown in one transit country", make world B
+// differ once more with a control (Caldera's labour inspection), run three replicates, and
+// check that both sides' charts fill in, that B differs from A where the lesson says (less
+// transit through Caldera, more through its neighbours), that the B − A table came, and that
+// no console error or failed request occurred. Saves target/screenshots/serve.png.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { openBrowser, screenshotDir, fail } from './browser.mjs';
+
+const bin = process.env.PALERMO_BIN;
+if (!bin) fail('PALERMO_BIN is not set');
+
+const server = spawn(bin, ['serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+const stderr = [];
+server.stderr.on('data', (d) => stderr.push(String(d)));
+const url = await new Promise((resolve, reject) => {
+  const lines = createInterface({ input: server.stdout });
+  lines.once('line', resolve);
+  server.once('exit', (code) => reject(new Error(`palermo serve exited (${code}): ${stderr.join('')}`)));
+  setTimeout(() => reject(new Error('no address within 20 s')), 20000);
+}).catch((e) => fail(e.message));
+if (!/^http:\/\/127\.0\.0\.1:\d+\/$/.test(url)) fail(`first line is not the address: ${url}`);
+
+const { context, problems } = await openBrowser();
+try {
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => document.querySelectorAll('#lesson option').length > 1);
+  await page.selectOption('#lesson', 'crackdown-alone');
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('lesson'));
+  // One more difference on side B, moved as a teacher would.
+  const box = page.locator('#controls-b .control[data-path="country.Caldera.enforcement.labour_inspection"]');
+  await page.click('#controls-b details[data-group="Caldera"] summary');
+  await box.locator('input.value').fill('0.6');
+  await box.locator('input.value').dispatchEvent('change');
+  const command = await page.textContent('#cmd-b');
+  if (!command.includes('--set country.Caldera.enforcement.labour_inspection=0.6')) fail(`side B's command line: ${command}`);
+  if (!command.includes('--set country.Caldera.corruption=0.1')) fail(`the lesson's overrides are not on side B: ${command}`);
+
+  await page.fill('#replicates', '3');
+  await page.click('#run');
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('done'),
+    null, { timeout: 240000 });
+
+  const result = await page.evaluate(() => {
+    const rows = [...document.querySelectorAll('#diff tbody tr')].map((tr) =>
+      [...tr.children].map((td) => td.textContent));
+    const charts = document.querySelectorAll('.chart canvas').length;
+    return { rows, charts, status: document.getElementById('status').textContent };
+  });
+  // The page's own data (its top-level `state`): what the charts were drawn from.
+  const series = await page.evaluate(() => {
+    const d = state.data[0]; // exploited: weeks, A mean, low, high, B mean, low, high
+    return {
+      weeks: d[0].length,
+      aPoints: d[1].filter((x) => x > 0).length,
+      bPoints: d[4].filter((x) => x > 0).length,
+      differs: d[1].some((x, i) => x !== d[4][i]),
+    };
+  });
+  if (result.charts < 6) fail(`expected 6 charts, found ${result.charts}`);
+  if (!series || series.weeks < 260) fail(`the charts hold ${series && series.weeks} weeks, not 260`);
+  if (!(series.aPoints > 0 && series.bPoints > 0)) fail('a side drew no points');
+  if (!series.differs) fail('world B is drawn the same as world A');
+  const flow = (country) => result.rows.find((r) => r[0] === 'transit_flow' && r[1] === country);
+  const caldera = flow('Caldera');
+  if (!caldera) fail(`no transit_flow row for Caldera: ${JSON.stringify(result.rows)}`);
+  if (!(Number(caldera[4]) < 0)) fail(`transit through Caldera did not fall: ${caldera}`);
+  const neighbours = ['Dravia', 'Estmark'].map(flow);
+  if (!neighbours.every((r) => r && Number(r[4]) > 0)) fail(`no displacement to the neighbours: ${JSON.stringify(neighbours)}`);
+  if (!result.rows.some((r) => r[0] === 'prevalence_mean')) fail('no prevalence_mean row');
+
+  await page.screenshot({ path: join(screenshotDir(), 'serve.png'), fullPage: true });
+  if (problems.length) fail(problems.join('\n'));
+  console.log(`serve: ${result.status}; Caldera ${caldera[4]}, Dravia ${neighbours[0][4]}, Estmark ${neighbours[1][4]}`);
+} finally {
+  await context.close();
+  server.kill();
+}
