@@ -235,7 +235,8 @@ def main():
 
     failures = 0
     header = (f"{'lesson':22} {'seed':>9} {'outcome':32} {'country':9} {'measure':15} "
-              f"{'mean A':>12} {'mean B':>12} {'B - A':>11} {'95 % CI':>25} {'n':>3}  verdict")
+              f"{'mean A':>12} {'mean B':>12} {'B - A':>11} {'95 % CI':>25} {'n':>3} "
+              f"{'pairs':>5}  verdict")
     print(header)
     print("-" * len(header))
     with tempfile.TemporaryDirectory(prefix="palermo-lessons-") as tmp:
@@ -271,6 +272,8 @@ def main():
                     else:
                         holds = low > 0
                     failures += not holds
+                    # How many single pairs already show the stated direction.
+                    agree = sum(d < 0 if e["direction"] == "lower" else d > 0 for d in diffs)
                     mean_a = statistics.fmean(x for x, _ in pairs) if pairs else float("nan")
                     mean_b = statistics.fmean(y for _, y in pairs) if pairs else float("nan")
                     verdict = (f"{e['direction']}: ok" if holds
@@ -278,7 +281,7 @@ def main():
                     print(f"{lesson['id']:22} {shown_seed!s:>9} {outcome:32} "
                           f"{country or 'world':9} {how(outcome, country, a):15} "
                           f"{mean_a:12.4g} {mean_b:12.4g} {mean:11.4g} "
-                          f"[{low:11.4g}, {high:11.4g}] {len(diffs):3}  {verdict}")
+                          f"[{low:11.4g}, {high:11.4g}] {len(diffs):3} {agree:5}  {verdict}")
                 print(f"{'':22} {'':>9} time of {args.replicates} replicates: "
                       f"A {a['seconds']:.2f} s, B {b['seconds']:.2f} s")
     if failures:
