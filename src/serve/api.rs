@@ -11,10 +11,10 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use super::Shared;
 use super::catalog::Entry;
 use super::describe::describe;
 use super::request::{self, ApiError, MAX_PERSON_WEEKS, MAX_REPLICATES};
+use super::shared::Shared;
 
 #[derive(Serialize)]
 struct Scenarios<'a> {

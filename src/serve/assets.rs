@@ -1,5 +1,5 @@
 //! The page's files, embedded in the binary at build time so that the page works with no
-//! network and no files beside the binary: `index.html`, `app.js`, `style.css` and the
+//! network and no files beside the binary: `index.html`, `app.js`, `draw.js`, `style.css` and the
 //! vendored uPlot (`assets/vendor/uplot/`, with its licence and version note).
 
 use axum::http::{StatusCode, Uri, header};
@@ -18,6 +18,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "/app.js",
         "text/javascript; charset=utf-8",
         include_bytes!("assets/app.js"),
+    ),
+    (
+        "/draw.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("assets/draw.js"),
     ),
     (
         "/style.css",

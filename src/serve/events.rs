@@ -15,9 +15,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use super::Shared;
 use super::api::command_line;
 use super::request::{self, ApiError, Prepared};
+use super::shared::{MAX_RUNS_AT_ONCE, Shared};
 use super::worlds::{self, CHARTED};
 
 /// Events buffered between the run and a slow page before the run waits.
@@ -44,7 +44,7 @@ pub async fn run(State(shared): State<Arc<Shared>>, body: String) -> Response {
             status: StatusCode::TOO_MANY_REQUESTS,
             message: format!(
                 "the server is busy: {} runs at once; try again when one ends",
-                super::MAX_RUNS_AT_ONCE
+                MAX_RUNS_AT_ONCE
             ),
         }
         .into_response();

@@ -3,7 +3,7 @@
 //! The page (`assets.rs`, embedded at build time) shows two worlds A and B built from one
 //! scenario and differing only in `--set` overrides; the API (`api.rs`) lists the scenarios
 //! and lessons this server offers (`catalog.rs`) and describes one with its controls
-//! (`describe.rs`); `POST /api/run` (`events.rs`) checks a request (`request.rs`), then runs
+//! (`describe.rs`), sharing the state of `shared.rs`; `POST /api/run` (`events.rs`) checks a request (`request.rs`), then runs
 //! both sides replicate by replicate with common random numbers on a blocking thread and the
 //! shared worker pool (`worlds.rs`), streaming each week as a server-sent event. The runs at
 //! once are capped, as is the work one request may ask for. The server prints nothing: it
@@ -15,7 +15,10 @@ pub mod catalog;
 pub mod describe;
 mod events;
 pub mod request;
+mod shared;
 pub mod worlds;
+
+pub use shared::{Log, MAX_RUNS_AT_ONCE};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -30,12 +33,7 @@ use axum::routing::{get, post};
 use tokio::sync::Semaphore;
 
 use catalog::Catalog;
-
-/// Runs the server allows at once; a request beyond them is refused (429), not queued.
-pub const MAX_RUNS_AT_ONCE: usize = 4;
-
-/// Where one line per request goes (the command line prints it on stderr).
-pub type Log = Arc<dyn Fn(String) + Send + Sync>;
+use shared::Shared;
 
 /// What a server is started with.
 #[derive(Clone, Debug)]
@@ -46,14 +44,6 @@ pub struct Options {
     pub scenarios: PathBuf,
     /// The scenario named on the command line, offered first.
     pub scenario: Option<PathBuf>,
-}
-
-/// What every handler shares.
-pub(crate) struct Shared {
-    catalog: Catalog,
-    runs: Arc<Semaphore>,
-    pool: Arc<rayon::ThreadPool>,
-    log: Log,
 }
 
 /// A bound server, not yet serving.

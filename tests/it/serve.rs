@@ -156,7 +156,12 @@ fn the_page_and_the_listing_endpoints() {
     let (status, page) = server.request("GET", "/", "");
     assert_eq!(status, 200);
     assert!(page.contains("app.js") && page.contains("uPlot"), "{page}");
-    for asset in ["/app.js", "/style.css", "/vendor/uplot/uPlot.iife.min.js"] {
+    for asset in [
+        "/app.js",
+        "/draw.js",
+        "/style.css",
+        "/vendor/uplot/uPlot.iife.min.js",
+    ] {
         assert_eq!(server.request("GET", asset, "").0, 200, "{asset}");
     }
 
@@ -374,4 +379,46 @@ fn the_stream_of_a_is_palermo_run_and_a_equals_b_without_a_difference() {
     }
     assert_eq!(compared, 40 * charted.len());
     assert!(differs, "corruption 0.9 on side B changes the world");
+}
+
+/// The resident memory of a process in kB (Linux), if it can be read.
+fn resident_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[test]
+fn fifty_clients_at_once_are_all_answered_and_memory_comes_back() {
+    let tiny = fixture("tiny.toml");
+    let server = Server::start(&[tiny.to_str().unwrap()]);
+    let body = r#"{"scenario":"tiny","replicates":2,"weeks":30,"b":["all.corruption=0.6"]}"#;
+    // One run first, so that the pool and the allocator are warm when memory is measured.
+    assert_eq!(server.run(body).0, 200);
+    let before = resident_kb(server.child.id());
+    let outcomes: Vec<(u16, Vec<(String, Value)>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..50).map(|_| scope.spawn(|| server.run(body))).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut ran = 0;
+    for (status, events) in &outcomes {
+        match status {
+            200 => {
+                ran += 1;
+                assert_eq!(weeks(events).len(), 30);
+                assert_eq!(events.last().unwrap().0, "done");
+            }
+            429 => assert!(events[0].1["error"].as_str().unwrap().contains("busy")),
+            other => panic!("status {other}: {events:?}"),
+        }
+    }
+    assert!(ran >= 1, "no run of fifty went through");
+    // Still serving, and the runs' worlds are gone.
+    assert_eq!(server.get_json("/api/scenarios").0, 200);
+    if let (Some(before), Some(after)) = (before, resident_kb(server.child.id())) {
+        assert!(
+            after < before + 64 * 1024,
+            "resident memory {before} kB before, {after} kB after"
+        );
+    }
 }
