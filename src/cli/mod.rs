@@ -19,10 +19,12 @@ pub mod check;
 mod common;
 pub mod compare;
 mod error;
+mod memory;
 pub mod merge;
 pub mod params;
 pub mod resume;
 pub mod run;
+mod run_cost;
 pub mod sweep;
 
 use clap::{Parser, Subcommand};

@@ -13,6 +13,9 @@ use super::common::{
     SettingsArgs, SweepProgress, command_line, load, parse_threads, print_line, sweep_plan,
 };
 use super::error::CliError;
+use super::memory;
+use crate::budget::{self, Demand};
+use crate::sweep::record::rows_per_week;
 use crate::sweep::{self, Level, Plan, Shard};
 
 #[derive(Debug, Args)]
@@ -105,8 +108,18 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
     run_sweep(&plan, &options, args.quiet)
 }
 
-/// Runs a sweep (or a shard) with a progress bar, and says what it did.
+/// Runs a sweep (or a shard) with a progress bar, and says what it did; first checks that
+/// its runs fit in memory (`memory.rs`), with fewer threads if need be.
 pub fn run_sweep(plan: &Plan, options: &sweep::Options, quiet: bool) -> Result<(), CliError> {
+    let size = budget::sweep_size(plan);
+    let countries = plan.base.countries.len();
+    let stored = rows_per_week(options.timeseries.max(options.aggregate), countries);
+    let aggregate = rows_per_week(options.aggregate, countries);
+    let demand = Demand::of_sweep(size, stored as u64, aggregate as u64);
+    let options = &sweep::Options {
+        threads: memory::check(size, &demand, options.threads)?,
+        ..options.clone()
+    };
     let progress = SweepProgress::new(quiet);
     let report = sweep::execute(plan, options, &progress)?;
     progress.bar.finish_and_clear();

@@ -40,6 +40,18 @@ pub fn pool(threads: Option<NonZeroUsize>) -> Result<ThreadPool, String> {
         .map_err(|e| format!("cannot start worker threads: {e}"))
 }
 
+/// The threads of a pool made with `threads` (all cores when `None`, as rayon counts them:
+/// `RAYON_NUM_THREADS`, else the available parallelism), without starting them.
+pub fn thread_count(threads: Option<NonZeroUsize>) -> usize {
+    threads.map_or_else(rayon::current_num_threads, NonZeroUsize::get)
+}
+
+/// How many finished results [`ordered`] lets wait for their turn on `threads` workers:
+/// enough to keep every thread busy while one slow job is awaited.
+pub fn window(threads: usize) -> usize {
+    4 * threads.max(1)
+}
+
 /// Runs `work(j)` for `j` in `0..jobs` on `pool` and returns the results in job order (the
 /// first error in job order, if any).
 pub fn map<T, E, W>(pool: &ThreadPool, jobs: usize, work: W) -> Result<Vec<T>, E>
