@@ -221,4 +221,48 @@ mod tests {
         let manifest = one.manifest(&scenarios, vec!["palermo".into()], "then".into());
         assert_eq!((manifest.runs, manifest.threads), (5, 1));
     }
+
+    /// Streamed into files as they finish, the runs make the bytes that writing them all at
+    /// the end makes, and nothing is left beside the three files.
+    #[test]
+    fn streamed_files_are_the_collected_files() {
+        let scenarios = [tiny("tiny.toml", 3), tiny("tiny2.toml", 2)];
+        let t = tempfile::tempdir().unwrap();
+        let (streamed_dir, collected_dir) = (t.path().join("streamed"), t.path().join("collected"));
+        let to = Destination {
+            dir: &streamed_dir,
+            force: false,
+            command_line: vec!["palermo".into()],
+            started: "then".into(),
+        };
+        let streamed = write_batch(&scenarios, NonZeroUsize::new(2), &to, &|| {}).unwrap();
+        assert_eq!(
+            streamed,
+            Streamed {
+                runs: 5,
+                threads: 2
+            }
+        );
+        let batch = run_batch(&scenarios, NonZeroUsize::new(3), &|| {}).unwrap();
+        let manifest = batch.manifest(&scenarios, vec!["palermo".into()], "then".into());
+        output::write_results(&collected_dir, false, &scenarios, &batch.runs, &manifest).unwrap();
+        for file in [output::TIMESERIES_FILE, output::SUMMARY_FILE] {
+            let read = |dir: &Path| std::fs::read(dir.join(file)).unwrap();
+            assert_eq!(read(&streamed_dir), read(&collected_dir), "{file}");
+        }
+        let mut names: Vec<String> = std::fs::read_dir(&streamed_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["manifest.json", "summary.csv", "timeseries.csv"]);
+
+        // A non-empty directory is refused before the threads run anything.
+        let done = AtomicUsize::new(0);
+        let refused = write_batch(&scenarios, None, &to, &|| {
+            done.fetch_add(1, Ordering::Relaxed);
+        });
+        assert!(refused.is_err());
+        assert_eq!(done.into_inner(), 0);
+    }
 }

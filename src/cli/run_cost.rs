@@ -22,8 +22,9 @@ pub fn print(cost: &BatchCost, threads: Option<NonZeroUsize>) -> Result<(), CliE
             cost.runs, size.persons, size.countries, size.weeks, size.burn_in
         ),
         format!(
-            "time: {} on {threads} threads (approximate: {:.1} ns a person-week, measured on a 2-core machine; see docs/PERFORMANCE.md)",
+            "time: {} on {threads} thread{} (approximate: {:.1} ns a person-week, measured on a 2-core machine; see docs/PERFORMANCE.md)",
             human_seconds(cost.seconds(threads)),
+            if threads == 1 { "" } else { "s" },
             if size.persons >= crate::budget::LARGE_WORLD {
                 crate::budget::NS_PER_PERSON_WEEK_LARGE
             } else {
