@@ -1,7 +1,7 @@
 //! Parallel work in run order: palermo's only use of threads (rayon).
 //!
-//! [`map`] runs independent jobs and collects their results in job order (`palermo run`,
-//! `palermo compare`: every result is kept). [`ordered`] streams them instead (sweeps): workers on a rayon pool take job indices in increasing order; the calling thread receives
+//! [`map`] runs independent jobs and collects their results in job order (`palermo compare`:
+//! every result is kept). [`ordered`] streams them instead (`palermo run`, sweeps): workers on a rayon pool take job indices in increasing order; the calling thread receives
 //! the results in index order, whatever order they finish in, through a reorder buffer. A
 //! worker may not start job `j` until job `j − window` has been handed over, so at most
 //! `window` results wait in memory (back-pressure), and the output never depends on the
