@@ -77,7 +77,8 @@ fn cgroup_room() -> Option<Available> {
 fn group_room(dir: &Path) -> Option<Available> {
     let max = fs::read_to_string(dir.join("memory.max")).ok()?;
     let current = fs::read_to_string(dir.join("memory.current")).ok();
-    let bytes = room(&max, current.as_deref())?;
+    let stat = fs::read_to_string(dir.join("memory.stat")).unwrap_or_default();
+    let bytes = room(&max, current.as_deref(), &stat)?;
     let file: PathBuf = dir.join("memory.max");
     Some(Available {
         bytes,
@@ -89,11 +90,18 @@ fn group_room(dir: &Path) -> Option<Available> {
     })
 }
 
-/// Room left under a `memory.max` (`max`: no limit) with `memory.current` in use.
-fn room(max: &str, current: Option<&str>) -> Option<u64> {
+/// Room left under a `memory.max` (`max`: no limit) with `memory.current` in use, of which
+/// the inactive file cache of `memory.stat` is given back on demand (as `docker stats` and
+/// the kernel's own reclaim count it).
+fn room(max: &str, current: Option<&str>, stat: &str) -> Option<u64> {
     let max: u64 = max.trim().parse().ok()?;
     let used: u64 = current.and_then(|c| c.trim().parse().ok()).unwrap_or(0);
-    Some(max.saturating_sub(used))
+    let reclaimable: u64 = stat
+        .lines()
+        .find_map(|l| l.strip_prefix("inactive_file "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    Some(max.saturating_sub(used.saturating_sub(reclaimable)))
 }
 
 /// The group of a cgroup v2 line `0::/path` of `/proc/self/cgroup`.
@@ -130,10 +138,12 @@ mod tests {
         let meminfo = "MemTotal:       24000000 kB\nMemFree: 100 kB\nMemAvailable:   16000000 kB\n";
         assert_eq!(meminfo_available(meminfo), Some(16_000_000 * 1024));
         assert_eq!(meminfo_available("MemTotal: 1 kB\n"), None);
-        assert_eq!(room("max\n", Some("100\n")), None);
-        assert_eq!(room("1000\n", Some("300\n")), Some(700));
-        assert_eq!(room("1000\n", None), Some(1000));
-        assert_eq!(room("100\n", Some("300\n")), Some(0));
+        assert_eq!(room("max\n", Some("100\n"), ""), None);
+        assert_eq!(room("1000\n", Some("300\n"), ""), Some(700));
+        assert_eq!(room("1000\n", None, ""), Some(1000));
+        assert_eq!(room("100\n", Some("300\n"), ""), Some(0));
+        let stat = "anon 100\nfile 200\nactive_file 80\ninactive_file 120\n";
+        assert_eq!(room("1000\n", Some("300\n"), stat), Some(820));
         assert_eq!(
             cgroup_v2_path("12:cpu:/x\n0::/user.slice/job.scope\n").as_deref(),
             Some("/user.slice/job.scope")

@@ -14,7 +14,8 @@ use super::common::{
     SettingsArgs, command_line, duplicate_names, load_all, parse_threads, progress_bar,
 };
 use super::error::CliError;
-use super::{memory, run_cost};
+use super::memory;
+use super::run_cost;
 use crate::batch::{Destination, write_batch};
 use crate::budget::BatchCost;
 use crate::output::{self, manifest::now_rfc3339};
