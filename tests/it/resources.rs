@@ -146,6 +146,36 @@ fn the_memory_estimate_bounds_the_measured_peak() {
     }
 }
 
+/// A sweep's estimate (its `--dry-run` line) bounds its measured peak the same way, its run
+/// records keeping every country's weekly rows.
+#[test]
+fn the_sweep_memory_estimate_bounds_the_measured_peak() {
+    let t = tempfile::tempdir().unwrap();
+    let tiny_sweep = fixture("tiny_sweep.toml");
+    for at_risk in ["20000", "200000"] {
+        let set = format!("all.at_risk={at_risk}");
+        let out = t.path().join(at_risk);
+        let mut args = vec!["sweep", tiny_sweep.to_str().unwrap(), "--set", &set];
+        args.extend(["--weeks", "104", "--timeseries", "countries"]);
+        args.extend(["--aggregate", "countries", "--threads", "1", "--quiet"]);
+        let dry = palermo(args.iter().chain(&["--dry-run"])).ok();
+        let line = dry.stdout.lines().find(|l| l.starts_with("memory: about "));
+        let words: Vec<&str> = line.expect("a memory line").split_whitespace().collect();
+        let unit = match words[3] {
+            "MiB" => 1 << 20,
+            "GiB" => 1 << 30,
+            other => panic!("{other}"),
+        };
+        let estimate = words[2].parse::<f64>().unwrap() * f64::from(unit);
+        let measured = peak_memory(&[args, vec!["--out", out.to_str().unwrap()]].concat());
+        let ratio = estimate / measured as f64;
+        assert!(
+            (1.0..=1.7).contains(&ratio),
+            "at_risk {at_risk}: estimated {estimate} bytes, measured {measured}: ratio {ratio:.2}"
+        );
+    }
+}
+
 /// The example: 9 countries of 100 million persons need about 58 GB a run. With the
 /// memory capped at 16 GiB (as on a machine with that much free), it is refused before
 /// anything is allocated or created, saying what it needs, what there is and what to change.
