@@ -23,6 +23,7 @@
 //!    week by week through [`run::ReplicateRun`].
 
 pub mod batch;
+pub mod budget;
 pub mod cli;
 pub mod draws;
 pub mod ids;

@@ -56,8 +56,10 @@ pub fn run_replicate_with(
     scheduling: Scheduling,
 ) -> RunResult {
     let mut replicate_run = ReplicateRun::with(scenario, replicate, scheduling);
-    let weeks: Vec<Vec<WeekCounters>> =
-        std::iter::from_fn(|| replicate_run.next_week().map(<[_]>::to_vec)).collect();
+    let mut weeks = Vec::with_capacity(scenario.run.weeks as usize);
+    while let Some(countries) = replicate_run.next_week() {
+        weeks.push(countries.to_vec());
+    }
     replicate_run.finish(weeks)
 }
 
