@@ -41,7 +41,17 @@ pub struct Band {
 
 impl Band {
     fn of(samples: &[f64]) -> Band {
-        let e = Estimate::of(samples);
+        Band::from(Estimate::of(samples))
+    }
+
+    /// The paired differences `b[r] − a[r]`.
+    fn paired(a: &[f64], b: &[f64]) -> Band {
+        Band::from(Estimate::paired(a, b))
+    }
+}
+
+impl From<Estimate> for Band {
+    fn from(e: Estimate) -> Band {
         Band {
             mean: e.mean,
             low: e.low(),
@@ -64,6 +74,9 @@ pub struct Week {
     pub week: u32,
     pub a: SideWeek,
     pub b: SideWeek,
+    /// Per charted metric, the paired difference B − A of the totals over the weeks so far
+    /// (for a stock such as `exploited`, person-weeks), with its 95 % CI.
+    pub running: Vec<Band>,
 }
 
 /// One row of the final comparison: an outcome of `RunSummary` (country `None`), or the total
@@ -130,6 +143,8 @@ pub fn run_pair(
     let countries = a.countries.len();
     // Per run, per looked-at metric, per country: the total over the recorded weeks.
     let mut totals = vec![vec![vec![0.0; countries]; look_at.len()]; 2 * n];
+    // Per run, per charted metric: the world's total over the recorded weeks so far.
+    let mut so_far = vec![vec![0.0; CHARTED.len()]; 2 * n];
     let mut week = 0;
     while week < weeks {
         let round = WEEKS_PER_ROUND.min(weeks - week);
@@ -151,6 +166,20 @@ pub fn run_pair(
                     }
                 }
             }
+            for (j, run_so_far) in so_far.iter_mut().enumerate() {
+                let world = crate::metrics::world_total(of_run(j));
+                for (m, name) in CHARTED.iter().enumerate() {
+                    run_so_far[m] += metric(&world, name).unwrap_or(0.0);
+                }
+            }
+            let running = (0..CHARTED.len())
+                .map(|m| {
+                    let of = |s: usize| -> Vec<f64> {
+                        so_far[s * n..(s + 1) * n].iter().map(|t| t[m]).collect()
+                    };
+                    Band::paired(&of(0), &of(1))
+                })
+                .collect();
             let side = |s: usize| {
                 side_week(
                     &(s * n..(s + 1) * n).map(of_run).collect::<Vec<_>>(),
@@ -161,6 +190,7 @@ pub fn run_pair(
                 week: week + k as u32,
                 a: side(0),
                 b: side(1),
+                running,
             };
             if !on_week(event) {
                 return None;

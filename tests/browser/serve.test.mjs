@@ -48,7 +48,8 @@ try {
     const rows = [...document.querySelectorAll('#diff tbody tr')].map((tr) =>
       [...tr.children].map((td) => td.textContent));
     const charts = document.querySelectorAll('.chart canvas').length;
-    return { rows, charts, status: document.getElementById('status').textContent };
+    const running = document.querySelectorAll('#running tbody tr').length;
+    return { rows, charts, running, status: document.getElementById('status').textContent };
   });
   // The page's own data (its top-level `state`): what the charts were drawn from.
   const series = await page.evaluate(() => {
@@ -61,6 +62,7 @@ try {
     };
   });
   if (result.charts < 6) fail(`expected 6 charts, found ${result.charts}`);
+  if (result.running !== 6) fail(`the running B − A table has ${result.running} rows, not 6`);
   if (!series || series.weeks < 260) fail(`the charts hold ${series && series.weeks} weeks, not 260`);
   if (!(series.aPoints > 0 && series.bPoints > 0)) fail('a side drew no points');
   if (!series.differs) fail('world B is drawn the same as world A');

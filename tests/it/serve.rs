@@ -378,6 +378,22 @@ fn the_stream_of_a_is_palermo_run_and_a_equals_b_without_a_difference() {
         }
     }
     assert_eq!(compared, 40 * charted.len());
+    // With one replicate, the running B − A is the difference of the totals so far.
+    let last = streamed[39];
+    let total = |side: &str, m: usize| -> f64 {
+        streamed
+            .iter()
+            .map(|w| w[side]["charted"][m]["mean"].as_f64().unwrap())
+            .sum()
+    };
+    for m in 0..charted.len() {
+        let running = last["running"][m]["mean"].as_f64().unwrap();
+        assert!(
+            (running - (total("b", m) - total("a", m))).abs() < 1e-6,
+            "{}",
+            charted[m]
+        );
+    }
     assert!(differs, "corruption 0.9 on side B changes the world");
 }
 

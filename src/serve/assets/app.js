@@ -22,6 +22,8 @@ const state = {
   weeksShown: 0,
   controller: null,
   rows: [],
+  charted: [],
+  running: null, // the last week's B − A so far, per charted column
 };
 
 function setStatus(text, isError) {
@@ -226,6 +228,7 @@ function redraw() {
     drawPending = false;
     state.charts.forEach((u, m) => u.setData(state.data[m]));
     drawWorld();
+    showRunning();
   });
 }
 
@@ -244,6 +247,7 @@ function addWeek(w) {
     w[side].countries[flow].forEach((x, c) => { state.flows[side][c] += x; });
   }
   state.weeksShown = w.week + 1;
+  state.running = w.running;
 }
 
 // ---- running ------------------------------------------------------------------------------
@@ -312,6 +316,8 @@ async function run(weeks) {
         if (kind === 'start') {
           total = event.weeks;
           buildCharts(event.charted);
+          state.charted = event.charted;
+          state.running = null;
           state.flows = { a: event.countries.map(() => 0), b: event.countries.map(() => 0) };
           $('cmd-a').textContent = event.command_a;
           $('cmd-b').textContent = event.command_b;
@@ -394,6 +400,8 @@ async function start() {
   $('reset').addEventListener('click', () => {
     if (state.view) loadScenario(state.view.name);
     buildCharts([]);
+    state.running = null;
+    showRunning();
     showDifferences([]);
     setStatus('reset to the scenario');
   });

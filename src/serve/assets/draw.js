@@ -54,6 +54,25 @@ function drawWorld() {
 const fmt = (x) => (x === null || x === undefined || !Number.isFinite(x) ? '–'
   : Math.abs(x) >= 1000 ? x.toFixed(0) : Number(x.toPrecision(4)).toString());
 
+// The running B − A of each charted column (totals so far), from the last week event.
+function showRunning() {
+  const body = $('running').querySelector('tbody');
+  body.textContent = '';
+  (state.running || []).forEach((band, m) => {
+    const tr = document.createElement('tr');
+    if (band.low > 0) tr.className = 'up';
+    if (band.high < 0) tr.className = 'down';
+    const ci = Number.isFinite(band.low) ? `[${fmt(band.low)}, ${fmt(band.high)}]` : '–';
+    for (const [text, cls] of [[state.charted[m]], [''], [fmt(band.mean), 'd'], [ci]]) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      if (cls) td.className = cls;
+      tr.append(td);
+    }
+    body.append(tr);
+  });
+}
+
 function showDifferences(rows) {
   const body = $('diff').querySelector('tbody');
   body.textContent = '';
