@@ -165,6 +165,7 @@ function changed() {
   const path = state.view ? state.view.path : '';
   $('cmd-a').textContent = `palermo run ${path} ${note('a')}`;
   $('cmd-b').textContent = `palermo run ${path} ${note('b')}`;
+  drawWorld();
 }
 
 function resetValues() {

@@ -1,6 +1,6 @@
 // The pictures of the classroom page that are drawn from what a run streamed: the world
-// (countries as origin, transit or destination, their borders, bars of each side's transit
-// flow), the table of B − A with its 95 % CIs, and the exports (weekly means as CSV, the charts
+// (countries as origin, transit or destination, their borders, each side's cooperation of
+// blocs and pairs as links, bars of each side's transit flow), the table of B − A with its 95 % CIs, and the exports (weekly means as CSV, the charts
 // as one PNG). Loaded before app.js, whose `state`, `$` and `COLORS` these read when called.
 'use strict';
 
@@ -9,6 +9,34 @@
 function role(c) {
   if (c.network_density > 0) return 0;
   return c.wage >= 0.6 ? 2 : 1;
+}
+
+// A side's cooperation between countries, resolved as the model does (world/cooperation.rs):
+// the default, then each bloc's level between its members, then each pair (both ways, or
+// one way when directed), from the side's current control values and extra overrides.
+function cooperation(side) {
+  const view = state.view;
+  const values = state.values[side];
+  const n = view.countries.length;
+  const index = new Map(view.countries.map((c, i) => [c.name, i]));
+  const base = Number(values['cooperation.default'] ?? view.cooperation_default);
+  const level = Array.from({ length: n }, () => Array(n).fill(null));
+  const set = (i, j, v) => { if (i !== undefined && j !== undefined && i !== j) level[i][j] = v; };
+  for (const b of view.blocs) {
+    const v = values[`bloc.${b.name}.cooperation`] ?? b.cooperation;
+    if (v === null || v === undefined) continue;
+    for (const x of b.members) for (const y of b.members) set(index.get(x), index.get(y), Number(v));
+  }
+  const pairs = view.pairs.map((p) => [p.a, p.b, values[`pair.${p.a}.${p.b}.cooperation`] ?? p.cooperation, p.directed]);
+  for (const text of state.extra[side]) {
+    const m = /^pair\.([^.]+)\.([^.]+)\.cooperation=(.+)$/.exec(text);
+    if (m) pairs.push([m[1], m[2], Number(m[3]), false]);
+  }
+  for (const [a, b, v, directed] of pairs) {
+    set(index.get(a), index.get(b), Number(v));
+    if (!directed) set(index.get(b), index.get(a), Number(v));
+  }
+  return { base, level };
 }
 
 function drawWorld() {
@@ -36,6 +64,24 @@ function drawWorld() {
     const j = index.get(n);
     if (j > i) el('line', { x1: at[i].x, y1: at[i].y, x2: at[j].x, y2: at[j].y, stroke: '#ccc' });
   }));
+  // Cooperation above the default (blocs, pairs) as links whose width follows the level: A's
+  // drawn just above the line between two countries, B's just below.
+  const coop = { a: cooperation('a'), b: cooperation('b') };
+  ['a', 'b'].forEach((side, s) => {
+    const { level } = coop[side];
+    level.forEach((row, i) => row.forEach((v, j) => {
+      if (j <= i || v === null) return;
+      const w = Math.max(v, level[j][i] ?? 0);
+      // Offset across the line, so that A's and B's links lie side by side.
+      const len = Math.hypot(at[j].x - at[i].x, at[j].y - at[i].y) || 1;
+      const k = (s === 0 ? -3 : 3) / len;
+      const ox = -(at[j].y - at[i].y) * k;
+      const oy = (at[j].x - at[i].x) * k;
+      el('line', { x1: at[i].x + ox, y1: at[i].y + oy, x2: at[j].x + ox, y2: at[j].y + oy, stroke: COLORS[side], 'stroke-opacity': 0.35, 'stroke-width': 1 + 6 * w });
+    }));
+  });
+  el('text', { x: 320, y: 292, 'text-anchor': 'middle', fill: '#666' },
+    `links: cooperation of blocs and pairs (width = level); elsewhere A ${coop.a.base}, B ${coop.b.base}`);
   const flows = state.flows || { a: [], b: [] };
   const top = Math.max(1, ...flows.a, ...flows.b);
   view.countries.forEach((c, i) => {
