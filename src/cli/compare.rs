@@ -37,6 +37,10 @@ pub struct CompareArgs {
     /// Replace compare.csv and manifest.json in a non-empty DIR.
     #[arg(long)]
     pub force: bool,
+    /// Also write report.html into DIR: the differences as a forest plot and a table
+    /// (palermo report DIR).
+    #[arg(long, requires = "out")]
+    pub report: bool,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
@@ -61,6 +65,9 @@ pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
     let rows = compare::compare(&paired.a, &paired.b);
     if let Some(dir) = &args.out {
         compare::write(dir, args.force, &rows, paired.manifest.as_deref())?;
+        if args.report {
+            super::report::write_beside(dir, args.force, true)?;
+        }
     }
     let mut stdout = io::stdout().lock();
     print_text(

@@ -32,6 +32,9 @@ pub struct RunArgs {
     /// Replace timeseries.csv, summary.csv and manifest.json in a non-empty DIR.
     #[arg(long)]
     pub force: bool,
+    /// Also write report.html, the charts and tables of the results (palermo report DIR).
+    #[arg(long)]
+    pub report: bool,
     /// No progress bar and no final summary line.
     #[arg(long, short)]
     pub quiet: bool,
@@ -59,6 +62,9 @@ pub fn execute(args: &RunArgs) -> Result<(), CliError> {
     output::write_results(&args.out, args.force, &scenarios, &batch.runs, &manifest)?;
     if !args.quiet {
         eprintln!("wrote {} runs to {}", batch.runs.len(), args.out.display());
+    }
+    if args.report {
+        super::report::write_beside(&args.out, args.force, args.quiet)?;
     }
     Ok(())
 }
