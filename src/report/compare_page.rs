@@ -85,7 +85,7 @@ pub fn sections(dir: &Path, manifest: Option<&Manifest>) -> Result<Vec<Section>,
         width: 1000.0,
     };
     let mut caption = format!(
-        "Each row: the mean paired difference {b} − {a} (replicate r of {b} minus replicate r of {a}) as a percentage of {a}'s mean, the whisker its 95 % confidence interval; a filled square when the interval excludes zero, hollow when it does not."
+        "Each row: the mean paired difference {b} − {a} (replicate r of {b} minus replicate r of {a}) as a percentage of {a}'s mean, the whisker its 95 % confidence interval; a filled square when the interval excludes zero, hollow when it does not; an arrowhead: the interval goes on beyond the axis (the table below has it)."
     );
     if !left_out.is_empty() {
         caption.push_str(&format!(

@@ -10,7 +10,7 @@ use super::files::{Manifest, Table};
 use super::html::{self, Section, escape};
 use super::svg::lines::TimeMark;
 use super::timeline;
-use super::weekly::{CHARTS, Weekly};
+use super::weekly::{CHARTS, Weekly, WeeklyChart};
 use crate::metrics::stats::Estimate;
 use crate::output::sweep_csv;
 use crate::scenario::Scenario;
@@ -188,20 +188,30 @@ pub fn weekly_sections(weekly: &Weekly, marks: &[TimeMark]) -> Vec<Section> {
             )
         })
         .collect();
-    let caption = |title: &str| {
+    let blocks = if weekly.block > 1 {
         format!(
-            "{title}: mean over replicates ({}), shaded: 95 % confidence interval of the mean.",
-            reps.join(", ")
+            " Flows: each replicate's average over blocks of {} weeks, drawn at the block's middle week.",
+            weekly.block
+        )
+    } else {
+        String::new()
+    };
+    let caption = |chart: &WeeklyChart| {
+        let transit = if chart.counters == ["transit_flow"] {
+            " A transit flow: trafficked persons entering a country that is not their destination."
+        } else {
+            ""
+        };
+        format!(
+            "{}: mean over replicates ({}), shaded: 95 % confidence interval of the mean.{transit}{}",
+            chart.title,
+            reps.join(", "),
+            if chart.stock { "" } else { blocks.as_str() }
         )
     };
     let world: Vec<String> = CHARTS
         .iter()
-        .map(|c| {
-            html::figure(
-                &weekly.chart(c, "ALL", marks, false).render(),
-                &caption(c.title),
-            )
-        })
+        .map(|c| html::figure(&weekly.chart(c, "ALL", marks, false).render(), &caption(c)))
         .collect();
     let mut sections = vec![Section {
         id: "world".into(),
@@ -212,12 +222,7 @@ pub fn weekly_sections(weekly: &Weekly, marks: &[TimeMark]) -> Vec<Section> {
     for country in weekly.countries.iter().filter(|c| c.as_str() != "ALL") {
         let figures: Vec<String> = CHARTS
             .iter()
-            .map(|c| {
-                html::figure(
-                    &weekly.chart(c, country, marks, true).render(),
-                    &caption(c.title),
-                )
-            })
+            .map(|c| html::figure(&weekly.chart(c, country, marks, true).render(), &caption(c)))
             .collect();
         let _ = write!(
             body,

@@ -99,9 +99,15 @@ fn design_section(m: &Manifest, sweep: &SweepEntry) -> Section {
 /// alone.
 fn against_parameters(p: &Points, design: &str) -> Section {
     let grid2 = design == "grid" && p.parameters.len() == 2;
-    let mut body = String::from(
-        "<p>Each point's mean over its replicates, the whisker its 95 % confidence interval.</p>",
-    );
+    let mut body = if p.values.len() > super::svg::points::DENSE {
+        format!(
+            "<p>Each point's mean over its replicates ({} points: intervals are left out, and are in <code>points.csv</code>).</p>",
+            p.values.len()
+        )
+    } else {
+        "<p>Each point's mean over its replicates, the whisker its 95 % confidence interval.</p>"
+            .to_string()
+    };
     for (outcome, cells) in &p.outcomes {
         let mut figures = Vec::new();
         for (k, param) in p.parameters.iter().enumerate() {
@@ -138,12 +144,20 @@ fn against_parameters(p: &Points, design: &str) -> Section {
                 y_name: outcome.clone(),
                 series,
                 joined: design == "grid",
+                x_labels: None,
                 width: 460.0,
                 height: if grid2 { 300.0 } else { 260.0 },
             };
             figures.push(html::figure(
                 &chart.render(),
-                &format!("{outcome}: mean and 95 % CI at each point, against {param}."),
+                &format!(
+                    "{outcome}: {} at each point, against {param}.",
+                    if p.values.len() > super::svg::points::DENSE {
+                        "the mean"
+                    } else {
+                        "mean and 95 % CI"
+                    }
+                ),
             ));
         }
         let _ = write!(
@@ -157,6 +171,73 @@ fn against_parameters(p: &Points, design: &str) -> Section {
         id: "outcomes".into(),
         heading: "Outcomes against the swept parameters".into(),
         body,
+    }
+}
+
+/// A list design: the points are cases, not a range, so each outcome is drawn point by
+/// point, beside a table of what each point sets.
+fn by_point(p: &Points) -> Section {
+    let header: Vec<String> = std::iter::once("point".to_string())
+        .chain(p.parameters.iter().cloned())
+        .collect();
+    let rows: Vec<Vec<String>> = p
+        .values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            std::iter::once(i.to_string())
+                .chain(v.iter().map(|c| {
+                    if c.is_empty() {
+                        "(the scenario's)".into()
+                    } else {
+                        format!("<code>{}</code>", escape(c))
+                    }
+                }))
+                .collect()
+        })
+        .collect();
+    let labels: Vec<String> = (0..p.values.len()).map(|i| i.to_string()).collect();
+    let figures: Vec<String> = p
+        .outcomes
+        .iter()
+        .map(|(outcome, cells)| {
+            let points = cells
+                .iter()
+                .enumerate()
+                .map(|(i, &(mean, low, high))| Estimate {
+                    x: i as f64,
+                    mean,
+                    low,
+                    high,
+                })
+                .collect();
+            let chart = ErrorBarChart {
+                title: format!("{outcome} at each point"),
+                x_name: "point (see the table)".into(),
+                y_name: outcome.clone(),
+                series: vec![PointSeries {
+                    label: outcome.clone(),
+                    points,
+                }],
+                joined: false,
+                x_labels: Some(labels.clone()),
+                width: 460.0,
+                height: 260.0,
+            };
+            html::figure(
+                &chart.render(),
+                &format!("{outcome}: mean and 95 % CI at each point of the list."),
+            )
+        })
+        .collect();
+    Section {
+        id: "points".into(),
+        heading: "Outcomes at each point".into(),
+        body: format!(
+            "{}{}",
+            html::table(&header, &rows, &[true], "points"),
+            html::charts(&figures, html::Layout::Grid)
+        ),
     }
 }
 
@@ -210,7 +291,11 @@ pub fn sections(
     if sweep.design == "grid" && sweep.parameters.len() == 2 {
         out.push(heatmaps(&points));
     }
-    out.push(against_parameters(&points, &sweep.design));
+    if sweep.design == "list" {
+        out.push(by_point(&points));
+    } else {
+        out.push(against_parameters(&points, &sweep.design));
+    }
     if let Some(s) = super::sensitivity::section(dir)? {
         out.push(s);
     }

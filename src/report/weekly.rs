@@ -1,7 +1,13 @@
 //! Weekly curves across replicates: `timeseries.csv` read back and reduced, for every
-//! scenario, country (and the world, `ALL`) and counter the charts show, to the mean of each
-//! week and its 95 % confidence interval (`metrics::stats`); and the charts a run's report
-//! draws from them, each a set of counters with the unit they share.
+//! scenario, country (and the world, `ALL`) and counter the charts show, to the mean across
+//! replicates and its 95 % confidence interval (`metrics::stats`); and the charts a run's
+//! report draws from them, each a set of counters with the unit they share.
+//!
+//! Stocks are shown week by week. Flows of rare events (a few arrests a year) are unreadable
+//! week by week, so over long runs each replicate's flow is first averaged over blocks of
+//! weeks (4 weeks from a year on, 13 from four years on), and the mean and interval are
+//! those of the replicates' block averages: the unit stays "per week", the band stays an
+//! honest interval across replicates.
 
 use std::collections::BTreeMap;
 
@@ -11,11 +17,13 @@ use super::svg::lines::{LineChart, Series, TimeMark};
 use crate::metrics::stats::Estimate;
 use crate::output::sweep_csv;
 
-/// A chart of weekly counters: its title, the unit of its y axis, and the counters.
+/// A chart of weekly counters: its title, the unit of its y axis, the counters, and whether
+/// they are stocks (counted at the end of the week) rather than flows.
 pub struct WeeklyChart {
     pub title: &'static str,
     pub unit: &'static str,
     pub counters: &'static [&'static str],
+    pub stock: bool,
 }
 
 /// The charts of a run's report, for the world and for each country (units as in
@@ -25,11 +33,13 @@ pub const CHARTS: [WeeklyChart; 6] = [
         title: "Persons in exploitation",
         unit: "persons (end of week)",
         counters: &["exploited"],
+        stock: true,
     },
     WeeklyChart {
         title: "Recruitment into trafficking",
         unit: "persons/week",
         counters: &["recruited_new"],
+        stock: false,
     },
     WeeklyChart {
         title: "Identifications by channel",
@@ -41,27 +51,32 @@ pub const CHARTS: [WeeklyChart; 6] = [
             "identified_ngo",
             "identified_self",
         ],
+        stock: false,
     },
     WeeklyChart {
         title: "Arrests, prosecutions and convictions",
         unit: "persons or cases/week",
         counters: &["arrests", "prosecutions", "convictions"],
+        stock: false,
     },
     WeeklyChart {
         title: "Jurisdiction failures",
         unit: "failed requests/week",
         counters: &["jurisdiction_failures"],
+        stock: false,
     },
     WeeklyChart {
         title: "Transit flows",
-        unit: "persons entering a transit country/week",
+        unit: "persons/week",
         counters: &["transit_flow"],
+        stock: false,
     },
 ];
 
-/// The mean and interval of one counter over weeks.
+/// The mean and interval of one counter over weeks (or blocks of weeks, at their middle).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Curve {
+    pub x: Vec<f64>,
     pub mean: Vec<f64>,
     pub low: Vec<f64>,
     pub high: Vec<f64>,
@@ -75,6 +90,37 @@ pub struct Weekly {
     pub countries: Vec<String>,
     pub replicates: BTreeMap<String, usize>,
     curves: BTreeMap<(String, String, String), Curve>,
+    /// The weeks a flow is averaged over.
+    pub block: usize,
+}
+
+/// The block of weeks flows are averaged over in a run of `weeks` weeks.
+pub fn block_weeks(weeks: usize) -> usize {
+    match weeks {
+        0..52 => 1,
+        52..208 => 4,
+        _ => 13,
+    }
+}
+
+/// Mean and interval across replicates of each block's average; `weeks[w][r]` is replicate
+/// `r`'s value in week `w`. The last block may be shorter.
+pub fn reduce(weeks: &[Vec<f64>], block: usize) -> Curve {
+    let mut curve = Curve::default();
+    for (b, chunk) in weeks.chunks(block.max(1)).enumerate() {
+        let replicates = chunk.iter().map(Vec::len).min().unwrap_or(0);
+        let averages: Vec<f64> = (0..replicates)
+            .map(|r| chunk.iter().map(|w| w[r]).sum::<f64>() / chunk.len() as f64)
+            .collect();
+        let e = Estimate::of(&averages);
+        curve
+            .x
+            .push((b * block) as f64 + (chunk.len() as f64 - 1.0) / 2.0);
+        curve.mean.push(e.mean);
+        curve.low.push(e.low());
+        curve.high.push(e.high());
+    }
+    curve
 }
 
 impl Weekly {
@@ -128,15 +174,20 @@ impl Weekly {
             let all = w.countries.remove(all);
             w.countries.push(all);
         }
+        let weeks = samples.values().map(Vec::len).max().unwrap_or(0);
+        w.block = block_weeks(weeks);
+        let stocks: Vec<&str> = CHARTS
+            .iter()
+            .filter(|c| c.stock)
+            .flat_map(|c| c.counters.iter().copied())
+            .collect();
         for (key, weeks) in samples {
-            let mut curve = Curve::default();
-            for values in weeks {
-                let e = Estimate::of(&values);
-                curve.mean.push(e.mean);
-                curve.low.push(e.low());
-                curve.high.push(e.high());
-            }
-            w.curves.insert(key, curve);
+            let block = if stocks.contains(&key.2.as_str()) {
+                1
+            } else {
+                w.block
+            };
+            w.curves.insert(key, reduce(&weeks, block));
         }
         Ok(w)
     }
@@ -170,7 +221,7 @@ impl Weekly {
                 };
                 series.push(Series {
                     label,
-                    x: (0..c.mean.len()).map(|k| k as f64).collect(),
+                    x: c.x.clone(),
                     mean: c.mean.clone(),
                     low: c.low.clone(),
                     high: c.high.clone(),
@@ -182,10 +233,16 @@ impl Weekly {
         } else {
             country.to_string()
         };
+        let unit = if spec.stock || self.block == 1 {
+            spec.unit.to_string()
+        } else {
+            format!("{}, {}-week average", spec.unit, self.block)
+        };
         LineChart {
             title: format!("{}, {place}", spec.title),
             x_name: "week (recorded weeks, from 0)".into(),
-            y_name: spec.unit.into(),
+            y_name: unit,
+            floor: Some(0.0),
             series,
             marks: marks.to_vec(),
             width: if small { 460.0 } else { 680.0 },
@@ -245,5 +302,26 @@ mod tests {
         let e = Estimate::of(&[1.0, 3.0]);
         assert_eq!((c.low[0], c.high[0]), (e.low(), e.high()));
         assert_eq!(w.replicates["s"], 2);
+        assert_eq!(c.x, vec![0.0, 1.0]);
+    }
+
+    #[test]
+    fn flows_are_averaged_over_blocks_per_replicate_before_the_interval() {
+        // Two replicates over five weeks, blocks of two: the last block is one week.
+        let weeks = vec![
+            vec![1.0, 3.0],
+            vec![3.0, 5.0],
+            vec![0.0, 2.0],
+            vec![2.0, 2.0],
+            vec![7.0, 9.0],
+        ];
+        let c = reduce(&weeks, 2);
+        assert_eq!(c.x, vec![0.5, 2.5, 4.0]);
+        assert_eq!(c.mean, vec![3.0, 1.5, 8.0]);
+        let e = Estimate::of(&[2.0, 4.0]);
+        assert_eq!((c.low[0], c.high[0]), (e.low(), e.high()));
+        assert_eq!(block_weeks(20), 1);
+        assert_eq!(block_weeks(104), 4);
+        assert_eq!(block_weeks(520), 13);
     }
 }

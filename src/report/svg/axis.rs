@@ -74,6 +74,14 @@ impl Scale {
         }
     }
 
+    /// The same scale with ticks every `step`.
+    pub fn with_step(&self, step: f64) -> Scale {
+        Scale {
+            step,
+            ..self.clone()
+        }
+    }
+
     /// The pixel of a value.
     pub fn px(&self, v: f64) -> f64 {
         self.px_lo + (v - self.lo) / (self.hi - self.lo) * (self.px_hi - self.px_lo)

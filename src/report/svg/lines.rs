@@ -47,6 +47,9 @@ pub struct LineChart {
     pub y_name: String,
     pub series: Vec<Series>,
     pub marks: Vec<TimeMark>,
+    /// The least value the data can take (0 for counts): the axis starts there and a band
+    /// is drawn no lower (a t interval of a small count can reach below zero).
+    pub floor: Option<f64>,
     pub width: f64,
     pub height: f64,
 }
@@ -102,7 +105,7 @@ fn line_path(s: &Series, xs: &Scale, ys: &Scale) -> String {
     d
 }
 
-fn y_range(series: &[Series]) -> (f64, f64) {
+fn y_range(series: &[Series], floor: Option<f64>) -> (f64, f64) {
     let mut lo: f64 = 0.0;
     let mut hi = f64::NEG_INFINITY;
     for s in series {
@@ -113,7 +116,10 @@ fn y_range(series: &[Series]) -> (f64, f64) {
             }
         }
     }
-    (lo, if hi.is_finite() { hi } else { 1.0 })
+    (
+        floor.map_or(lo, |f| lo.max(f)),
+        if hi.is_finite() { hi } else { 1.0 },
+    )
 }
 
 impl LineChart {
@@ -133,14 +139,26 @@ impl LineChart {
             .flat_map(|s| s.x.last().copied())
             .fold(1.0, f64::max);
         let xs = Scale::exact(0.0, x_hi, 6, f.left, f.right);
-        let (lo, hi) = y_range(&self.series);
+        let (lo, hi) = y_range(&self.series, self.floor);
         let ys = Scale::new(lo, hi, 5, f.bottom, f.top);
+        let floored: Vec<Series> = self
+            .series
+            .iter()
+            .map(|s| Series {
+                low: s
+                    .low
+                    .iter()
+                    .map(|v| self.floor.map_or(*v, |f| v.max(f)))
+                    .collect(),
+                ..s.clone()
+            })
+            .collect();
         let mut out = String::new();
         super::open(&mut out, "lines", f.width, f.height, &self.title);
         axis::title(&mut out, &f, &self.title);
         axis::y_axis(&mut out, &f, &ys, &self.y_name);
         self.draw_marks(&mut out, &f, &xs);
-        for (s, st) in self.series.iter().zip(&styles) {
+        for (s, st) in floored.iter().zip(&styles) {
             for points in band_polygons(s, &xs, &ys) {
                 let _ = write!(
                     out,
@@ -269,6 +287,25 @@ mod tests {
     }
 
     #[test]
+    fn a_floor_keeps_the_band_and_the_axis_at_zero() {
+        let s = Series {
+            low: vec![-0.5, 1.5, 2.5, 3.5],
+            high: vec![1.5, 2.5, 3.5, 4.5],
+            ..series()
+        };
+        let chart = |floor| LineChart {
+            series: vec![s.clone()],
+            floor,
+            width: 400.0,
+            height: 240.0,
+            ..LineChart::default()
+        };
+        let floored = chart(Some(0.0)).render();
+        assert!(!floored.contains(r#"class="tick">-"#), "no negative tick");
+        assert!(chart(None).render().contains(r#"class="tick">-"#));
+    }
+
+    #[test]
     fn an_undefined_point_splits_the_band_and_a_lone_point_has_none() {
         let xs = Scale::new(0.0, 3.0, 3, 0.0, 30.0);
         let ys = Scale::new(0.0, 10.0, 5, 100.0, 0.0);
@@ -300,6 +337,7 @@ mod tests {
                     weeks: 1.0,
                 },
             ],
+            floor: None,
             width: 400.0,
             height: 240.0,
         };

@@ -24,6 +24,9 @@ pub struct PointSeries {
     pub points: Vec<Estimate>,
 }
 
+/// Beyond this many points a chart draws means only (see [`ErrorBarChart::render`]).
+pub const DENSE: usize = 200;
+
 /// Estimates against a numeric x.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ErrorBarChart {
@@ -33,6 +36,8 @@ pub struct ErrorBarChart {
     pub series: Vec<PointSeries>,
     /// Join each series' points in x order (a grid); leave them apart (a sample).
     pub joined: bool,
+    /// Labels of the x values 0, 1, 2, … (the points of a list design), in place of numbers.
+    pub x_labels: Option<Vec<String>>,
     pub width: f64,
     pub height: f64,
 }
@@ -65,7 +70,12 @@ impl ErrorBarChart {
         let f = Frame::new(self.width, self.height, 62.0, rows);
         let all = || self.series.iter().flat_map(|s| s.points.iter());
         let (x_lo, x_hi) = finite(all().map(|p| p.x));
-        let (y_lo, y_hi) = finite(all().flat_map(|p| [p.mean, p.low, p.high]));
+        let dense = all().count() > DENSE;
+        let (y_lo, y_hi) = if dense {
+            finite(all().map(|p| p.mean))
+        } else {
+            finite(all().flat_map(|p| [p.mean, p.low, p.high]))
+        };
         // A little room at both ends, so that the outermost whiskers are not on the frame.
         let pad = (x_hi - x_lo).abs() * 0.04;
         let xs = Scale::exact(x_lo - pad, x_hi + pad, 5, f.left, f.right);
@@ -74,7 +84,6 @@ impl ErrorBarChart {
         super::open(&mut out, "errorbars", f.width, f.height, &self.title);
         axis::title(&mut out, &f, &self.title);
         axis::y_axis(&mut out, &f, &ys, &self.y_name);
-        let size = if all().count() > 200 { 1.8 } else { 3.2 };
         for (s, st) in self.series.iter().zip(&styles) {
             let mut pts: Vec<&Estimate> = s.points.iter().filter(|p| p.mean.is_finite()).collect();
             pts.sort_by(|a, b| a.x.total_cmp(&b.x));
@@ -96,7 +105,22 @@ impl ErrorBarChart {
                     dash_attr(st)
                 );
             }
-            for p in pts {
+            if dense {
+                // Hundreds of points (a sampled design): one path of small squares, no
+                // whiskers, so that a page of such charts stays a few megabytes.
+                let d: String = pts
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "M{},{}h3v3h-3z",
+                            coord(xs.px(p.x) - 1.5),
+                            coord(ys.px(p.mean) - 1.5)
+                        )
+                    })
+                    .collect();
+                let _ = write!(out, r#"<path class="dense" d="{d}" fill="{}"/>"#, st.color);
+            }
+            for p in pts.iter().filter(|_| !dense) {
                 let x = xs.px(p.x);
                 if p.low.is_finite() && p.high.is_finite() {
                     let attrs = format!(r#"class="whisker" stroke="{}""#, st.color);
@@ -105,11 +129,23 @@ impl ErrorBarChart {
                         line(&mut out, (x - 3.0, ys.px(y)), (x + 3.0, ys.px(y)), &attrs);
                     }
                 }
-                marker(&mut out, st.marker, x, ys.px(p.mean), size, st.color);
+                marker(&mut out, st.marker, x, ys.px(p.mean), 3.2, st.color);
             }
             out.push_str("</g>");
         }
-        axis::x_axis(&mut out, &f, &xs, None, &self.x_name);
+        match &self.x_labels {
+            Some(labels) => {
+                // One tick per labelled value, whatever the scale's own step.
+                let xs = xs.with_step(1.0);
+                let shown: Vec<String> = xs
+                    .ticks()
+                    .iter()
+                    .map(|v| labels.get(*v as usize).cloned().unwrap_or_default())
+                    .collect();
+                axis::x_axis(&mut out, &f, &xs, Some(&shown), &self.x_name);
+            }
+            None => axis::x_axis(&mut out, &f, &xs, None, &self.x_name),
+        }
         if rows > 0 {
             let entries: Vec<(String, SeriesStyle)> = labels.into_iter().zip(styles).collect();
             axis::legend(&mut out, &f, &entries);
@@ -276,6 +312,7 @@ mod tests {
                 ],
             }],
             joined: true,
+            x_labels: None,
             width: 400.0,
             height: 240.0,
         };
@@ -283,6 +320,40 @@ mod tests {
         assert_eq!(svg.matches(r#"class="whisker""#).count(), 3);
         assert_eq!(svg.matches("<circle").count(), 2);
         assert_eq!(svg.matches("<path d=\"M").count(), 1);
+    }
+
+    #[test]
+    fn hundreds_of_points_are_one_path_of_means_and_labels_replace_numbers() {
+        let points = (0..=DENSE)
+            .map(|k| Estimate {
+                x: k as f64,
+                mean: 1.0,
+                low: 0.0,
+                high: 2.0,
+            })
+            .collect();
+        let mut chart = ErrorBarChart {
+            series: vec![PointSeries {
+                label: "s".into(),
+                points,
+            }],
+            width: 400.0,
+            height: 240.0,
+            ..ErrorBarChart::default()
+        };
+        let svg = chart.render();
+        assert_eq!(svg.matches(r#"class="dense""#).count(), 1);
+        assert_eq!(svg.matches("h3v3h-3z").count(), DENSE + 1);
+        assert!(!svg.contains("whisker"));
+        chart.series[0].points.truncate(3);
+        chart.x_labels = Some(vec!["first".into(), "second".into(), "third".into()]);
+        let svg = chart.render();
+        for label in ["first", "second", "third"] {
+            assert!(
+                svg.contains(&format!(r#"class="tick">{label}</text>"#)),
+                "{label}"
+            );
+        }
     }
 
     #[test]
