@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::error::ReportError;
+use crate::output::manifest::{ScenarioRecord, SweepRecord};
 use crate::scenario::{self, Override, Scenario};
 
 /// A CSV file held whole, its cells as text.
@@ -80,7 +81,8 @@ impl Table {
     }
 }
 
-/// `manifest.json`, as far as the report reads it.
+/// `manifest.json`, as far as the report reads it: the invocation's facts, and the scenario
+/// and sweep records as `output::manifest` writes them.
 #[derive(Debug, Deserialize)]
 pub struct Manifest {
     pub palermo_version: String,
@@ -91,34 +93,8 @@ pub struct Manifest {
     #[serde(default)]
     pub finished: String,
     pub runs: usize,
-    pub scenarios: Vec<ScenarioEntry>,
-    pub sweep: Option<SweepEntry>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ScenarioEntry {
-    pub name: String,
-    pub path: String,
-    pub sha256: String,
-    pub seed: u64,
-    pub replicates: u32,
-    pub weeks: u32,
-    pub overrides: Vec<OverrideEntry>,
-    pub text: String,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct OverrideEntry {
-    pub path: String,
-    pub value: String,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct SweepEntry {
-    pub design: String,
-    pub parameters: Vec<String>,
-    pub points: usize,
-    pub replicates: u32,
+    pub scenarios: Vec<ScenarioRecord>,
+    pub sweep: Option<SweepRecord>,
 }
 
 impl Manifest {

@@ -7,10 +7,11 @@ use std::fmt::Write;
 use std::path::Path;
 
 use super::error::ReportError;
-use super::files::{Manifest, SweepEntry, Table};
+use super::files::{Manifest, Table};
 use super::html::{self, Section, escape};
 use super::svg::heatmap::{self, Heatmap};
 use super::svg::points::{ErrorBarChart, Estimate, PointSeries};
+use crate::output::manifest::SweepRecord;
 use crate::output::sweep_csv;
 
 /// An outcome's mean, CI low and CI high at one point (NaN where undefined).
@@ -72,7 +73,7 @@ impl Points {
     }
 }
 
-fn design_section(m: &Manifest, sweep: &SweepEntry) -> Section {
+fn design_section(m: &Manifest, sweep: &SweepRecord) -> Section {
     let mut body = super::run_page::what_was_run(m).body;
     let _ = write!(
         body,

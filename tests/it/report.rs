@@ -8,7 +8,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::{fixture, palermo, read_csv};
+use crate::{Outcome, fixture, palermo, read_csv};
 
 fn report_fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -25,6 +25,16 @@ fn two_scenarios(dir: &Path) -> (PathBuf, PathBuf) {
         .expect("the fixture marks its timeline");
     fs::write(&calm, &text[..cut]).unwrap();
     (report_fixture("timeline.toml"), calm)
+}
+
+/// A path as an argument.
+fn text(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Runs `palermo ARGS... --quiet`.
+fn quiet(args: &[&str]) -> Outcome {
+    palermo(args.iter().copied().chain(["--quiet"]))
 }
 
 fn count(html: &str, needle: &str) -> usize {
@@ -46,14 +56,13 @@ fn a_run_report_shows_every_chart_the_timeline_and_the_means_of_summary() {
     let t = tempfile::tempdir().unwrap();
     let (timeline, calm) = two_scenarios(t.path());
     let out = t.path().join("run");
-    palermo([
-        "run".as_ref(),
-        timeline.as_os_str(),
-        calm.as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-        "--quiet".as_ref(),
-        "--report".as_ref(),
+    quiet(&[
+        "run",
+        &text(&timeline),
+        &text(&calm),
+        "--out",
+        &text(&out),
+        "--report",
     ])
     .ok();
     let html = fs::read_to_string(out.join("report.html")).unwrap();
@@ -140,14 +149,7 @@ fn a_run_report_shows_every_chart_the_timeline_and_the_means_of_summary() {
 
     // The same directory reported again gives the same page, byte for byte.
     let again = t.path().join("again.html");
-    palermo([
-        "report".as_ref(),
-        out.as_os_str(),
-        "--out".as_ref(),
-        again.as_os_str(),
-        "--quiet".as_ref(),
-    ])
-    .ok();
+    quiet(&["report", &text(&out), "--out", &text(&again)]).ok();
     assert_eq!(fs::read_to_string(again).unwrap(), html);
 }
 
@@ -155,13 +157,12 @@ fn a_run_report_shows_every_chart_the_timeline_and_the_means_of_summary() {
 fn a_sweep_report_has_heatmaps_outcomes_against_parameters_and_the_sensitivity_bars() {
     let t = tempfile::tempdir().unwrap();
     let out = t.path().join("sweep");
-    palermo([
-        "sweep".as_ref(),
-        fixture("tiny_sweep.toml").as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-        "--quiet".as_ref(),
-        "--report".as_ref(),
+    quiet(&[
+        "sweep",
+        &text(&fixture("tiny_sweep.toml")),
+        "--out",
+        &text(&out),
+        "--report",
     ])
     .ok();
     let html = fs::read_to_string(out.join("report.html")).unwrap();
@@ -185,14 +186,8 @@ fn a_sweep_report_has_heatmaps_outcomes_against_parameters_and_the_sensitivity_b
         out.join("sensitivity.csv"),
     )
     .unwrap();
-    palermo(["report".as_ref(), out.as_os_str(), "--quiet".as_ref()]).bad_input();
-    palermo([
-        "report".as_ref(),
-        out.as_os_str(),
-        "--force".as_ref(),
-        "--quiet".as_ref(),
-    ])
-    .ok();
+    quiet(&["report", &text(&out)]).bad_input();
+    quiet(&["report", &text(&out), "--force"]).ok();
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     assert_eq!(
         count(&html, r#"class="chart bars""#),
@@ -208,14 +203,13 @@ fn a_sweep_report_has_heatmaps_outcomes_against_parameters_and_the_sensitivity_b
 fn a_comparison_report_has_the_forest_plot_and_the_table() {
     let t = tempfile::tempdir().unwrap();
     let out = t.path().join("cmp");
-    palermo([
-        "compare".as_ref(),
-        fixture("tiny.toml").as_os_str(),
-        fixture("tiny2.toml").as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-        "--quiet".as_ref(),
-        "--report".as_ref(),
+    quiet(&[
+        "compare",
+        &text(&fixture("tiny.toml")),
+        &text(&fixture("tiny2.toml")),
+        "--out",
+        &text(&out),
+        "--report",
     ])
     .ok();
     let html = fs::read_to_string(out.join("report.html")).unwrap();
@@ -239,13 +233,13 @@ fn bad_directories_are_refused_naming_the_file_and_nothing_is_written() {
     let t = tempfile::tempdir().unwrap();
     let empty = t.path().join("empty");
     fs::create_dir(&empty).unwrap();
-    let e = palermo(["report".as_ref(), empty.as_os_str()]).bad_input();
+    let e = quiet(&["report", &text(&empty)]).bad_input();
     assert!(
         e.stderr.contains("not a directory palermo wrote"),
         "{}",
         e.stderr
     );
-    let e = palermo(["report".as_ref(), t.path().join("absent").as_os_str()]).bad_input();
+    let e = quiet(&["report", &text(&t.path().join("absent"))]).bad_input();
     assert!(
         e.stderr.contains("absent: cannot read the directory"),
         "{}",
@@ -253,25 +247,18 @@ fn bad_directories_are_refused_naming_the_file_and_nothing_is_written() {
     );
 
     let run = t.path().join("run");
-    palermo([
-        "run".as_ref(),
-        fixture("tiny.toml").as_os_str(),
-        "--out".as_ref(),
-        run.as_os_str(),
-        "--quiet".as_ref(),
-    ])
-    .ok();
+    quiet(&["run", &text(&fixture("tiny.toml")), "--out", &text(&run)]).ok();
     let summary = run.join("summary.csv");
     let good = fs::read_to_string(&summary).unwrap();
     fs::write(&summary, format!("{good}tiny,9\n")).unwrap();
-    let e = palermo(["report".as_ref(), run.as_os_str()]).bad_input();
+    let e = quiet(&["report", &text(&run)]).bad_input();
     assert!(
         e.stderr.contains("summary.csv: ") && e.stderr.contains("line: 4"),
         "{}",
         e.stderr
     );
     fs::write(&summary, good.replace(",0.0,", ",zero,")).unwrap();
-    let e = palermo(["report".as_ref(), run.as_os_str()]).bad_input();
+    let e = quiet(&["report", &text(&run)]).bad_input();
     assert!(
         e.stderr.contains("summary.csv: line ") && e.stderr.contains(": `zero` is not a number"),
         "{}",
@@ -279,7 +266,7 @@ fn bad_directories_are_refused_naming_the_file_and_nothing_is_written() {
     );
     fs::write(&summary, &good).unwrap();
     fs::remove_file(run.join("timeseries.csv")).unwrap();
-    let e = palermo(["report".as_ref(), run.as_os_str()]).bad_input();
+    let e = quiet(&["report", &text(&run)]).bad_input();
     assert!(
         e.stderr
             .contains("timeseries.csv: cannot read the weekly counters"),
@@ -287,7 +274,7 @@ fn bad_directories_are_refused_naming_the_file_and_nothing_is_written() {
         e.stderr
     );
     fs::write(run.join("manifest.json"), "{").unwrap();
-    let e = palermo(["report".as_ref(), run.as_os_str()]).bad_input();
+    let e = quiet(&["report", &text(&run)]).bad_input();
     assert!(e.stderr.contains("manifest.json: "), "{}", e.stderr);
     assert!(!run.join("report.html").exists());
     let leftovers: Vec<_> = fs::read_dir(&run)

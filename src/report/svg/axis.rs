@@ -231,16 +231,15 @@ pub fn y_axis(out: &mut String, f: &Frame, s: &Scale, name: &str) {
 /// The sample of one series as the legend and the chart draw it: a stroke of its dash and
 /// its marker in the middle.
 pub fn legend_sample(out: &mut String, x: f64, y: f64, st: &SeriesStyle) {
-    let dash = if st.dash.is_empty() {
-        String::new()
-    } else {
-        format!(r#" stroke-dasharray="{}""#, st.dash)
-    };
     line(
         out,
         (x, y),
         (x + 26.0, y),
-        &format!(r#"stroke="{}" stroke-width="2"{dash}"#, st.color),
+        &format!(
+            r#"stroke="{}" stroke-width="2"{}"#,
+            st.color,
+            st.dash_attr()
+        ),
     );
     marker(out, st.marker, x + 13.0, y, 3.5, st.color);
 }
@@ -269,6 +268,42 @@ fn legend_layout(labels: &[String], width: f64) -> Vec<(f64, usize)> {
             at
         })
         .collect()
+}
+
+/// The series of a chart as its legend shows them: a style each, and the rows of the legend
+/// (none for a single series, which the title names).
+pub struct Legend {
+    pub styles: Vec<SeriesStyle>,
+    labels: Vec<String>,
+    pub rows: usize,
+}
+
+impl Legend {
+    pub fn new(labels: Vec<String>, width: f64) -> Legend {
+        let rows = if labels.len() > 1 {
+            legend_rows(&labels, width)
+        } else {
+            0
+        };
+        Legend {
+            styles: (0..labels.len()).map(super::style).collect(),
+            labels,
+            rows,
+        }
+    }
+
+    /// Draws the legend under the title, when it has rows.
+    pub fn draw(&self, out: &mut String, f: &Frame) {
+        if self.rows > 0 {
+            let entries: Vec<(String, SeriesStyle)> = self
+                .labels
+                .iter()
+                .cloned()
+                .zip(self.styles.iter().copied())
+                .collect();
+            legend(out, f, &entries);
+        }
+    }
 }
 
 /// The legend, in rows under the title.

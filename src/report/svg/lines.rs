@@ -6,8 +6,8 @@
 
 use std::fmt::Write;
 
-use super::axis::{self, Frame, Scale};
-use super::{SeriesStyle, coord, escape, line, marker, style, text};
+use super::axis::{self, Frame, Legend, Scale};
+use super::{coord, escape, line, marker, text};
 
 /// One curve: a value per x, and optionally its interval (NaN where undefined).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -125,14 +125,12 @@ fn y_range(series: &[Series], floor: Option<f64>) -> (f64, f64) {
 impl LineChart {
     /// The chart as an SVG element.
     pub fn render(&self) -> String {
-        let styles: Vec<SeriesStyle> = (0..self.series.len()).map(style).collect();
-        let labels: Vec<String> = self.series.iter().map(|s| s.label.clone()).collect();
-        let rows = if labels.len() > 1 {
-            axis::legend_rows(&labels, self.width)
-        } else {
-            0
-        };
-        let f = Frame::new(self.width, self.height, 58.0, rows);
+        let legend = Legend::new(
+            self.series.iter().map(|s| s.label.clone()).collect(),
+            self.width,
+        );
+        let styles = &legend.styles;
+        let f = Frame::new(self.width, self.height, 58.0, legend.rows);
         let x_hi = self
             .series
             .iter()
@@ -158,7 +156,7 @@ impl LineChart {
         axis::title(&mut out, &f, &self.title);
         axis::y_axis(&mut out, &f, &ys, &self.y_name);
         self.draw_marks(&mut out, &f, &xs);
-        for (s, st) in floored.iter().zip(&styles) {
+        for (s, st) in floored.iter().zip(styles) {
             for points in band_polygons(s, &xs, &ys) {
                 let _ = write!(
                     out,
@@ -167,12 +165,8 @@ impl LineChart {
                 );
             }
         }
-        for (s, st) in self.series.iter().zip(&styles) {
-            let dash = if st.dash.is_empty() {
-                String::new()
-            } else {
-                format!(r#" stroke-dasharray="{}""#, st.dash)
-            };
+        for (s, st) in self.series.iter().zip(styles) {
+            let dash = st.dash_attr();
             let _ = write!(
                 out,
                 r#"<path class="series" data-label="{}" d="{}" fill="none" stroke="{}" stroke-width="1.6"{dash}/>"#,
@@ -197,10 +191,7 @@ impl LineChart {
             }
         }
         axis::x_axis(&mut out, &f, &xs, None, &self.x_name);
-        if rows > 0 {
-            let entries: Vec<(String, SeriesStyle)> = labels.into_iter().zip(styles).collect();
-            axis::legend(&mut out, &f, &entries);
-        }
+        legend.draw(&mut out, &f);
         out.push_str("</svg>");
         out
     }

@@ -53,6 +53,17 @@ pub struct SeriesStyle {
     pub marker: Marker,
 }
 
+impl SeriesStyle {
+    /// The dash pattern as an attribute (with its leading space), empty for a solid line.
+    pub fn dash_attr(&self) -> String {
+        if self.dash.is_empty() {
+            String::new()
+        } else {
+            format!(r#" stroke-dasharray="{}""#, self.dash)
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Marker {
     Circle,

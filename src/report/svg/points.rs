@@ -5,8 +5,8 @@
 
 use std::fmt::Write;
 
-use super::axis::{self, Frame, Scale};
-use super::{SeriesStyle, coord, escape, line, marker, style, text};
+use super::axis::{self, Frame, Legend, Scale};
+use super::{coord, escape, line, marker, text};
 
 /// One estimate: a mean and its interval (NaN where undefined).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -50,24 +50,14 @@ fn finite(values: impl Iterator<Item = f64>) -> (f64, f64) {
         })
 }
 
-fn dash_attr(st: &SeriesStyle) -> String {
-    if st.dash.is_empty() {
-        String::new()
-    } else {
-        format!(r#" stroke-dasharray="{}""#, st.dash)
-    }
-}
-
 impl ErrorBarChart {
     pub fn render(&self) -> String {
-        let styles: Vec<SeriesStyle> = (0..self.series.len()).map(style).collect();
-        let labels: Vec<String> = self.series.iter().map(|s| s.label.clone()).collect();
-        let rows = if labels.len() > 1 {
-            axis::legend_rows(&labels, self.width)
-        } else {
-            0
-        };
-        let f = Frame::new(self.width, self.height, 62.0, rows);
+        let legend = Legend::new(
+            self.series.iter().map(|s| s.label.clone()).collect(),
+            self.width,
+        );
+        let styles = &legend.styles;
+        let f = Frame::new(self.width, self.height, 62.0, legend.rows);
         let all = || self.series.iter().flat_map(|s| s.points.iter());
         let (x_lo, x_hi) = finite(all().map(|p| p.x));
         let dense = all().count() > DENSE;
@@ -84,7 +74,7 @@ impl ErrorBarChart {
         super::open(&mut out, "errorbars", f.width, f.height, &self.title);
         axis::title(&mut out, &f, &self.title);
         axis::y_axis(&mut out, &f, &ys, &self.y_name);
-        for (s, st) in self.series.iter().zip(&styles) {
+        for (s, st) in self.series.iter().zip(styles) {
             let mut pts: Vec<&Estimate> = s.points.iter().filter(|p| p.mean.is_finite()).collect();
             pts.sort_by(|a, b| a.x.total_cmp(&b.x));
             let _ = write!(
@@ -102,7 +92,7 @@ impl ErrorBarChart {
                     r#"<path d="M{}" fill="none" stroke="{}" stroke-width="1.4"{}/>"#,
                     d.join("L"),
                     st.color,
-                    dash_attr(st)
+                    st.dash_attr()
                 );
             }
             if dense {
@@ -146,10 +136,7 @@ impl ErrorBarChart {
             }
             None => axis::x_axis(&mut out, &f, &xs, None, &self.x_name),
         }
-        if rows > 0 {
-            let entries: Vec<(String, SeriesStyle)> = labels.into_iter().zip(styles).collect();
-            axis::legend(&mut out, &f, &entries);
-        }
+        legend.draw(&mut out, &f);
         out.push_str("</svg>");
         out
     }
