@@ -66,7 +66,7 @@ pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
     if let Some(dir) = &args.out {
         compare::write(dir, args.force, &rows, paired.manifest.as_deref())?;
         if args.report {
-            super::report::write_beside(dir, args.force, true)?;
+            super::report::write_beside(dir, args.force, args.quiet)?;
         }
     }
     let mut stdout = io::stdout().lock();

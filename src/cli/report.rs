@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use indicatif::ProgressStyle;
 
 use super::common::progress_bar;
 use super::error::CliError;
@@ -45,8 +46,11 @@ pub fn write_beside(dir: &Path, force: bool, quiet: bool) -> Result<(), CliError
 }
 
 fn write(dir: &Path, out: Option<&Path>, force: bool, quiet: bool) -> Result<(), CliError> {
-    // Three steps: the manifest, the data, the charts.
+    // A few steps (the manifest, the data files, the charts), named as they start.
     let bar = progress_bar(3, quiet);
+    if let Ok(style) = ProgressStyle::with_template("{elapsed_precise} report: {msg}") {
+        bar.set_style(style);
+    }
     let (kind, path) = report::write_report(dir, out, force, &|step: &str| {
         bar.set_message(step.to_string());
         bar.inc(1);

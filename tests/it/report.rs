@@ -226,6 +226,30 @@ fn a_comparison_report_has_the_forest_plot_and_the_table() {
         "header and scenario rows, then one per outcome"
     );
     assert!(html.contains("tiny2 − tiny"));
+    assert!(
+        !html.contains(r#"class="chart lines""#),
+        "compare keeps no weekly counters"
+    );
+
+    // Beside a run of the same two scenarios, the two worlds' curves are drawn too.
+    let both = t.path().join("both");
+    let (a, b) = (text(&fixture("tiny.toml")), text(&fixture("tiny2.toml")));
+    quiet(&["run", &a, &b, "--out", &text(&both)]).ok();
+    quiet(&[
+        "compare",
+        &a,
+        &b,
+        "--out",
+        &text(&both),
+        "--force",
+        "--report",
+    ])
+    .ok();
+    let html = fs::read_to_string(both.join("report.html")).unwrap();
+    assert_eq!(count(&html, r#"class="chart forest""#), 1);
+    // Six world charts and six for each of the six countries of the two worlds.
+    assert_eq!(count(&html, r#"class="chart lines""#), 6 * 7);
+    assert!(html.contains(r#"data-label="tiny2""#));
 }
 
 #[test]
