@@ -19,6 +19,8 @@
 //!    streams per-run and per-point results in run order; it also compares two scenarios.
 //! 7. [`cli`] is the terminal front end: one module per command, the only code that prints;
 //!    everything it runs is the library above.
+//! 8. [`report`] reads a directory palermo wrote and makes one self-contained HTML page of
+//!    charts and tables (`palermo report`).
 
 pub mod batch;
 pub mod budget;
@@ -29,6 +31,7 @@ pub mod mechanisms;
 pub mod metrics;
 pub mod output;
 pub mod params;
+pub mod report;
 pub mod rng;
 pub mod run;
 pub mod scenario;

@@ -22,6 +22,7 @@ mod error;
 mod memory;
 pub mod merge;
 pub mod params;
+pub mod report;
 pub mod resume;
 pub mod run;
 mod run_cost;
@@ -35,6 +36,7 @@ pub use compare::CompareArgs;
 pub use error::CliError;
 pub use merge::MergeArgs;
 pub use params::ParamsArgs;
+pub use report::ReportArgs;
 pub use resume::ResumeArgs;
 pub use run::RunArgs;
 pub use sweep::{LevelArg, SweepArgs};
@@ -68,6 +70,9 @@ pub enum Command {
     Check(CheckArgs),
     /// List every parameter: path, default, range, unit and meaning.
     Params(ParamsArgs),
+    /// Write report.html, a self-contained page of charts and tables, for a directory written
+    /// by run, sweep or compare --out.
+    Report(ReportArgs),
 }
 
 /// Runs a parsed command line.
@@ -80,5 +85,6 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Compare(args) => compare::execute(&args),
         Command::Check(args) => check::execute(&args),
         Command::Params(args) => params::execute(&args),
+        Command::Report(args) => report::execute(&args),
     }
 }

@@ -9,6 +9,7 @@
 //! - `sweep_resume`: kill and resume, damaged records, `palermo resume`, no clobbering;
 //! - `sweep_compare`: `palermo compare`;
 //! - `resources`: memory flat in the replicates, the memory check and its estimate, `--dry-run`.
+//! - `report`: `palermo report` and `--report` on each kind of directory.
 
 mod architecture;
 mod bad_input;
@@ -19,6 +20,7 @@ mod docs;
 mod golden;
 mod patterns;
 mod resources;
+mod report;
 mod shard;
 mod sweep;
 mod sweep_compare;
