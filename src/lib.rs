@@ -20,6 +20,7 @@
 //! 7. [`cli`] is the terminal front end: one module per command, the only code that prints;
 //!    everything it runs is the library above.
 
+pub mod analysis;
 pub mod batch;
 pub mod cli;
 pub mod draws;
