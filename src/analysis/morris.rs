@@ -195,7 +195,10 @@ mod tests {
         let salib_mu = [2.25, -1.875];
         let salib_sigma = [1.060_660_171_779_821_2, 1.590_990_257_669_732];
         for j in 0..2 {
-            assert!((got[j].mu_star.value - salib_mu_star[j]).abs() < 1e-12, "{got:?}");
+            assert!(
+                (got[j].mu_star.value - salib_mu_star[j]).abs() < 1e-12,
+                "{got:?}"
+            );
             assert!((got[j].mu - salib_mu[j]).abs() < 1e-12, "{got:?}");
             assert!((got[j].sigma.unwrap().value - salib_sigma[j]).abs() < 1e-12);
         }
@@ -215,6 +218,9 @@ mod tests {
         assert!(flat.iter().all(|g| g.mu_star.value == 0.0 && g.mu == 0.0));
         // One trajectory: μ* and μ, but no σ.
         let one = indices(&x[..3], &[1.0, 2.0, 4.0], 4, &RESAMPLES).unwrap();
-        assert!(one.iter().all(|g| g.sigma.is_none() && g.mu_star.ci.is_none()));
+        assert!(
+            one.iter()
+                .all(|g| g.sigma.is_none() && g.mu_star.ci.is_none())
+        );
     }
 }

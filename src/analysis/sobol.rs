@@ -150,10 +150,7 @@ mod tests {
 
     fn outputs(n: usize, seed: u64, f: impl Fn(&[f64]) -> f64) -> Vec<f64> {
         let mut rng = crate::rng::design(seed);
-        saltelli_unit(n, 3, &mut rng)
-            .iter()
-            .map(|u| f(u))
-            .collect()
+        saltelli_unit(n, 3, &mut rng).iter().map(|u| f(u)).collect()
     }
 
     #[test]
@@ -232,7 +229,10 @@ mod tests {
         assert_eq!(indices(&[1.0, 2.0], 0, &RESAMPLES), None);
         // One base row: an estimate, but nothing to resample, so no interval.
         let one = indices(&outputs(1, 2, |u| u[0] + u[1]), 3, &RESAMPLES).unwrap();
-        assert!(one.iter().all(|i| i.first.value.is_finite() && i.first.ci.is_none()));
+        assert!(
+            one.iter()
+                .all(|i| i.first.value.is_finite() && i.first.ci.is_none())
+        );
     }
 
     #[test]
@@ -246,7 +246,10 @@ mod tests {
         };
         let b = indices(&y, 3, &other).unwrap();
         let a = a.unwrap();
-        assert_eq!(a[0].first.value, b[0].first.value, "the estimate is not resampled");
+        assert_eq!(
+            a[0].first.value, b[0].first.value,
+            "the estimate is not resampled"
+        );
         assert_ne!(a[0].first.ci, b[0].first.ci);
     }
 }

@@ -7,7 +7,8 @@
 //! - `determinism`: output bytes do not depend on threads or on which scenarios run together;
 //! - `sweep`: `palermo sweep`: files, statistics, threads, designs, bad sweeps;
 //! - `sweep_resume`: kill and resume, damaged records, `palermo resume`, no clobbering;
-//! - `sweep_compare`: `palermo compare`.
+//! - `sweep_compare`: `palermo compare`;
+//! - `sensitivity`: `sensitivity.csv` of sobol and morris sweeps.
 
 mod architecture;
 mod bad_input;
@@ -17,6 +18,7 @@ mod determinism;
 mod docs;
 mod golden;
 mod patterns;
+mod sensitivity;
 mod shard;
 mod sweep;
 mod sweep_compare;
