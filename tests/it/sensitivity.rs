@@ -256,3 +256,17 @@ fn designs_without_indices_write_no_sensitivity_file() {
     assert!(names.contains(&"problem.json".to_string()), "{names:?}");
     assert!(!names.contains(&"sensitivity.csv".to_string()), "{names:?}");
 }
+
+#[test]
+fn every_column_of_the_file_is_documented() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sweeps = fs::read_to_string(root.join("docs/SWEEPS.md")).unwrap();
+    for column in SOBOL_COLUMNS.iter().chain(&MORRIS_COLUMNS) {
+        assert!(
+            sweeps.contains(&format!("`{column}`")),
+            "docs/SWEEPS.md lacks {column}"
+        );
+    }
+    let outputs = fs::read_to_string(root.join("docs/OUTPUTS.md")).unwrap();
+    assert!(outputs.contains("`sensitivity.csv`"));
+}

@@ -573,6 +573,7 @@ fn shipped_sweeps_use_the_baseline_world() {
             "cooperation_corruption.toml",
             "harmonization.toml",
             "resources.toml",
+            "screening_morris.toml",
             "sensitivity_sobol.toml"
         ]
     );
