@@ -69,7 +69,7 @@ pub fn indices(
     if d == 0
         || y.is_empty()
         || x.len() != y.len()
-        || y.len() % (d + 1) != 0
+        || !y.len().is_multiple_of(d + 1)
         || levels < 2
         || x.iter().any(|row| row.len() != d)
         || !y.iter().all(|v| v.is_finite())

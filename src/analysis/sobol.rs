@@ -88,7 +88,8 @@ impl Columns {
 /// vary, or a length that is not a whole number of base rows.
 pub fn indices(y: &[f64], d: usize, resamples: &Resamples) -> Option<Vec<SobolIndices>> {
     let block = 2 * d + 2;
-    if d == 0 || y.is_empty() || y.len() % block != 0 || !y.iter().all(|v| v.is_finite()) {
+    if d == 0 || y.is_empty() || !y.len().is_multiple_of(block) || !y.iter().all(|v| v.is_finite())
+    {
         return None;
     }
     let columns = Columns::new(y, d);

@@ -7,7 +7,6 @@ use std::fs;
 use std::io::{ErrorKind, Write};
 use std::path::Path;
 
-use super::assemble::Assembled;
 use super::error::SweepError;
 use super::files::{FILES, MANIFEST_FILE, PROBLEM_FILE, SAMPLES_FILE, SENSITIVITY_FILE};
 use super::level::Level;
@@ -50,7 +49,8 @@ pub(super) fn finish(
     plan: &Plan,
     out: &OutputDir,
     stage: &dyn Fn(&str) -> Result<Staged, OutputError>,
-    assembled: Assembled,
+    // By its path: tests/it/architecture.rs reads `use …::assemble…` as `use …` ("as").
+    assembled: super::assemble::Assembled,
     mut invocation: Invocation,
     sweep: SweepRecord,
 ) -> Result<(), SweepError> {

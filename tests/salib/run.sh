@@ -18,7 +18,8 @@ venv="${SALIB_VENV:-$root/target/salib-venv}"
 if [[ ! -x "$venv/bin/python" ]]; then
     python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+# --no-deps: requirements.txt lists every package the check needs (not SALib's plotting).
+"$venv/bin/pip" install --no-deps --quiet --disable-pip-version-check -r "$here/requirements.txt"
 python="$venv/bin/python"
 
 tmp="$(mktemp -d)"
