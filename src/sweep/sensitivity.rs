@@ -12,7 +12,6 @@ use crate::analysis::{self, Index, Resamples};
 use crate::output::OutputError;
 use crate::output::atomic::{Pending, Staged};
 use crate::output::sweep_csv::{self, Cell, MORRIS_COLUMNS, SOBOL_COLUMNS};
-use crate::scenario::Value;
 use crate::scenario::sweep::Design;
 
 use super::files::SENSITIVITY_FILE;
@@ -27,22 +26,6 @@ fn index_cells(index: Option<Index>) -> [Cell<'static>; 3] {
     let value = index.map_or(f64::NAN, |i| i.value);
     let (low, high) = index.and_then(|i| i.ci).unwrap_or((f64::NAN, f64::NAN));
     [Cell::number(value), Cell::number(low), Cell::number(high)]
-}
-
-/// The parameter values of every point, for Morris's directions of change.
-fn numbers(plan: &Plan) -> Vec<Vec<f64>> {
-    plan.points
-        .values
-        .iter()
-        .map(|row| {
-            row.iter()
-                .map(|v| match v {
-                    Some(Value::Number(x)) => *x,
-                    _ => f64::NAN,
-                })
-                .collect()
-        })
-        .collect()
 }
 
 /// Writes `sensitivity.csv` for a sobol or morris design from `means[outcome][point]`;
@@ -63,7 +46,8 @@ pub(super) fn write_sensitivity(
     };
     let parameters = &plan.points.paths;
     let d = parameters.len();
-    let x = numbers(plan);
+    // Morris reads the direction of each step from the values, as SALib does.
+    let x = plan.points.numbers();
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(stage(SENSITIVITY_FILE)?);

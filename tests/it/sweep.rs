@@ -324,6 +324,7 @@ to = 4
             "points.csv",
             "problem.json",
             "samples.csv",
+            "sensitivity.csv",
             "summary.csv"
         ]
     );
