@@ -22,6 +22,7 @@
 
 pub mod analysis;
 pub mod batch;
+pub mod budget;
 pub mod cli;
 pub mod draws;
 pub mod ids;
