@@ -22,6 +22,7 @@
 //! 8. [`report`] reads a directory palermo wrote and makes one self-contained HTML page of
 //!    charts and tables (`palermo report`).
 
+pub mod analysis;
 pub mod batch;
 pub mod budget;
 pub mod cli;

@@ -166,7 +166,9 @@ fn sweep_demand(plan: &Plan, timeseries: Level, aggregate: Level) -> (RunSize, D
     let countries = plan.base.countries.len();
     let stored = rows_per_week(timeseries.max(aggregate), countries) as u64;
     let aggregate = rows_per_week(aggregate, countries) as u64;
-    (size, Demand::of_sweep(size, stored, aggregate))
+    let mut demand = Demand::of_sweep(size, stored, aggregate);
+    demand.once = demand.once.saturating_add(budget::sensitivity_bytes(plan));
+    (size, demand)
 }
 
 /// `palermo sweep --dry-run`: what the sweep would run, and its memory at the peak.

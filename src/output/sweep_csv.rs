@@ -1,5 +1,6 @@
 //! The columns and cells of a sweep's files (`points.csv`, `aggregate.csv`, the sweep's
-//! `summary.csv` and `timeseries.csv`, `samples.csv`) and of `compare.csv`.
+//! `summary.csv` and `timeseries.csv`, `samples.csv`, `sensitivity.csv`) and of
+//! `compare.csv`.
 //!
 //! As for a run, the outcome columns come from the field names of [`RunSummary`] and
 //! [`WeekCounters`] and are never listed here; the statistics columns add a suffix to each
@@ -135,6 +136,33 @@ pub const COMPARE_COLUMNS: [&str; 8] = [
     "diff_sd",
     "diff_ci_low",
     "diff_ci_high",
+];
+
+/// `sensitivity.csv` of a `sobol` design: one row per outcome and parameter, the first-order
+/// and total indices with their bootstrap 95 % intervals.
+pub const SOBOL_COLUMNS: [&str; 8] = [
+    "outcome",
+    "parameter",
+    "S1",
+    "S1_ci_low",
+    "S1_ci_high",
+    "ST",
+    "ST_ci_low",
+    "ST_ci_high",
+];
+
+/// `sensitivity.csv` of a `morris` design: one row per outcome and parameter, μ* and σ with
+/// their bootstrap 95 % intervals, and μ.
+pub const MORRIS_COLUMNS: [&str; 9] = [
+    "outcome",
+    "parameter",
+    "mu_star",
+    "mu_star_ci_low",
+    "mu_star_ci_high",
+    "sigma",
+    "sigma_ci_low",
+    "sigma_ci_high",
+    "mu",
 ];
 
 #[cfg(test)]

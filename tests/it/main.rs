@@ -8,8 +8,9 @@
 //! - `sweep`: `palermo sweep`: files, statistics, threads, designs, bad sweeps;
 //! - `sweep_resume`: kill and resume, damaged records, `palermo resume`, no clobbering;
 //! - `sweep_compare`: `palermo compare`;
-//! - `resources`: memory flat in the replicates, the memory check and its estimate, `--dry-run`.
-//! - `report`: `palermo report` and `--report` on each kind of directory.
+//! - `resources`: memory flat in the replicates, the memory check and its estimate, `--dry-run`;
+//! - `report`: `palermo report` and `--report` on each kind of directory;
+//! - `sensitivity`: `sensitivity.csv` of sobol and morris sweeps.
 
 mod architecture;
 mod bad_input;
@@ -21,6 +22,7 @@ mod golden;
 mod patterns;
 mod report;
 mod resources;
+mod sensitivity;
 mod shard;
 mod sweep;
 mod sweep_compare;
