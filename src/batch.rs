@@ -6,6 +6,7 @@
 
 use std::num::NonZeroUsize;
 
+use crate::metrics::RunResult;
 use crate::output::manifest::now_rfc3339;
 use crate::output::{self, FinishedRun, Invocation, Manifest};
 use crate::run::run_replicate;
@@ -31,23 +32,36 @@ pub fn run_batch(
     threads: Option<NonZeroUsize>,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Batch, SweepError> {
+    let (runs, threads) = map_runs(scenarios, threads, progress, &|s, run, result| {
+        Ok(output::finish_run(&scenarios[s], s, run, result)?)
+    })?;
+    Ok(Batch { runs, threads })
+}
+
+/// The same jobs as [`run_batch`], each run's result handed to `keep` (with the index of its
+/// scenario and its run index) on the worker that ran it, so that a caller that needs only a
+/// few numbers of each run (`palermo validate`) keeps those, not every week. Returns what
+/// `keep` made, in job order, and the number of threads used.
+pub fn map_runs<T: Send>(
+    scenarios: &[Scenario],
+    threads: Option<NonZeroUsize>,
+    progress: &(dyn Fn() + Sync),
+    keep: &(dyn Fn(usize, usize, &RunResult) -> Result<T, SweepError> + Sync),
+) -> Result<(Vec<T>, usize), SweepError> {
     let pool = exec::pool(threads).map_err(SweepError::Threads)?;
     let jobs: Vec<(usize, u32)> = scenarios
         .iter()
         .enumerate()
         .flat_map(|(i, s)| (0..s.run.replicates).map(move |r| (i, r)))
         .collect();
-    let runs = exec::map(&pool, jobs.len(), |run| {
+    let kept = exec::map(&pool, jobs.len(), |run| {
         let (s, replicate) = jobs[run];
         let result = run_replicate(&scenarios[s], replicate);
-        let finished = output::finish_run(&scenarios[s], s, run, &result);
+        let kept = keep(s, run, &result);
         progress();
-        finished
+        kept
     })?;
-    Ok(Batch {
-        runs,
-        threads: pool.current_num_threads(),
-    })
+    Ok((kept, pool.current_num_threads()))
 }
 
 impl Batch {

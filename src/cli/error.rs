@@ -16,6 +16,10 @@ pub enum CliError {
     Output(#[from] OutputError),
     #[error(transparent)]
     Sweep(#[from] SweepError),
+    /// `palermo validate` ran, and some targets fail: exit 1, so that CI can hold a world
+    /// to its targets.
+    #[error("{0}")]
+    TargetsMissed(String),
     /// Anything else the system refused (writing to the terminal): exit 1.
     #[error("{0}")]
     Other(String),
@@ -28,7 +32,10 @@ impl CliError {
             CliError::BadInput(_) => 2,
             CliError::Output(e) if e.is_bad_input() => 2,
             CliError::Sweep(e) if e.is_bad_input() => 2,
-            CliError::Output(_) | CliError::Sweep(_) | CliError::Other(_) => 1,
+            CliError::Output(_)
+            | CliError::Sweep(_)
+            | CliError::TargetsMissed(_)
+            | CliError::Other(_) => 1,
         }
     }
 

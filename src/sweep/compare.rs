@@ -36,16 +36,7 @@ pub struct Row {
 /// A run's outcomes as numbers, in column order, read from the same cells `summary.csv`
 /// holds.
 pub fn outcome_values(summary: &RunSummary) -> Vec<Option<f64>> {
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
-    let line = w
-        .serialize(summary)
-        .ok()
-        .and_then(|()| w.into_inner().ok())
-        .map(|b| String::from_utf8_lossy(&b).trim_end().to_string())
-        .unwrap_or_default();
-    line.split(',').map(|c| c.parse().ok()).collect()
+    sweep_csv::number_cells(summary)
 }
 
 /// The number of replicates two scenarios are paired over: refused (bad input) unless both

@@ -18,7 +18,7 @@
 
 mod cooperation;
 mod countries;
-pub(super) mod located;
+pub(crate) mod located;
 mod settings;
 mod timeline;
 
