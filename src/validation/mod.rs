@@ -11,12 +11,17 @@
 //! replicate order, so the table is the same bytes whatever the thread count) and keeps only
 //! each run's statistics.
 
+mod parse;
 pub mod report;
 pub mod statistic;
 pub mod targets;
 
+#[cfg(test)]
+mod tests;
+
 use std::num::NonZeroUsize;
 
+pub use parse::TARGETS_SCHEMA;
 pub use report::Row;
 pub use targets::{Expected, Resolved, Role, Statistic, Target, Targets};
 

@@ -126,6 +126,10 @@ impl Row {
             Expected::Band { low, high } if low == f64::NEG_INFINITY => {
                 format!("≤ {}", short(high))
             }
+            // A dash would read as a minus sign next to a negative end.
+            Expected::Band { low, high } if low < 0.0 => {
+                format!("{} to {}", short(low), short(high))
+            }
             Expected::Band { low, high } => format!("{}–{}", short(low), short(high)),
         }
     }

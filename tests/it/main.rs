@@ -7,7 +7,8 @@
 //! - `determinism`: output bytes do not depend on threads or on which scenarios run together;
 //! - `sweep`: `palermo sweep`: files, statistics, threads, designs, bad sweeps;
 //! - `sweep_resume`: kill and resume, damaged records, `palermo resume`, no clobbering;
-//! - `sweep_compare`: `palermo compare`.
+//! - `sweep_compare`: `palermo compare`;
+//! - `validate`: `palermo validate`: exit statuses 0, 1 and 2, its files, threads.
 
 mod architecture;
 mod bad_input;
@@ -21,6 +22,7 @@ mod shard;
 mod sweep;
 mod sweep_compare;
 mod sweep_resume;
+mod validate;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
