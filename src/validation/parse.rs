@@ -247,10 +247,6 @@ fn scale(c: &Checker<'_>, leaf: &Leaf<'_>) -> Result<f64, ScenarioError> {
 }
 
 /// `countries = "all"` (`None` inside) or a list of names, checked against a scenario later.
-#[expect(
-    clippy::type_complexity,
-    reason = "the Option says whether a subset was named"
-)]
 fn countries(
     c: &Checker<'_>,
     leaf: &Leaf<'_>,
@@ -320,8 +316,8 @@ fn expected(c: &Checker<'_>, leaves: &[Leaf<'_>], at: Pos) -> Result<Expected, S
             };
             let items = leaf.value.as_array().ok_or_else(|| bad(""))?;
             let numbers: Vec<f64> = items.iter().filter_map(|v| v.as_number()).collect();
-            match numbers.as_slice() {
-                &[low, high]
+            match *numbers.as_slice() {
+                [low, high]
                     if items.len() == 2
                         && low <= high
                         && low < f64::INFINITY
@@ -329,7 +325,7 @@ fn expected(c: &Checker<'_>, leaves: &[Leaf<'_>], at: Pos) -> Result<Expected, S
                 {
                     Ok(Expected::Band { low, high })
                 }
-                &[low, high] if items.len() == 2 && low > high => {
+                [low, high] if items.len() == 2 && low > high => {
                     Err(bad(&format!("; found {low} > {high}")))
                 }
                 _ => Err(bad("")),

@@ -120,7 +120,7 @@ mod tests {
 
     /// A hand-made run of two countries and two weeks, whose totals are known.
     fn hand_made(scenario: &Scenario) -> RunResult {
-        let week = |a: u32, b: u32| {
+        let week = |a: u32, b: u32, exploited: u32| {
             let c = |exploited, identified| WeekCounters {
                 exploited,
                 identified_total: identified,
@@ -130,9 +130,9 @@ mod tests {
                 in_transit: 1,
                 ..Default::default()
             };
-            vec![c(100, a), c(50, b)]
+            vec![c(exploited, a), c(exploited / 2, b)]
         };
-        let weeks = vec![week(1, 2), week(3, 0)];
+        let weeks = vec![week(1, 2, 100), week(3, 0, 80)];
         let rows: Vec<WeekCounters> = weeks.iter().map(|w| world_total(w)).collect();
         RunResult {
             seed: 0,
@@ -170,15 +170,16 @@ mod tests {
             assert_eq!(r, Some(3.0));
         }
         assert_eq!(value(&col("identified_total"), &first, &s, &run), Some(4.0));
-        // The second week alone: 3 identified against 150 exploited (from the counters) and
-        // against the week before's 2 × (100 + 1) + ... victims under way.
+        // The second week alone: 3 identified against 120 exploited (from the counters), and
+        // among the 20 recruited and the victims under way at the end of the week before
+        // (100 + 1 and 50 + 1).
         let second = Resolved {
             countries: None,
             weeks: 1..2,
         };
         assert_eq!(
             value(&ratio("identified_total", "exploited"), &second, &s, &run),
-            Some(0.02)
+            Some(0.025)
         );
         assert_eq!(
             value(&col("identification_rate"), &second, &s, &run),

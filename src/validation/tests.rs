@@ -29,10 +29,17 @@ fn the_shipped_targets_parse() {
             high: 0.006
         }
     );
-    assert_eq!((iceberg.role, iceberg.year.as_str()), (Role::Calibrate, "2021-2023"));
+    assert_eq!(
+        (iceberg.role, iceberg.year.as_str()),
+        (Role::Calibrate, "2021-2023")
+    );
     assert!(t.targets.iter().all(|t| !t.source.trim().is_empty()));
     // The one-sided band reads `inf` as an open end.
-    let exits = t.targets.iter().find(|t| t.name == "self_exit_over_police").unwrap();
+    let exits = t
+        .targets
+        .iter()
+        .find(|t| t.name == "self_exit_over_police")
+        .unwrap();
     assert_eq!(
         exits.expected,
         Expected::Band {
@@ -50,10 +57,22 @@ fn a_good_file_with_every_kind_of_key() {
         last.statistic,
         Statistic::Ratio("at_home".into(), "at_home".into())
     );
-    let names: Vec<&str> = last.countries.as_ref().unwrap().iter().map(|(n, _)| n.as_str()).collect();
+    let names: Vec<&str> = last
+        .countries
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect();
     assert_eq!(names, ["Aurelia", "Borealis"]);
     assert_eq!(last.weeks.map(|(a, b, _)| (a, b)), Some((2, 10)));
-    assert_eq!(last.expected, Expected::Value { value: 1.0, sd: 0.001 });
+    assert_eq!(
+        last.expected,
+        Expected::Value {
+            value: 1.0,
+            sd: 0.001
+        }
+    );
     assert_eq!(last.expected.band(), (0.998, 1.002));
     assert_eq!(last.year, "2026");
     assert_eq!(t.targets[1].year, "2026");
@@ -73,8 +92,8 @@ fn every_bad_targets_fixture_fails_with_its_expected_message() {
 
 #[test]
 fn several_mistakes_are_reported_together_in_file_order() {
-    let text = std::fs::read_to_string(repo("tests/fixtures/bad_targets/several_mistakes.toml"))
-        .unwrap();
+    let text =
+        std::fs::read_to_string(repo("tests/fixtures/bad_targets/several_mistakes.toml")).unwrap();
     let e = Targets::parse(&text, "x.toml").unwrap_err();
     let lines: Vec<Option<u32>> = e.errors().map(|e| e.line).collect();
     assert_eq!(lines, [Some(6), Some(7)], "{e}");
@@ -120,7 +139,10 @@ fn target(expected: Expected) -> Target {
 
 #[test]
 fn the_rule_is_the_mean_in_the_band_and_settled_says_whether_the_ci_agrees() {
-    let band = Expected::Band { low: 0.0, high: 10.0 };
+    let band = Expected::Band {
+        low: 0.0,
+        high: 10.0,
+    };
     // Well inside: a settled pass.
     let r = Row::new(target(band), vec![Some(4.0), Some(5.0), Some(6.0)]);
     assert!(r.pass && r.settled);
@@ -141,7 +163,10 @@ fn the_rule_is_the_mean_in_the_band_and_settled_says_whether_the_ci_agrees() {
     assert!(!r.pass && !r.settled);
     assert_eq!(r.mean(), "undefined");
     // value ± sd passes within two standard deviations, not three.
-    let v = Expected::Value { value: 10.0, sd: 1.0 };
+    let v = Expected::Value {
+        value: 10.0,
+        sd: 1.0,
+    };
     assert!(Row::new(target(v), vec![Some(11.9), Some(11.9)]).pass);
     assert!(!Row::new(target(v), vec![Some(12.1), Some(12.1)]).pass);
     assert!(!Row::new(target(v), vec![Some(7.5), Some(7.5)]).pass);
@@ -149,15 +174,27 @@ fn the_rule_is_the_mean_in_the_band_and_settled_says_whether_the_ci_agrees() {
 
 #[test]
 fn tables_have_a_row_per_target() {
-    let band = Expected::Band { low: 1.0, high: f64::INFINITY };
+    let band = Expected::Band {
+        low: 1.0,
+        high: f64::INFINITY,
+    };
     let rows = vec![
         Row::new(target(band), vec![Some(4.0), Some(5.0)]),
-        Row::new(target(Expected::Band { low: -1.0, high: 0.0 }), vec![Some(4.0)]),
+        Row::new(
+            target(Expected::Band {
+                low: -1.0,
+                high: 0.0,
+            }),
+            vec![Some(4.0)],
+        ),
     ];
     let md = super::report::markdown(&rows);
     assert_eq!(md.lines().count(), 4);
     assert!(md.contains("| ≥ 1 |") && md.contains("| -1 to 0 |"), "{md}");
     let text = super::report::text(&rows);
     assert_eq!(text.lines().count(), 3);
-    assert!(text.lines().nth(2).unwrap().ends_with("fail (unsettled)"), "{text}");
+    assert!(
+        text.lines().nth(2).unwrap().ends_with("fail (unsettled)"),
+        "{text}"
+    );
 }

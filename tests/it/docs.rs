@@ -29,7 +29,10 @@ fn validation_table_is_generated_by_the_command() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let doc = fs::read_to_string(root.join("docs/VALIDATION.md")).unwrap();
     let begin = "<!-- validate:begin -->\n";
-    let start = doc.find(begin).expect("VALIDATION.md has a validate:begin marker") + begin.len();
+    let start = doc
+        .find(begin)
+        .expect("VALIDATION.md has a validate:begin marker")
+        + begin.len();
     let end = doc
         .find("<!-- validate:end -->")
         .expect("VALIDATION.md has a validate:end marker");

@@ -36,8 +36,16 @@ fn every_target_met_is_exit_status_0() {
     ] {
         assert!(shown.stdout.contains(name), "{}", shown.stdout);
     }
-    assert!(shown.stdout.contains("3 of 3 targets pass (3 replicates"), "{}", shown.stdout);
-    assert!(shown.stdout.contains("at_home / at_home (Aurelia, Borealis; weeks 2–10)"));
+    assert!(
+        shown.stdout.contains("3 of 3 targets pass (3 replicates"),
+        "{}",
+        shown.stdout
+    );
+    assert!(
+        shown
+            .stdout
+            .contains("at_home / at_home (Aurelia, Borealis; weeks 2–10)")
+    );
     assert!(shown.stderr.is_empty(), "{}", shown.stderr);
 }
 
@@ -55,13 +63,22 @@ fn a_target_missed_is_exit_status_1_and_named() {
         "{}",
         shown.stderr
     );
-    assert!(shown.stdout.contains("1 of 2 targets pass"), "{}", shown.stdout);
+    assert!(
+        shown.stdout.contains("1 of 2 targets pass"),
+        "{}",
+        shown.stdout
+    );
     // The files are written all the same: a failing world is a result, not an error.
     let (header, rows) = read_csv(&out.join("validation.csv"));
     assert_eq!(header, palermo::validation::report::COLUMNS);
-    let cell = |row: &[String], column: &str| row[header.iter().position(|h| h == column).unwrap()].clone();
+    let cell = |row: &[String], column: &str| {
+        row[header.iter().position(|h| h == column).unwrap()].clone()
+    };
     assert_eq!(
-        (cell(&rows[0], "target").as_str(), cell(&rows[0], "result").as_str()),
+        (
+            cell(&rows[0], "target").as_str(),
+            cell(&rows[0], "result").as_str()
+        ),
         ("negative_victims", "fail")
     );
     assert_eq!(cell(&rows[0], "low"), "-inf");
@@ -69,7 +86,10 @@ fn a_target_missed_is_exit_status_1_and_named() {
     assert_eq!(cell(&rows[1], "result"), "pass");
     assert_eq!(cell(&rows[1], "replicates"), "2");
     let md = fs::read_to_string(out.join("validation.md")).unwrap();
-    assert!(md.starts_with("| target |") && md.contains("| negative_victims |"), "{md}");
+    assert!(
+        md.starts_with("| target |") && md.contains("| negative_victims |"),
+        "{md}"
+    );
     assert!(out.join("manifest.json").is_file());
 
     // A second run into the same directory is refused (2) without --force, allowed with it.
@@ -119,11 +139,19 @@ fn bad_input_is_exit_status_2_and_writes_nothing() {
             "country.toml:5:14: unknown country `Atlantis`",
         ),
         (
-            vec![targets("pass.toml").display().to_string(), "--weeks".into(), "5".into()],
+            vec![
+                targets("pass.toml").display().to_string(),
+                "--weeks".into(),
+                "5".into(),
+            ],
             "weeks = [2, 10] ends after the 5 recorded weeks",
         ),
         (
-            vec![targets("pass.toml").display().to_string(), "--set".into(), "all.nope=1".into()],
+            vec![
+                targets("pass.toml").display().to_string(),
+                "--set".into(),
+                "all.nope=1".into(),
+            ],
             "unknown country parameter `nope`",
         ),
         (
@@ -140,7 +168,14 @@ fn bad_input_is_exit_status_2_and_writes_nothing() {
         full.extend(args);
         full.extend(["--out".to_string(), out_arg.clone()]);
         let shown = palermo(&full).bad_input();
-        assert!(shown.stderr.contains(expected), "{expected}\nnot in\n{}", shown.stderr);
-        assert!(!out.exists(), "{expected}: the output directory was created");
+        assert!(
+            shown.stderr.contains(expected),
+            "{expected}\nnot in\n{}",
+            shown.stderr
+        );
+        assert!(
+            !out.exists(),
+            "{expected}: the output directory was created"
+        );
     }
 }
