@@ -174,8 +174,7 @@ pub fn write(
     rows: &[Row],
     manifest: Option<&str>,
 ) -> Result<(), OutputError> {
-    let out = OutputDir::prepare(dir, force)?;
-    let staged = (|| {
+    OutputDir::write_all(dir, force, |out| {
         let staged = out.stage(super::COMPARE_FILE)?;
         let mut w = csv::WriterBuilder::new()
             .has_headers(false)
@@ -198,20 +197,10 @@ pub fn write(
             .map_err(|e| csv::Error::from(e.into_error()))?;
         let mut files = vec![staged.finish()?];
         if let Some(text) = manifest {
-            let mut json = out.stage(super::MANIFEST_FILE)?;
-            std::io::Write::write_all(&mut json, text.as_bytes())
-                .map_err(OutputError::io(json.path()))?;
-            files.push(json.finish()?);
+            files.push(out.stage_text(super::MANIFEST_FILE, text)?);
         }
         Ok(files)
-    })();
-    match staged {
-        Ok(files) => out.commit(files),
-        Err(e) => {
-            out.abandon();
-            Err(e)
-        }
-    }
+    })
 }
 
 /// Formats a number for the table: four significant digits, scientific notation for very

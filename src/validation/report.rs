@@ -251,8 +251,7 @@ pub fn write(
     markdown_text: &str,
     manifest: &str,
 ) -> Result<(), OutputError> {
-    let out = OutputDir::prepare(dir, force)?;
-    let staged = (|| {
+    OutputDir::write_all(dir, force, |out| {
         let staged = out.stage(VALIDATION_CSV)?;
         let mut w = csv::WriterBuilder::new()
             .has_headers(false)
@@ -265,25 +264,12 @@ pub fn write(
             .into_inner()
             .map_err(|e| csv::Error::from(e.into_error()))?
             .finish()?;
-        let mut files = vec![csv_file];
-        for (name, text) in [
-            (VALIDATION_MD, markdown_text),
-            (crate::output::MANIFEST_FILE, manifest),
-        ] {
-            let mut file = out.stage(name)?;
-            std::io::Write::write_all(file.writer(), text.as_bytes())
-                .map_err(OutputError::io(file.path()))?;
-            files.push(file.finish()?);
-        }
-        Ok(files)
-    })();
-    match staged {
-        Ok(files) => out.commit(files),
-        Err(e) => {
-            out.abandon();
-            Err(e)
-        }
-    }
+        Ok(vec![
+            csv_file,
+            out.stage_text(VALIDATION_MD, markdown_text)?,
+            out.stage_text(crate::output::MANIFEST_FILE, manifest)?,
+        ])
+    })
 }
 
 fn csv_row<W: std::io::Write>(w: &mut csv::Writer<W>, row: &Row) -> Result<(), csv::Error> {
