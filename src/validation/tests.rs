@@ -198,3 +198,40 @@ fn tables_have_a_row_per_target() {
         "{text}"
     );
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::scenario::validate::fuzz::{apply_edit, edit};
+
+    const BASELINE: &str = include_str!("../../targets/baseline.toml");
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// No edit of the shipped targets makes reading them, or checking them against a
+        /// scenario, panic; every error renders and points inside the file.
+        #[test]
+        fn mutations_of_the_shipped_targets_never_panic(edits in proptest::collection::vec(edit(), 1..6)) {
+            let mut text = BASELINE.to_string();
+            for e in &edits {
+                text = apply_edit(&text, e);
+            }
+            match Targets::parse(&text, "fuzz.toml") {
+                Ok(t) => {
+                    let tiny = scenario::load(&repo("tests/fixtures/cli/tiny.toml"), &[]).unwrap();
+                    let _ = t.resolve(&tiny);
+                }
+                Err(e) => {
+                    prop_assert!(e.to_string().starts_with("fuzz.toml"));
+                    for one in e.errors() {
+                        if let Some(line) = one.line {
+                            prop_assert!(line as usize <= text.lines().count() + 1);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -184,6 +184,6 @@ fn file_stem(label: &str) -> String {
 }
 
 #[cfg(test)]
-mod fuzz;
+pub(crate) mod fuzz;
 #[cfg(test)]
 pub(crate) mod tests;
