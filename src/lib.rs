@@ -23,6 +23,7 @@
 //!    everything it runs is the library above.
 
 pub mod batch;
+pub mod budget;
 pub mod cli;
 pub mod draws;
 pub mod ids;

@@ -13,6 +13,8 @@ use super::common::{
     SettingsArgs, command_line, load_all, parse_threads, print_text, progress_bar,
 };
 use super::error::CliError;
+use super::memory;
+use crate::budget::{Demand, RunSize};
 use crate::output::manifest::now_rfc3339;
 use crate::output::{self, Invocation, Manifest, OutputError};
 use crate::sweep::compare::{self, Outcomes};
@@ -118,8 +120,10 @@ fn two_scenarios(args: &CompareArgs) -> Result<Paired, CliError> {
     if let Some(dir) = &args.out {
         output::check_target(dir, args.force)?;
     }
+    let size = RunSize::of(sa).max(RunSize::of(sb));
+    let threads = memory::check(size, &Demand::of_outcomes(size), args.threads)?;
     let bar = progress_bar(2 * u64::from(replicates), args.quiet);
-    let (a, b, threads) = compare::run_pair(sa, sb, replicates, args.threads, &|| bar.inc(1))?;
+    let (a, b, threads) = compare::run_pair(sa, sb, replicates, threads, &|| bar.inc(1))?;
     bar.finish_and_clear();
     let crn = if sa.run.seed == sb.run.seed {
         "common random numbers: replicate r of both runs with the same seed"

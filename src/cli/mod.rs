@@ -7,8 +7,8 @@
 //! `output`), which any other front end calls the same way.
 //!
 //! Every command validates its input before it creates anything, and results never depend on
-//! the thread count: runs are collected in job order (`palermo run`, `compare`) or streamed in
-//! run order (sweeps).
+//! the thread count: runs are collected in job order (`compare`) or streamed in run order
+//! (`palermo run`, sweeps). `memory.rs` checks that the runs fit in memory before they start.
 //!
 //! A new command is a new file here with its `Args` struct and `execute`, one variant of
 //! [`Command`] and one arm of [`execute`].
@@ -19,10 +19,12 @@ pub mod check;
 mod common;
 pub mod compare;
 mod error;
+mod memory;
 pub mod merge;
 pub mod params;
 pub mod resume;
 pub mod run;
+mod run_cost;
 pub mod sweep;
 pub mod validate;
 

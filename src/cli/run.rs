@@ -1,8 +1,9 @@
 //! `palermo run`: run scenarios and write `timeseries.csv`, `summary.csv` and
 //! `manifest.json`. Every input is validated (files, overrides, names, the output directory)
-//! before anything is created; the runs themselves are [`crate::batch`]'s, collected in job
-//! order so that the output bytes never depend on the thread count; the files are written
-//! last, by [`crate::output`].
+//! before anything is created, and so is the memory the runs will need (`memory.rs`); the
+//! runs themselves are [`crate::batch`]'s, streamed into the files in job order so that the
+//! output bytes never depend on the thread count and memory not on the number of runs.
+//! `--dry-run` prints what the runs would cost instead (`run_cost.rs`).
 
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
@@ -13,7 +14,10 @@ use super::common::{
     SettingsArgs, command_line, duplicate_names, load_all, parse_threads, progress_bar,
 };
 use super::error::CliError;
-use crate::batch::run_batch;
+use super::memory;
+use super::run_cost;
+use crate::batch::{Destination, write_batch};
+use crate::budget::BatchCost;
 use crate::output::{self, manifest::now_rfc3339};
 
 #[derive(Debug, Args)]
@@ -32,6 +36,10 @@ pub struct RunArgs {
     /// Replace timeseries.csv, summary.csv and manifest.json in a non-empty DIR.
     #[arg(long)]
     pub force: bool,
+    /// Check the scenarios and print what the runs would cost (runs, approximate time,
+    /// memory, output size), then stop: nothing is run or written.
+    #[arg(long)]
+    pub dry_run: bool,
     /// No progress bar and no final summary line.
     #[arg(long, short)]
     pub quiet: bool,
@@ -46,19 +54,26 @@ pub fn execute(args: &RunArgs) -> Result<(), CliError> {
     if !errors.is_empty() {
         return Err(CliError::BadInput(errors));
     }
+    let cost = BatchCost::of(&scenarios);
+    if args.dry_run {
+        return run_cost::print(&cost, args.threads);
+    }
     // Refuse a non-empty or unwritable directory now rather than after hours of runs; it is
-    // checked again just before writing.
+    // checked again when the files are staged.
     output::check_target(&args.out, args.force)?;
+    let threads = memory::check(cost.largest, &cost.demand(), args.threads)?;
 
-    let jobs: u64 = scenarios.iter().map(|s| u64::from(s.run.replicates)).sum();
-    let progress = progress_bar(jobs, args.quiet);
-    let batch = run_batch(&scenarios, args.threads, &|| progress.inc(1))?;
+    let progress = progress_bar(cost.runs, args.quiet);
+    let to = Destination {
+        dir: &args.out,
+        force: args.force,
+        command_line: command_line(),
+        started,
+    };
+    let written = write_batch(&scenarios, threads, &to, &|| progress.inc(1))?;
     progress.finish_and_clear();
-
-    let manifest = batch.manifest(&scenarios, command_line(), started);
-    output::write_results(&args.out, args.force, &scenarios, &batch.runs, &manifest)?;
     if !args.quiet {
-        eprintln!("wrote {} runs to {}", batch.runs.len(), args.out.display());
+        eprintln!("wrote {} runs to {}", written.runs, args.out.display());
     }
     Ok(())
 }

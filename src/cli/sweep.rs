@@ -13,7 +13,10 @@ use super::common::{
     SettingsArgs, SweepProgress, command_line, load, parse_threads, print_line, sweep_plan,
 };
 use super::error::CliError;
-use crate::sweep::{self, Level, Plan, Shard};
+use super::memory;
+use crate::budget::{self, Demand, RunSize, human_bytes};
+use crate::sweep::record::rows_per_week;
+use crate::sweep::{self, Level, Plan, Shard, exec};
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
@@ -89,7 +92,8 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
         )]));
     };
     if args.dry_run {
-        return print_plan(&plan, args.shard);
+        let (_, demand) = sweep_demand(&plan, args.timeseries.into(), args.aggregate.into());
+        return print_plan(&plan, args.shard, &demand, args.threads);
     }
     let options = sweep::Options {
         dir: args.out.clone(),
@@ -105,8 +109,14 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
     run_sweep(&plan, &options, args.quiet)
 }
 
-/// Runs a sweep (or a shard) with a progress bar, and says what it did.
+/// Runs a sweep (or a shard) with a progress bar, and says what it did; first checks that
+/// its runs fit in memory (`memory.rs`), with fewer threads if need be.
 pub fn run_sweep(plan: &Plan, options: &sweep::Options, quiet: bool) -> Result<(), CliError> {
+    let (size, demand) = sweep_demand(plan, options.timeseries, options.aggregate);
+    let options = &sweep::Options {
+        threads: memory::check(size, &demand, options.threads)?,
+        ..options.clone()
+    };
     let progress = SweepProgress::new(quiet);
     let report = sweep::execute(plan, options, &progress)?;
     progress.bar.finish_and_clear();
@@ -135,8 +145,23 @@ pub fn run_sweep(plan: &Plan, options: &sweep::Options, quiet: bool) -> Result<(
     Ok(())
 }
 
-/// `palermo sweep --dry-run`: what the sweep would run.
-fn print_plan(plan: &Plan, shard: Option<Shard>) -> Result<(), CliError> {
+/// A bound for every run of the sweep, and what its runs ask of memory when the records keep
+/// these levels of weekly data.
+fn sweep_demand(plan: &Plan, timeseries: Level, aggregate: Level) -> (RunSize, Demand) {
+    let size = budget::sweep_size(plan);
+    let countries = plan.base.countries.len();
+    let stored = rows_per_week(timeseries.max(aggregate), countries) as u64;
+    let aggregate = rows_per_week(aggregate, countries) as u64;
+    (size, Demand::of_sweep(size, stored, aggregate))
+}
+
+/// `palermo sweep --dry-run`: what the sweep would run, and its memory at the peak.
+fn print_plan(
+    plan: &Plan,
+    shard: Option<Shard>,
+    demand: &Demand,
+    threads: Option<NonZeroUsize>,
+) -> Result<(), CliError> {
     let mut lines = vec![
         format!("sweep of {}", plan.base.path),
         format!(
@@ -150,6 +175,12 @@ fn print_plan(plan: &Plan, shard: Option<Shard>) -> Result<(), CliError> {
         ),
         format!("swept: {}", plan.points.paths.join(", ")),
     ];
+    let threads = exec::thread_count(threads);
+    lines.push(format!(
+        "memory: about {} at the peak on {threads} thread{} (see docs/PERFORMANCE.md, \"Cost model\")",
+        human_bytes(demand.total(threads)),
+        if threads == 1 { "" } else { "s" }
+    ));
     if let Some(shard) = shard {
         shard
             .check(plan.runs())

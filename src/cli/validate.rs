@@ -3,7 +3,8 @@
 //! writes `validation.csv`, `validation.md` and `manifest.json`). Exit status 0 when every
 //! target passes, 1 when one fails (so that CI can hold a world to its targets), 2 for bad
 //! input. Every input is checked (scenario, overrides, targets against the scenario, the
-//! output directory) before anything runs; the work is [`crate::validation`]'s.
+//! output directory, the memory the runs need) before anything runs; the work is
+//! [`crate::validation`]'s.
 
 use std::io;
 use std::num::NonZeroUsize;
@@ -15,6 +16,8 @@ use super::common::{
     SettingsArgs, command_line, load_all, parse_threads, print_text, progress_bar,
 };
 use super::error::CliError;
+use super::memory;
+use crate::budget::{Demand, RunSize};
 use crate::output::manifest::now_rfc3339;
 use crate::output::{self, Invocation, Manifest, OutputError};
 use crate::validation::{self, Targets, report};
@@ -64,8 +67,11 @@ pub fn execute(args: &ValidateArgs) -> Result<(), CliError> {
         output::check_target(dir, args.force)?;
     }
 
+    // Like `compare`, it keeps a few numbers of each run, not its weeks.
+    let size = RunSize::of(scenario);
+    let threads = memory::check(size, &Demand::of_outcomes(size), args.threads)?;
     let bar = progress_bar(u64::from(scenario.run.replicates), args.quiet);
-    let done = validation::validate(scenario, &targets, &resolved, args.threads, &|| bar.inc(1))?;
+    let done = validation::validate(scenario, &targets, &resolved, threads, &|| bar.inc(1))?;
     bar.finish_and_clear();
 
     let markdown = done.markdown();

@@ -7,11 +7,8 @@
 //! the same `f64` (ryu), which is byte-stable across platforms and thread counts. `None`
 //! rates are empty cells.
 
-use std::io::Write;
-
 use serde::Serialize;
 
-use super::error::OutputError;
 use crate::metrics::{RunResult, RunSummary, WeekCounters};
 use crate::scenario::Scenario;
 
@@ -161,30 +158,18 @@ pub fn summary_columns(scenarios: &[Scenario]) -> Result<Vec<String>, csv::Error
     Ok(columns)
 }
 
-/// Writes `summary.csv`, header included: one row per run, in run order.
-pub fn write_summary(
-    out: &mut impl Write,
-    scenarios: &[Scenario],
-    runs: &[FinishedRun],
-) -> Result<(), OutputError> {
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(out);
-    w.write_record(summary_columns(scenarios)?)?;
-    let paths = override_columns(scenarios);
-    for (index, run) in runs.iter().enumerate() {
-        let scenario = &scenarios[run.scenario];
-        let key = SummaryKey {
-            scenario: &scenario.name,
-            run: index,
-            replicate: run.replicate,
-            seed: run.seed,
-        };
-        let cells: Vec<&str> = paths.iter().map(|p| override_cell(scenario, p)).collect();
-        w.serialize((key, cells, &run.summary))?;
+/// The leading cells of run `run`'s `summary.csv` row.
+pub(crate) fn summary_key<'a>(
+    scenario: &'a Scenario,
+    run: usize,
+    finished: &FinishedRun,
+) -> impl Serialize + 'a {
+    SummaryKey {
+        scenario: &scenario.name,
+        run,
+        replicate: finished.replicate,
+        seed: finished.seed,
     }
-    w.flush().map_err(csv::Error::from)?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Parallel work in run order: palermo's only use of threads (rayon).
 //!
-//! [`map`] runs independent jobs and collects their results in job order (`palermo run`,
-//! `palermo compare`: every result is kept). [`ordered`] streams them instead (sweeps): workers on a rayon pool take job indices in increasing order; the calling thread receives
+//! [`map`] runs independent jobs and collects their results in job order (`palermo compare`:
+//! every result is kept). [`ordered`] streams them instead (`palermo run`, sweeps): workers on a rayon pool take job indices in increasing order; the calling thread receives
 //! the results in index order, whatever order they finish in, through a reorder buffer. A
 //! worker may not start job `j` until job `j − window` has been handed over, so at most
 //! `window` results wait in memory (back-pressure), and the output never depends on the
@@ -38,6 +38,18 @@ pub fn pool(threads: Option<NonZeroUsize>) -> Result<ThreadPool, String> {
     builder
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))
+}
+
+/// The threads of a pool made with `threads` (all cores when `None`, as rayon counts them:
+/// `RAYON_NUM_THREADS`, else the available parallelism), without starting them.
+pub fn thread_count(threads: Option<NonZeroUsize>) -> usize {
+    threads.map_or_else(rayon::current_num_threads, NonZeroUsize::get)
+}
+
+/// How many finished results [`ordered`] lets wait for their turn on `threads` workers:
+/// enough to keep every thread busy while one slow job is awaited.
+pub fn window(threads: usize) -> usize {
+    4 * threads.max(1)
 }
 
 /// Runs `work(j)` for `j` in `0..jobs` on `pool` and returns the results in job order (the

@@ -126,7 +126,7 @@ pub fn execute(
     exec::ordered(
         &pool,
         runs,
-        window(&pool),
+        exec::window(pool.current_num_threads()),
         |run| source.obtain(run, progress),
         |_, (rec, was_resumed)| {
             resumed += usize::from(was_resumed);
@@ -160,11 +160,6 @@ pub fn execute(
         computed: runs - resumed,
         resumed,
     })
-}
-
-/// Enough results in flight to keep every thread busy while one slow run is awaited.
-fn window(pool: &rayon::ThreadPool) -> usize {
-    4 * pool.current_num_threads().max(1)
 }
 
 /// Where the records of a sweep's runs come from: its work area, or the model.
@@ -234,7 +229,7 @@ fn run_shard(
     exec::ordered(
         pool,
         mine,
-        window(pool),
+        exec::window(pool.current_num_threads()),
         |j| source.obtain(shard.run(j), progress),
         |_, (_, was_resumed)| {
             resumed += usize::from(was_resumed);

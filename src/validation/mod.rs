@@ -74,7 +74,7 @@ pub fn validate(
     progress: &(dyn Fn() + Sync),
 ) -> Result<Validation, SweepError> {
     let scenarios = std::slice::from_ref(scenario);
-    let (per_run, threads) = map_runs(scenarios, threads, progress, &|_, _, run| {
+    let (per_run, threads) = map_runs(scenarios, threads, progress, &|_, _, _, run| {
         Ok(targets
             .targets
             .iter()

@@ -8,6 +8,7 @@
 //! - `sweep`: `palermo sweep`: files, statistics, threads, designs, bad sweeps;
 //! - `sweep_resume`: kill and resume, damaged records, `palermo resume`, no clobbering;
 //! - `sweep_compare`: `palermo compare`;
+//! - `resources`: memory flat in the replicates, the memory check and its estimate, `--dry-run`;
 //! - `validate`: `palermo validate`: exit statuses 0, 1 and 2, its files, threads.
 
 mod architecture;
@@ -18,6 +19,7 @@ mod determinism;
 mod docs;
 mod golden;
 mod patterns;
+mod resources;
 mod shard;
 mod sweep;
 mod sweep_compare;
