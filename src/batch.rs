@@ -54,6 +54,11 @@ pub fn stream_batch(
     run_on(&pool, scenarios, progress, &finish, consume)
 }
 
+/// What a caller makes of each finished run, on the worker that ran it: from the run's
+/// scenario, the scenario's index, the run index and its result.
+pub type MakeRun<'a, T> =
+    dyn Fn(&Scenario, usize, usize, &RunResult) -> Result<T, SweepError> + Sync + 'a;
+
 /// What `palermo run` keeps of a run: its rows.
 fn finish(
     scenario: &Scenario,
@@ -72,7 +77,7 @@ pub fn map_runs<T: Send>(
     scenarios: &[Scenario],
     threads: Option<NonZeroUsize>,
     progress: &(dyn Fn() + Sync),
-    keep: &(dyn Fn(&Scenario, usize, usize, &RunResult) -> Result<T, SweepError> + Sync),
+    keep: &MakeRun<'_, T>,
 ) -> Result<(Vec<T>, usize), SweepError> {
     let pool = exec::pool(threads).map_err(SweepError::Threads)?;
     let mut kept = Vec::new();
@@ -89,7 +94,7 @@ fn run_on<T: Send>(
     pool: &ThreadPool,
     scenarios: &[Scenario],
     progress: &(dyn Fn() + Sync),
-    make: &(dyn Fn(&Scenario, usize, usize, &RunResult) -> Result<T, SweepError> + Sync),
+    make: &MakeRun<'_, T>,
     mut consume: impl FnMut(T) -> Result<(), SweepError>,
 ) -> Result<Streamed, SweepError> {
     let jobs: Vec<(usize, u32)> = scenarios
