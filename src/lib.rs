@@ -17,7 +17,9 @@
 //!    atomically.
 //! 6. [`sweep`] runs a scenario's `[sweep]` (points × replicates) in parallel, resumably, and
 //!    streams per-run and per-point results in run order; it also compares two scenarios.
-//! 7. [`cli`] is the terminal front end: one module per command, the only code that prints;
+//! 7. [`validation`] holds a scenario to the real-world figures of a targets file (its
+//!    replicates through [`batch`], one row per target: mean, 95 % CI, pass or fail).
+//! 8. [`cli`] is the terminal front end: one module per command, the only code that prints;
 //!    everything it runs is the library above.
 //! 8. [`report`] reads a directory palermo wrote and makes one self-contained HTML page of
 //!    charts and tables (`palermo report`).
@@ -37,4 +39,5 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod sweep;
+pub mod validation;
 pub mod world;

@@ -19,6 +19,10 @@ pub enum CliError {
     Sweep(#[from] SweepError),
     #[error(transparent)]
     Report(#[from] ReportError),
+    /// `palermo validate` ran, and some targets fail: exit 1, so that CI can hold a world
+    /// to its targets.
+    #[error("{0}")]
+    TargetsMissed(String),
     /// Anything else the system refused (writing to the terminal): exit 1.
     #[error("{0}")]
     Other(String),
@@ -32,9 +36,11 @@ impl CliError {
             CliError::Output(e) if e.is_bad_input() => 2,
             CliError::Sweep(e) if e.is_bad_input() => 2,
             CliError::Report(e) if e.is_bad_input() => 2,
-            CliError::Output(_) | CliError::Sweep(_) | CliError::Report(_) | CliError::Other(_) => {
-                1
-            }
+            CliError::Output(_)
+            | CliError::Sweep(_)
+            | CliError::Report(_)
+            | CliError::TargetsMissed(_)
+            | CliError::Other(_) => 1,
         }
     }
 

@@ -27,6 +27,7 @@ pub mod resume;
 pub mod run;
 mod run_cost;
 pub mod sweep;
+pub mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -40,6 +41,7 @@ pub use report::ReportArgs;
 pub use resume::ResumeArgs;
 pub use run::RunArgs;
 pub use sweep::{LevelArg, SweepArgs};
+pub use validate::ValidateArgs;
 
 /// palermo: an agent-based simulator of human trafficking, international cooperation and
 /// enforcement.
@@ -66,6 +68,9 @@ pub enum Command {
     /// Compare two scenarios replicate by replicate (B − A, common random numbers), or two
     /// points of a finished sweep; prints a table, and writes compare.csv with --out.
     Compare(CompareArgs),
+    /// Run a scenario's replicates and hold it to the real-world targets of a file: one row
+    /// per target (mean, 95 % CI, pass or fail); exit 1 if one fails.
+    Validate(ValidateArgs),
     /// Validate scenarios (and their [sweep] sections) without running them.
     Check(CheckArgs),
     /// List every parameter: path, default, range, unit and meaning.
@@ -83,6 +88,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Resume(args) => resume::execute(&args),
         Command::Merge(args) => merge::execute(&args),
         Command::Compare(args) => compare::execute(&args),
+        Command::Validate(args) => validate::execute(&args),
         Command::Check(args) => check::execute(&args),
         Command::Params(args) => params::execute(&args),
         Command::Report(args) => report::execute(&args),

@@ -42,6 +42,22 @@ pub fn metrics() -> Vec<String> {
     column_names(&WeekCounters::default()).unwrap_or_default()
 }
 
+/// The cells of one `Serialize` row as numbers, in column order; `None` for an empty cell
+/// (an undefined rate) or one that is not a number. With [`outcomes`] or [`metrics`], this
+/// reads a column of a summary or of a week's counters by its name.
+pub fn number_cells<T: Serialize>(row: &T) -> Vec<Option<f64>> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    let line = w
+        .serialize(row)
+        .ok()
+        .and_then(|()| w.into_inner().ok())
+        .map(|b| String::from_utf8_lossy(&b).trim_end().to_string())
+        .unwrap_or_default();
+    line.split(',').map(|c| c.parse().ok()).collect()
+}
+
 /// For each outcome, whether it can be undefined (a rate whose denominator may be zero): the
 /// default summary leaves exactly those cells empty.
 pub fn optional_outcomes() -> Vec<bool> {

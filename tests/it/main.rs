@@ -10,7 +10,8 @@
 //! - `sweep_compare`: `palermo compare`;
 //! - `resources`: memory flat in the replicates, the memory check and its estimate, `--dry-run`;
 //! - `report`: `palermo report` and `--report` on each kind of directory;
-//! - `sensitivity`: `sensitivity.csv` of sobol and morris sweeps.
+//! - `sensitivity`: `sensitivity.csv` of sobol and morris sweeps;
+//! - `validate`: `palermo validate`: exit statuses 0, 1 and 2, its files, threads.
 
 mod architecture;
 mod bad_input;
@@ -27,6 +28,7 @@ mod shard;
 mod sweep;
 mod sweep_compare;
 mod sweep_resume;
+mod validate;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
