@@ -7,13 +7,14 @@
 //! [`write_batch`] streams the runs into the output files as they finish (through the
 //! bounded reorder buffer of `exec::ordered`), so that memory does not grow with the number
 //! of runs; [`stream_batch`] hands them to any consumer; [`run_batch`] keeps them all, for a
-//! caller that wants them in memory.
+//! caller that wants them in memory; [`map_runs`] keeps what a caller makes of each run.
 
 use std::num::NonZeroUsize;
 use std::path::Path;
 
 use rayon::ThreadPool;
 
+use crate::metrics::RunResult;
 use crate::output::manifest::now_rfc3339;
 use crate::output::{self, FinishedRun, Invocation, Manifest, RunFiles};
 use crate::run::run_replicate;
@@ -50,14 +51,51 @@ pub fn stream_batch(
     consume: impl FnMut(FinishedRun) -> Result<(), SweepError>,
 ) -> Result<Streamed, SweepError> {
     let pool = exec::pool(threads).map_err(SweepError::Threads)?;
-    run_on(&pool, scenarios, progress, consume)
+    run_on(&pool, scenarios, progress, &finish, consume)
 }
 
-fn run_on(
+/// What a caller makes of each finished run, on the worker that ran it: from the run's
+/// scenario, the scenario's index, the run index and its result.
+pub type MakeRun<'a, T> =
+    dyn Fn(&Scenario, usize, usize, &RunResult) -> Result<T, SweepError> + Sync + 'a;
+
+/// What `palermo run` keeps of a run: its rows.
+fn finish(
+    scenario: &Scenario,
+    index: usize,
+    run: usize,
+    result: &RunResult,
+) -> Result<FinishedRun, SweepError> {
+    Ok(output::finish_run(scenario, index, run, result)?)
+}
+
+/// The same jobs as [`stream_batch`], each run's result handed to `keep` (with its scenario,
+/// the scenario's index and the run index) on the worker that ran it, so that a caller that
+/// needs only a few numbers of each run (`palermo validate`) keeps those, not every week.
+/// Returns what `keep` made, in job order, and the number of threads used.
+pub fn map_runs<T: Send>(
+    scenarios: &[Scenario],
+    threads: Option<NonZeroUsize>,
+    progress: &(dyn Fn() + Sync),
+    keep: &MakeRun<'_, T>,
+) -> Result<(Vec<T>, usize), SweepError> {
+    let pool = exec::pool(threads).map_err(SweepError::Threads)?;
+    let mut kept = Vec::new();
+    let streamed = run_on(&pool, scenarios, progress, keep, |k| {
+        kept.push(k);
+        Ok(())
+    })?;
+    Ok((kept, streamed.threads))
+}
+
+/// What the batch functions share: every job on `pool`, `make` on each run's result on its
+/// worker, `consume` with each in job order on this thread.
+fn run_on<T: Send>(
     pool: &ThreadPool,
     scenarios: &[Scenario],
     progress: &(dyn Fn() + Sync),
-    mut consume: impl FnMut(FinishedRun) -> Result<(), SweepError>,
+    make: &MakeRun<'_, T>,
+    mut consume: impl FnMut(T) -> Result<(), SweepError>,
 ) -> Result<Streamed, SweepError> {
     let jobs: Vec<(usize, u32)> = scenarios
         .iter()
@@ -72,11 +110,11 @@ fn run_on(
         |run| {
             let (s, replicate) = jobs[run];
             let result = run_replicate(&scenarios[s], replicate);
-            let finished = output::finish_run(&scenarios[s], s, run, &result)?;
+            let made = make(&scenarios[s], s, run, &result)?;
             progress();
-            Ok(finished)
+            Ok(made)
         },
-        |_, finished| consume(finished),
+        |_, made| consume(made),
     )?;
     Ok(Streamed {
         runs: jobs.len(),
@@ -125,7 +163,7 @@ pub fn write_batch(
 ) -> Result<Streamed, SweepError> {
     let pool = exec::pool(threads).map_err(SweepError::Threads)?;
     let mut files = RunFiles::create(to.dir, to.force, scenarios)?;
-    let streamed = match run_on(&pool, scenarios, progress, |run| {
+    let streamed = match run_on(&pool, scenarios, progress, &finish, |run| {
         files.add(&run).map_err(SweepError::from)
     }) {
         Ok(streamed) => streamed,

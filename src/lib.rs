@@ -17,11 +17,16 @@
 //!    atomically.
 //! 6. [`sweep`] runs a scenario's `[sweep]` (points × replicates) in parallel, resumably, and
 //!    streams per-run and per-point results in run order; it also compares two scenarios.
-//! 7. [`cli`] is the terminal front end: one module per command, the only code that prints;
+//! 7. [`validation`] holds a scenario to the real-world figures of a targets file (its
+//!    replicates through [`batch`], one row per target: mean, 95 % CI, pass or fail).
+//! 8. [`cli`] is the terminal front end: one module per command, the only code that prints;
 //!    everything it runs is the library above.
-//! 8. [`serve`] is the classroom page (`palermo serve`): two worlds side by side, streamed
-//!    week by week through [`run::ReplicateRun`].
+//! 9. [`report`] reads a directory palermo wrote and makes one self-contained HTML page of
+//!    charts and tables (`palermo report`).
+//! 10. [`serve`] is the classroom page (`palermo serve`): two worlds side by side, streamed
+//!     week by week through [`run::ReplicateRun`].
 
+pub mod analysis;
 pub mod batch;
 pub mod budget;
 pub mod cli;
@@ -31,9 +36,11 @@ pub mod mechanisms;
 pub mod metrics;
 pub mod output;
 pub mod params;
+pub mod report;
 pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod serve;
 pub mod sweep;
+pub mod validation;
 pub mod world;

@@ -50,6 +50,19 @@ pub fn design(seed: u64) -> ChaCha8Rng {
     rng
 }
 
+/// The ChaCha8 stream number of the bootstrap of sensitivity indices ("boot" in ASCII), so
+/// that its draws never repeat a design's, which is keyed by the same seed.
+const BOOTSTRAP_STREAM: u64 = 0x626f_6f74;
+
+/// The generator of resample `resample` of the bootstrap of a sweep's sensitivity indices:
+/// a pure function of the design seed and the resample's number, so each resample can be
+/// drawn again when it is needed rather than kept.
+pub fn bootstrap(seed: u64, resample: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(mix64(seed ^ mix64(resample)));
+    rng.set_stream(BOOTSTRAP_STREAM);
+    rng
+}
+
 /// The generator of one stream of one run.
 pub fn stream(run_seed: u64, stream: Stream) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(run_seed);

@@ -10,8 +10,10 @@ pub mod machine;
 use std::mem::size_of;
 
 use crate::metrics::WeekCounters;
+use crate::output::sweep_csv::outcomes;
 use crate::scenario::Scenario;
-use crate::sweep::{Plan, exec};
+use crate::scenario::sweep::Design;
+use crate::sweep::{BOOTSTRAP_RESAMPLES, Plan, exec};
 
 /// Bytes of a run's world per person: the person's records (32 + 16 bytes), the place on a
 /// calendar or roster, and what the growth of those vectors leaves spare. Measured 55 bytes
@@ -234,6 +236,23 @@ pub fn sweep_size(plan: &Plan) -> RunSize {
         .fold(base, |bound, s| bound.max(RunSize::of(&s)))
 }
 
+/// Bytes a sobol or morris sweep holds for its sensitivity indices (`sensitivity.csv`): every
+/// point's mean of every outcome, one outcome's design columns and the resampled indices
+/// while it is analysed; 0 for the other designs.
+pub fn sensitivity_bytes(plan: &Plan) -> u64 {
+    if !matches!(
+        plan.spec.design,
+        Design::Sobol { .. } | Design::Morris { .. }
+    ) {
+        return 0;
+    }
+    let f64_bytes = size_of::<f64>() as u64;
+    let points = plan.point_count() as u64;
+    let outcomes = outcomes().len() as u64;
+    let resampled = 2 * BOOTSTRAP_RESAMPLES as u64 * plan.points.paths.len() as u64;
+    (points * (outcomes + 1) + resampled).saturating_mul(f64_bytes)
+}
+
 /// How many runs may be in flight at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fit {
@@ -313,6 +332,30 @@ mod tests {
             weeks,
             burn_in: 0,
         }
+    }
+
+    #[test]
+    fn sensitivity_designs_hold_every_points_means() {
+        let world = include_str!("../../tests/fixtures/cli/tiny.toml");
+        let plan = |design: &str| {
+            let text = format!(
+                "{world}\n[sweep]\n{design}\nreplicates = 1\n\
+                 [[sweep.parameter]]\npath = \"all.corruption\"\nfrom = 0.1\nto = 0.5\n\
+                 [[sweep.parameter]]\npath = \"cooperation.default\"\nfrom = 0.0\nto = 0.6\n"
+            );
+            let scenario = crate::scenario::parse(&text, "s.toml", &[]).unwrap();
+            let spec = crate::scenario::sweep::parse_sweep(&scenario)
+                .unwrap()
+                .unwrap();
+            Plan::new(scenario, spec, None).unwrap()
+        };
+        let sobol = plan("design = \"sobol\"\nsamples = 4");
+        assert_eq!(sobol.point_count(), 4 * 6);
+        let outcomes = outcomes().len() as u64;
+        let expected = (24 * (outcomes + 1) + 2 * 1000 * 2) * 8;
+        assert_eq!(sensitivity_bytes(&sobol), expected);
+        let lhs = plan("design = \"lhs\"\nsamples = 4");
+        assert_eq!(sensitivity_bytes(&lhs), 0);
     }
 
     #[test]

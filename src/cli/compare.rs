@@ -39,6 +39,10 @@ pub struct CompareArgs {
     /// Replace compare.csv and manifest.json in a non-empty DIR.
     #[arg(long)]
     pub force: bool,
+    /// Also write report.html into DIR: the differences as a forest plot and a table
+    /// (palermo report DIR).
+    #[arg(long, requires = "out")]
+    pub report: bool,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
@@ -63,6 +67,9 @@ pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
     let rows = compare::compare(&paired.a, &paired.b);
     if let Some(dir) = &args.out {
         compare::write(dir, args.force, &rows, paired.manifest.as_deref())?;
+        if args.report {
+            super::report::write_beside(dir, args.force, args.quiet)?;
+        }
     }
     let mut stdout = io::stdout().lock();
     print_text(

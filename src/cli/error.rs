@@ -3,6 +3,7 @@
 //! every command: one file below both keeps the imports one-way.
 
 use crate::output::OutputError;
+use crate::report::ReportError;
 use crate::sweep::SweepError;
 
 /// Why a command failed.
@@ -16,6 +17,12 @@ pub enum CliError {
     Output(#[from] OutputError),
     #[error(transparent)]
     Sweep(#[from] SweepError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    /// `palermo validate` ran, and some targets fail: exit 1, so that CI can hold a world
+    /// to its targets.
+    #[error("{0}")]
+    TargetsMissed(String),
     /// Anything else the system refused (writing to the terminal): exit 1.
     #[error("{0}")]
     Other(String),
@@ -28,7 +35,12 @@ impl CliError {
             CliError::BadInput(_) => 2,
             CliError::Output(e) if e.is_bad_input() => 2,
             CliError::Sweep(e) if e.is_bad_input() => 2,
-            CliError::Output(_) | CliError::Sweep(_) | CliError::Other(_) => 1,
+            CliError::Report(e) if e.is_bad_input() => 2,
+            CliError::Output(_)
+            | CliError::Sweep(_)
+            | CliError::Report(_)
+            | CliError::TargetsMissed(_)
+            | CliError::Other(_) => 1,
         }
     }
 

@@ -22,11 +22,13 @@ mod error;
 mod memory;
 pub mod merge;
 pub mod params;
+pub mod report;
 pub mod resume;
 pub mod run;
 mod run_cost;
 pub mod serve;
 pub mod sweep;
+pub mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -36,10 +38,12 @@ pub use compare::CompareArgs;
 pub use error::CliError;
 pub use merge::MergeArgs;
 pub use params::ParamsArgs;
+pub use report::ReportArgs;
 pub use resume::ResumeArgs;
 pub use run::RunArgs;
 pub use serve::ServeArgs;
 pub use sweep::{LevelArg, SweepArgs};
+pub use validate::ValidateArgs;
 
 /// palermo: an agent-based simulator of human trafficking, international cooperation and
 /// enforcement.
@@ -66,10 +70,16 @@ pub enum Command {
     /// Compare two scenarios replicate by replicate (B − A, common random numbers), or two
     /// points of a finished sweep; prints a table, and writes compare.csv with --out.
     Compare(CompareArgs),
+    /// Run a scenario's replicates and hold it to the real-world targets of a file: one row
+    /// per target (mean, 95 % CI, pass or fail); exit 1 if one fails.
+    Validate(ValidateArgs),
     /// Validate scenarios (and their [sweep] sections) without running them.
     Check(CheckArgs),
     /// List every parameter: path, default, range, unit and meaning.
     Params(ParamsArgs),
+    /// Write report.html, a self-contained page of charts and tables, for a directory written
+    /// by run, sweep or compare --out.
+    Report(ReportArgs),
     /// Serve the classroom page: two worlds A and B side by side, on http://127.0.0.1:8080/.
     Serve(ServeArgs),
 }
@@ -82,8 +92,10 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Resume(args) => resume::execute(&args),
         Command::Merge(args) => merge::execute(&args),
         Command::Compare(args) => compare::execute(&args),
+        Command::Validate(args) => validate::execute(&args),
         Command::Check(args) => check::execute(&args),
         Command::Params(args) => params::execute(&args),
+        Command::Report(args) => report::execute(&args),
         Command::Serve(args) => serve::execute(&args),
     }
 }

@@ -40,6 +40,9 @@ pub struct RunArgs {
     /// memory, output size), then stop: nothing is run or written.
     #[arg(long)]
     pub dry_run: bool,
+    /// Also write report.html, the charts and tables of the results (palermo report DIR).
+    #[arg(long)]
+    pub report: bool,
     /// No progress bar and no final summary line.
     #[arg(long, short)]
     pub quiet: bool,
@@ -74,6 +77,9 @@ pub fn execute(args: &RunArgs) -> Result<(), CliError> {
     progress.finish_and_clear();
     if !args.quiet {
         eprintln!("wrote {} runs to {}", written.runs, args.out.display());
+    }
+    if args.report {
+        super::report::write_beside(&args.out, args.force, args.quiet)?;
     }
     Ok(())
 }

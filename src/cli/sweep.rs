@@ -56,6 +56,10 @@ pub struct SweepArgs {
     /// then stop: nothing is run or written.
     #[arg(long)]
     pub dry_run: bool,
+    /// Also write report.html, the charts and tables of the results (palermo report DIR);
+    /// with --resume it replaces the report of the same sweep.
+    #[arg(long, conflicts_with_all = ["shard", "dry_run"])]
+    pub report: bool,
     /// No progress bar and no final summary line.
     #[arg(long, short)]
     pub quiet: bool,
@@ -95,6 +99,12 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
         let (_, demand) = sweep_demand(&plan, args.timeseries.into(), args.aggregate.into());
         return print_plan(&plan, args.shard, &demand, args.threads);
     }
+    if args.report {
+        // Refused now, not after the runs: a report of another sweep in the way.
+        let target = args.out.join(crate::report::REPORT_FILE);
+        crate::report::check_target(&target, args.force || args.resume)
+            .or_else(|e| if args.out.exists() { Err(e) } else { Ok(()) })?;
+    }
     let options = sweep::Options {
         dir: args.out.clone(),
         timeseries: args.timeseries.into(),
@@ -106,7 +116,11 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
         shard: args.shard,
         command_line: command_line(),
     };
-    run_sweep(&plan, &options, args.quiet)
+    run_sweep(&plan, &options, args.quiet)?;
+    if args.report {
+        super::report::write_beside(&args.out, args.force || args.resume, args.quiet)?;
+    }
+    Ok(())
 }
 
 /// Runs a sweep (or a shard) with a progress bar, and says what it did; first checks that
@@ -152,7 +166,9 @@ fn sweep_demand(plan: &Plan, timeseries: Level, aggregate: Level) -> (RunSize, D
     let countries = plan.base.countries.len();
     let stored = rows_per_week(timeseries.max(aggregate), countries) as u64;
     let aggregate = rows_per_week(aggregate, countries) as u64;
-    (size, Demand::of_sweep(size, stored, aggregate))
+    let mut demand = Demand::of_sweep(size, stored, aggregate);
+    demand.once = demand.once.saturating_add(budget::sensitivity_bytes(plan));
+    (size, demand)
 }
 
 /// `palermo sweep --dry-run`: what the sweep would run, and its memory at the peak.

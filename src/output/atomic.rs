@@ -172,6 +172,33 @@ impl OutputDir {
         Ok(())
     }
 
+    /// Writes a set of files into `dir` all at once: the directory is prepared (see
+    /// [`OutputDir::prepare`]), `stage` writes each file under its temporary name, and they
+    /// are put in place together, or on a failure removed with a directory made for them.
+    pub fn write_all(
+        dir: &Path,
+        force: bool,
+        stage: impl FnOnce(&OutputDir) -> Result<Vec<Pending>, OutputError>,
+    ) -> Result<(), OutputError> {
+        let out = OutputDir::prepare(dir, force)?;
+        match stage(&out) {
+            Ok(files) => out.commit(files),
+            Err(e) => {
+                out.abandon();
+                Err(e)
+            }
+        }
+    }
+
+    /// Stages a file whose whole text is known.
+    pub fn stage_text(&self, name: &str, text: &str) -> Result<Pending, OutputError> {
+        let mut file = self.stage(name)?;
+        file.writer()
+            .write_all(text.as_bytes())
+            .map_err(OutputError::io(file.path()))?;
+        file.finish()
+    }
+
     /// Gives up after a failure: staged files are already removed (see [`Pending`]); a
     /// directory this invocation created is removed if it is empty.
     pub fn abandon(self) {

@@ -2,11 +2,12 @@
 //!
 //! With the manifest an output directory explains itself: the palermo version, every
 //! scenario's text verbatim with its SHA-256, the overrides applied, the command line, the
-//! thread count and the start and end times. This is the one place that reads the clock: the
+//! thread count and the start and end times. `palermo report` reads the scenario and sweep
+//! records back (hence `Deserialize`). This is the one place that reads the clock: the
 //! times describe the invocation and feed nothing else, so results stay a pure function of
 //! the scenarios.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::scenario::Scenario;
@@ -34,7 +35,7 @@ pub struct SweepManifest {
 }
 
 /// The sweep part of a sweep's manifest.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SweepRecord {
     /// `grid`, `list`, `lhs`, `sobol` or `morris`.
     pub design: String,
@@ -69,7 +70,7 @@ pub struct Invocation {
 }
 
 /// One scenario of the invocation, as it was run.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ScenarioRecord {
     pub name: String,
     pub path: String,
@@ -85,7 +86,7 @@ pub struct ScenarioRecord {
     pub text: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OverrideRecord {
     pub path: String,
     pub value: String,

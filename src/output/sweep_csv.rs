@@ -1,5 +1,6 @@
 //! The columns and cells of a sweep's files (`points.csv`, `aggregate.csv`, the sweep's
-//! `summary.csv` and `timeseries.csv`, `samples.csv`) and of `compare.csv`.
+//! `summary.csv` and `timeseries.csv`, `samples.csv`, `sensitivity.csv`) and of
+//! `compare.csv`.
 //!
 //! As for a run, the outcome columns come from the field names of [`RunSummary`] and
 //! [`WeekCounters`] and are never listed here; the statistics columns add a suffix to each
@@ -39,6 +40,22 @@ pub fn outcomes() -> Vec<String> {
 /// The `WeekCounters` metric names, in column order.
 pub fn metrics() -> Vec<String> {
     column_names(&WeekCounters::default()).unwrap_or_default()
+}
+
+/// The cells of one `Serialize` row as numbers, in column order; `None` for an empty cell
+/// (an undefined rate) or one that is not a number. With [`outcomes`] or [`metrics`], this
+/// reads a column of a summary or of a week's counters by its name.
+pub fn number_cells<T: Serialize>(row: &T) -> Vec<Option<f64>> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    let line = w
+        .serialize(row)
+        .ok()
+        .and_then(|()| w.into_inner().ok())
+        .map(|b| String::from_utf8_lossy(&b).trim_end().to_string())
+        .unwrap_or_default();
+    line.split(',').map(|c| c.parse().ok()).collect()
 }
 
 /// For each outcome, whether it can be undefined (a rate whose denominator may be zero): the
@@ -135,6 +152,33 @@ pub const COMPARE_COLUMNS: [&str; 8] = [
     "diff_sd",
     "diff_ci_low",
     "diff_ci_high",
+];
+
+/// `sensitivity.csv` of a `sobol` design: one row per outcome and parameter, the first-order
+/// and total indices with their bootstrap 95 % intervals.
+pub const SOBOL_COLUMNS: [&str; 8] = [
+    "outcome",
+    "parameter",
+    "S1",
+    "S1_ci_low",
+    "S1_ci_high",
+    "ST",
+    "ST_ci_low",
+    "ST_ci_high",
+];
+
+/// `sensitivity.csv` of a `morris` design: one row per outcome and parameter, μ* and σ with
+/// their bootstrap 95 % intervals, and μ.
+pub const MORRIS_COLUMNS: [&str; 9] = [
+    "outcome",
+    "parameter",
+    "mu_star",
+    "mu_star_ci_low",
+    "mu_star_ci_high",
+    "sigma",
+    "sigma_ci_low",
+    "sigma_ci_high",
+    "mu",
 ];
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! `sweep/` reads the optional `[sweep]` section, which a run checks but does not run.
 //! Nothing downstream of this module sees raw TOML.
 
-mod checks;
+pub(crate) mod checks;
 pub mod error;
 pub mod file;
 pub mod overrides;

@@ -5,12 +5,14 @@
 //! `timeseries.csv`), its outcomes to the point's list and its weekly counters to the point's
 //! Welford accumulators; after a point's last replicate its row of `points.csv` and its rows
 //! of `aggregate.csv` are written and the accumulators start again. Memory is one point's
-//! statistics, whatever the number of runs.
+//! statistics, whatever the number of runs, plus, for the designs with sensitivity indices
+//! (sobol, morris), every point's mean outcomes, which the indices are computed from.
 
 use crate::metrics::stats::{Estimate, t_quantile_975};
 use crate::output::csv_rows::{WORLD, override_cell, override_columns};
 use crate::output::sweep_csv::{self, Cell};
 use crate::output::{OutputError, atomic::Pending, atomic::Staged};
+use crate::scenario::sweep::Design;
 
 use super::files::{AGGREGATE_FILE, POINTS_FILE, SUMMARY_FILE, TIMESERIES_FILE};
 use super::level::Level;
@@ -43,6 +45,14 @@ impl Outputs {
                 .transpose()?,
         })
     }
+}
+
+/// What a finished assembly hands over: the files, complete, and for a sobol or morris
+/// design the mean of each outcome at each point (`means[outcome][point]`, NaN where no
+/// replicate defines it), exactly the `_mean` cells of `points.csv`.
+pub struct Assembled {
+    pub files: Vec<(&'static str, Pending)>,
+    pub means: Option<Vec<Vec<f64>>>,
 }
 
 /// Welford's running mean and sum of squared deviations, per cell.
@@ -103,6 +113,9 @@ pub struct Assembler<'p> {
     /// This point's outcomes, replicate after replicate.
     outcomes: Vec<Vec<Option<f64>>>,
     weekly: Welford,
+    /// Every point's mean outcomes so far (`[outcome][point]`), for sobol and morris only:
+    /// other designs can be far larger and have no indices to compute.
+    means: Option<Vec<Vec<f64>>>,
 }
 
 /// A CSV writer on a staged file, its header written.
@@ -147,13 +160,23 @@ impl<'p> Assembler<'p> {
             .transpose()?;
         let weeks = base.run.weeks as usize;
         let agg_rows = super::record::rows_per_week(aggregate, base.countries.len());
+        let optional = sweep_csv::optional_outcomes();
+        let means = matches!(
+            plan.spec.design,
+            Design::Sobol { .. } | Design::Morris { .. }
+        )
+        .then(|| {
+            (0..optional.len())
+                .map(|_| Vec::with_capacity(plan.point_count()))
+                .collect()
+        });
         Ok(Assembler {
             plan,
             timeseries,
             aggregate,
             labels,
             set_cells,
-            optional: sweep_csv::optional_outcomes(),
+            optional,
             metrics,
             summary,
             points,
@@ -162,6 +185,7 @@ impl<'p> Assembler<'p> {
             next_run: 0,
             outcomes: Vec::new(),
             weekly: Welford::new(weeks * agg_rows * metrics),
+            means,
         })
     }
 
@@ -247,6 +271,9 @@ impl<'p> Assembler<'p> {
         for (j, optional) in self.optional.iter().enumerate() {
             let values: Vec<f64> = self.outcomes.iter().filter_map(|o| o[j]).collect();
             let e = Estimate::of(&values);
+            if let Some(means) = &mut self.means {
+                means[j].push(e.mean);
+            }
             row.push(Cell::number(e.mean));
             row.push(Cell::number(e.sd));
             row.push(Cell::number(e.low()));
@@ -288,8 +315,8 @@ impl<'p> Assembler<'p> {
         Ok(())
     }
 
-    /// Flushes every file; returns them, complete, for the commit.
-    pub fn finish(self) -> Result<Vec<(&'static str, Pending)>, OutputError> {
+    /// Flushes every file; returns them, complete, for the commit, with the points' means.
+    pub fn finish(self) -> Result<Assembled, OutputError> {
         let mut files = Vec::new();
         let mut done = |name: &'static str, w: csv::Writer<Staged>| -> Result<(), OutputError> {
             let staged = w
@@ -306,7 +333,10 @@ impl<'p> Assembler<'p> {
         if let Some(w) = self.timeseries_out {
             done(TIMESERIES_FILE, w)?;
         }
-        Ok(files)
+        Ok(Assembled {
+            files,
+            means: self.means,
+        })
     }
 }
 

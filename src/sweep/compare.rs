@@ -36,16 +36,7 @@ pub struct Row {
 /// A run's outcomes as numbers, in column order, read from the same cells `summary.csv`
 /// holds.
 pub fn outcome_values(summary: &RunSummary) -> Vec<Option<f64>> {
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
-    let line = w
-        .serialize(summary)
-        .ok()
-        .and_then(|()| w.into_inner().ok())
-        .map(|b| String::from_utf8_lossy(&b).trim_end().to_string())
-        .unwrap_or_default();
-    line.split(',').map(|c| c.parse().ok()).collect()
+    sweep_csv::number_cells(summary)
 }
 
 /// The number of replicates two scenarios are paired over: refused (bad input) unless both
@@ -183,8 +174,7 @@ pub fn write(
     rows: &[Row],
     manifest: Option<&str>,
 ) -> Result<(), OutputError> {
-    let out = OutputDir::prepare(dir, force)?;
-    let staged = (|| {
+    OutputDir::write_all(dir, force, |out| {
         let staged = out.stage(super::COMPARE_FILE)?;
         let mut w = csv::WriterBuilder::new()
             .has_headers(false)
@@ -207,20 +197,10 @@ pub fn write(
             .map_err(|e| csv::Error::from(e.into_error()))?;
         let mut files = vec![staged.finish()?];
         if let Some(text) = manifest {
-            let mut json = out.stage(super::MANIFEST_FILE)?;
-            std::io::Write::write_all(&mut json, text.as_bytes())
-                .map_err(OutputError::io(json.path()))?;
-            files.push(json.finish()?);
+            files.push(out.stage_text(super::MANIFEST_FILE, text)?);
         }
         Ok(files)
-    })();
-    match staged {
-        Ok(files) => out.commit(files),
-        Err(e) => {
-            out.abandon();
-            Err(e)
-        }
-    }
+    })
 }
 
 /// Formats a number for the table: four significant digits, scientific notation for very

@@ -53,6 +53,22 @@ impl Points {
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
     }
+
+    /// The values as numbers, one row per point; NaN where a point has no number (an
+    /// offence set, a list point's own value). The sampled designs have numbers throughout.
+    pub fn numbers(&self) -> Vec<Vec<f64>> {
+        self.values
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|v| match v {
+                        Some(Value::Number(x)) => *x,
+                        _ => f64::NAN,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
 }
 
 /// The number of points a specification generates, or `None` if it overflows.
@@ -326,18 +342,9 @@ mod tests {
     }
 
     fn numbers(points: &Points) -> Vec<Vec<f64>> {
-        points
-            .values
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|v| match v {
-                        Some(Value::Number(x)) => *x,
-                        other => panic!("{other:?}"),
-                    })
-                    .collect()
-            })
-            .collect()
+        let rows = points.numbers();
+        assert!(rows.iter().flatten().all(|x| !x.is_nan()), "{points:?}");
+        rows
     }
 
     #[test]

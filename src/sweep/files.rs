@@ -14,15 +14,18 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 pub const PROBLEM_FILE: &str = "problem.json";
 /// The sample matrix of a sampled design, in SALib's row order.
 pub const SAMPLES_FILE: &str = "samples.csv";
+/// The sensitivity indices of a sobol or morris design, computed by palermo.
+pub const SENSITIVITY_FILE: &str = "sensitivity.csv";
 /// The paired differences of `palermo compare`.
 pub const COMPARE_FILE: &str = "compare.csv";
 /// Every file a sweep may write, in the order they are put in place.
-pub const FILES: [&str; 7] = [
+pub const FILES: [&str; 8] = [
     SUMMARY_FILE,
     POINTS_FILE,
     AGGREGATE_FILE,
     TIMESERIES_FILE,
     PROBLEM_FILE,
     SAMPLES_FILE,
+    SENSITIVITY_FILE,
     MANIFEST_FILE,
 ];

@@ -1,6 +1,6 @@
 //! What follows a sweep's runs, shared by a sweep on one machine and a merge of shards: the
 //! manifest's sweep record, SALib's `problem.json` and `samples.csv` for a sampled design,
-//! and every file put in place at once, the assembled ones included (removing those of an
+//! `sensitivity.csv` for a sobol or morris design, and every file put in place at once, the assembled ones included (removing those of an
 //! earlier sweep that this one does not write).
 
 use std::fs;
@@ -8,9 +8,10 @@ use std::io::{ErrorKind, Write};
 use std::path::Path;
 
 use super::error::SweepError;
-use super::files::{FILES, MANIFEST_FILE, PROBLEM_FILE, SAMPLES_FILE};
+use super::files::{FILES, MANIFEST_FILE, PROBLEM_FILE, SAMPLES_FILE, SENSITIVITY_FILE};
 use super::level::Level;
 use super::plan::Plan;
+use super::sensitivity::write_sensitivity;
 use crate::output::atomic::{Pending, Staged};
 use crate::output::manifest::{Invocation, Manifest, SweepManifest, SweepRecord, now_rfc3339};
 use crate::output::{OutputDir, OutputError};
@@ -41,21 +42,27 @@ pub(super) fn sweep_record(
     }
 }
 
-/// Writes the files that follow the runs (SALib's, the manifest), then puts every result
-/// file in place (`assembled`: the assembler's, staged), removing those of an earlier sweep
+/// Writes the files that follow the runs (SALib's, the indices, the manifest), then puts
+/// every result file in place (`assembled`: the assembler's, staged), removing those of an earlier sweep
 /// in the directory that this one does not write. `invocation.finished` is set here.
 pub(super) fn finish(
     plan: &Plan,
     out: &OutputDir,
     stage: &dyn Fn(&str) -> Result<Staged, OutputError>,
-    assembled: Vec<(&'static str, Pending)>,
+    // By its path: tests/it/architecture.rs reads `use …::assemble…` as `use …` ("as").
+    assembled: super::assemble::Assembled,
     mut invocation: Invocation,
     sweep: SweepRecord,
 ) -> Result<(), SweepError> {
-    let mut files = assembled;
+    let mut files = assembled.files;
     if let Some(bounds) = &plan.points.bounds {
         files.push((PROBLEM_FILE, write_problem(stage, plan, bounds)?));
         files.push((SAMPLES_FILE, write_samples(stage, plan)?));
+    }
+    if let Some(means) = &assembled.means
+        && let Some(indices) = write_sensitivity(stage, plan, means)?
+    {
+        files.push((SENSITIVITY_FILE, indices));
     }
     invocation.finished = now_rfc3339();
     let manifest = SweepManifest {

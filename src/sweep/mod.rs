@@ -17,7 +17,8 @@
 //! - below them all, small files of shared vocabulary that import nothing of the sweep's
 //!   own: `error.rs` ([`SweepError`]), `level.rs` ([`Level`]), `files.rs` (the names of the
 //!   files written), `report.rs` ([`Progress`], [`Report`]); and `finish.rs`, what follows
-//!   the runs (staging, manifest, SALib files, putting them in place), shared with [`merge`].
+//!   the runs (staging, manifest, SALib files, `sensitivity.rs`'s indices, putting them in
+//!   place), shared with [`merge`].
 //!
 //! [`execute`] ties them together: prepare the directory, run or read back every run,
 //! assemble, put the files in place, remove the work area. The parts never import this
@@ -35,6 +36,7 @@ pub mod merge;
 pub mod plan;
 pub mod record;
 mod report;
+mod sensitivity;
 pub mod shard;
 mod split;
 pub mod workdir;
@@ -45,11 +47,12 @@ use std::path::{Path, PathBuf};
 pub use error::SweepError;
 pub use files::{
     AGGREGATE_FILE, COMPARE_FILE, FILES, MANIFEST_FILE, POINTS_FILE, PROBLEM_FILE, SAMPLES_FILE,
-    SUMMARY_FILE, TIMESERIES_FILE,
+    SENSITIVITY_FILE, SUMMARY_FILE, TIMESERIES_FILE,
 };
 pub use level::Level;
 pub use plan::Plan;
 pub use report::{Progress, Report};
+pub use sensitivity::BOOTSTRAP_RESAMPLES;
 pub use split::Shard;
 
 use crate::output::manifest::{Invocation, now_rfc3339};

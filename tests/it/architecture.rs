@@ -209,14 +209,18 @@ fn named_paths(code: &str) -> Vec<Vec<String>> {
             && let Some(end) = after.find(';')
         {
             {
-                let tree: String = after[..end]
-                    .chars()
-                    .filter(|c| !c.is_whitespace())
-                    .collect();
+                // One space between words (`X as Y`), none around the punctuation.
+                let words: Vec<&str> = after[..end].split_whitespace().collect();
+                let mut tree = words.join(" ");
+                for p in [":", "{", "}", ","] {
+                    tree = tree
+                        .replace(&format!(" {p}"), p)
+                        .replace(&format!("{p} "), p);
+                }
                 // Only a use tree: the word "use" in a string or a sentence is not one.
                 let is_tree = tree
                     .chars()
-                    .all(|c| c.is_alphanumeric() || "_:{},*".contains(c));
+                    .all(|c| c.is_alphanumeric() || "_:{},* ".contains(c));
                 if is_tree {
                     expand_use(&tree, &mut Vec::new(), &mut paths);
                 }
@@ -256,7 +260,7 @@ fn segments(path: &str) -> Vec<String> {
 fn expand_use(tree: &str, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
     let Some(open) = tree.find('{') else {
         let mut path = prefix.clone();
-        path.extend(segments(tree.split("as").next().unwrap_or(tree)));
+        path.extend(segments(tree.split(" as ").next().unwrap_or(tree)));
         out.push(path);
         return;
     };
@@ -491,6 +495,13 @@ fn the_checker_sees_what_it_must() {
             vec!["super", "d"]
         ]
     );
+    // A name containing "as" is not an alias: `assemble` stays `assemble`.
+    let found = named_paths("use super::assemble::Assembled;\nuse a::b as c;\n");
+    assert_eq!(
+        found[..2],
+        [vec!["super", "assemble", "Assembled"], vec!["a", "b"]]
+    );
+    assert!(!found.contains(&vec!["super".to_string()]));
     let found = named_paths(strip_line_comment(
         "let x = crate::world::World::new(); // crate::mechanisms",
     ));

@@ -9,6 +9,9 @@
 //! - `sweep_resume`: kill and resume, damaged records, `palermo resume`, no clobbering;
 //! - `sweep_compare`: `palermo compare`;
 //! - `resources`: memory flat in the replicates, the memory check and its estimate, `--dry-run`;
+//! - `report`: `palermo report` and `--report` on each kind of directory;
+//! - `sensitivity`: `sensitivity.csv` of sobol and morris sweeps;
+//! - `validate`: `palermo validate`: exit statuses 0, 1 and 2, its files, threads;
 //! - `serve`: `palermo serve`'s endpoints and event stream over HTTP.
 
 mod architecture;
@@ -19,12 +22,15 @@ mod determinism;
 mod docs;
 mod golden;
 mod patterns;
+mod report;
 mod resources;
+mod sensitivity;
 mod serve;
 mod shard;
 mod sweep;
 mod sweep_compare;
 mod sweep_resume;
+mod validate;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -324,6 +324,7 @@ to = 4
             "points.csv",
             "problem.json",
             "samples.csv",
+            "sensitivity.csv",
             "summary.csv"
         ]
     );
@@ -573,6 +574,7 @@ fn shipped_sweeps_use_the_baseline_world() {
             "cooperation_corruption.toml",
             "harmonization.toml",
             "resources.toml",
+            "screening_morris.toml",
             "sensitivity_sobol.toml"
         ]
     );

@@ -1,6 +1,7 @@
 //! Property tests: no text, however broken, and no override, however odd, makes reading a
 //! scenario panic; every error renders and points inside the file; a refused override
-//! changes nothing.
+//! changes nothing. The edits of a valid file are shared with the targets file's property
+//! test (`validation/tests.rs`).
 
 use proptest::prelude::*;
 
@@ -12,13 +13,13 @@ const SMALL: &str = include_str!("../../../tests/fixtures/good/small.toml");
 /// An edit of a valid file: delete, insert or replace at a position (taken modulo
 /// the length), with characters that matter to TOML.
 #[derive(Clone, Debug)]
-enum Edit {
+pub(crate) enum Edit {
     Delete(usize, usize),
     Insert(usize, String),
     Replace(usize, String),
 }
 
-fn edit() -> impl Strategy<Value = Edit> {
+pub(crate) fn edit() -> impl Strategy<Value = Edit> {
     let piece = prop_oneof![
         Just("=".to_string()),
         Just("[".to_string()),
@@ -41,7 +42,7 @@ fn edit() -> impl Strategy<Value = Edit> {
     ]
 }
 
-fn apply_edit(text: &str, edit: &Edit) -> String {
+pub(crate) fn apply_edit(text: &str, edit: &Edit) -> String {
     let chars: Vec<char> = text.chars().collect();
     let at = |p: usize| if chars.is_empty() { 0 } else { p % chars.len() };
     let mut out: Vec<char> = chars.clone();

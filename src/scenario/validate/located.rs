@@ -22,16 +22,16 @@ use crate::scenario::file::{RawTable, RawValue};
 
 /// A key reached through the nested tables of a section, with its full dotted path
 /// (`law.offences` whether written dotted, nested or quoted).
-pub(in crate::scenario) struct Leaf<'r> {
-    pub(in crate::scenario) path: String,
-    pub(in crate::scenario) pos: Pos,
-    pub(in crate::scenario) value: &'r RawValue,
+pub(crate) struct Leaf<'r> {
+    pub(crate) path: String,
+    pub(crate) pos: Pos,
+    pub(crate) value: &'r RawValue,
 }
 
 /// A table of the file and the place of its header (or inline table), for "missing key".
-pub(in crate::scenario) struct Item<'r> {
-    pub(in crate::scenario) table: &'r RawTable,
-    pub(in crate::scenario) pos: Pos,
+pub(crate) struct Item<'r> {
+    pub(crate) table: &'r RawTable,
+    pub(crate) pos: Pos,
 }
 
 /// Reads raw tables against what is allowed, with located errors. `sweep/` reads the
@@ -44,26 +44,21 @@ pub(in crate::scenario) struct Item<'r> {
 /// leaving out what was refused. A check that another error may explain is skipped (a
 /// missing key beside an unknown one, which may be its misspelling; an empty member list
 /// whose members were refused), so that one mistake gives one error.
-pub(in crate::scenario) struct Checker<'a> {
+pub(crate) struct Checker<'a> {
     pub(super) file: &'a str,
     /// The errors noted so far, in the order found.
     found: RefCell<Vec<ScenarioError>>,
 }
 
 impl<'a> Checker<'a> {
-    pub(in crate::scenario) fn new(file: &'a str) -> Self {
+    pub(crate) fn new(file: &'a str) -> Self {
         Checker {
             file,
             found: RefCell::new(Vec::new()),
         }
     }
 
-    pub(in crate::scenario) fn err(
-        &self,
-        pos: Pos,
-        key: &str,
-        message: impl Into<String>,
-    ) -> ScenarioError {
+    pub(crate) fn err(&self, pos: Pos, key: &str, message: impl Into<String>) -> ScenarioError {
         ScenarioError::at(self.file, pos, Some(key), message)
     }
 
@@ -91,7 +86,7 @@ impl<'a> Checker<'a> {
     /// path continues, so `law.offences = []`, `[x.law] offences = []` and
     /// `"law.offences" = []` all give the leaf `law.offences`. Unknown keys and a path given
     /// twice are refused, every one of them in one error.
-    pub(in crate::scenario) fn leaves<'r>(
+    pub(crate) fn leaves<'r>(
         &self,
         table: &'r RawTable,
         known: &[&str],
@@ -189,20 +184,14 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub(in crate::scenario) fn table<'r>(
-        &self,
-        leaf: &Leaf<'r>,
-    ) -> Result<&'r RawTable, ScenarioError> {
+    pub(crate) fn table<'r>(&self, leaf: &Leaf<'r>) -> Result<&'r RawTable, ScenarioError> {
         leaf.value
             .as_table()
             .ok_or_else(|| self.type_error(leaf, "a table"))
     }
 
     /// An array of tables (`[[country]]`, or `country = [{...}]`).
-    pub(in crate::scenario) fn items<'r>(
-        &self,
-        leaf: &Leaf<'r>,
-    ) -> Result<Vec<Item<'r>>, ScenarioError> {
+    pub(crate) fn items<'r>(&self, leaf: &Leaf<'r>) -> Result<Vec<Item<'r>>, ScenarioError> {
         let expected = format!("an array of tables ([[{}]])", leaf.path);
         let Some(values) = leaf.value.as_array() else {
             return Err(self.type_error(leaf, &expected));
@@ -224,7 +213,7 @@ impl<'a> Checker<'a> {
             .collect()
     }
 
-    pub(in crate::scenario) fn type_error(&self, leaf: &Leaf<'_>, expected: &str) -> ScenarioError {
+    pub(crate) fn type_error(&self, leaf: &Leaf<'_>, expected: &str) -> ScenarioError {
         self.err(
             leaf.pos,
             &leaf.path,
@@ -236,11 +225,7 @@ impl<'a> Checker<'a> {
         )
     }
 
-    pub(in crate::scenario) fn number(
-        &self,
-        leaf: &Leaf<'_>,
-        domain: Domain,
-    ) -> Result<f64, ScenarioError> {
+    pub(crate) fn number(&self, leaf: &Leaf<'_>, domain: Domain) -> Result<f64, ScenarioError> {
         let Some(v) = leaf.value.as_number() else {
             return Err(self.type_error(leaf, expected_for(domain)));
         };
@@ -248,11 +233,7 @@ impl<'a> Checker<'a> {
             .map_err(|m| self.err(leaf.pos, &leaf.path, m))
     }
 
-    pub(in crate::scenario) fn whole_u32(
-        &self,
-        leaf: &Leaf<'_>,
-        domain: Domain,
-    ) -> Result<u32, ScenarioError> {
+    pub(crate) fn whole_u32(&self, leaf: &Leaf<'_>, domain: Domain) -> Result<u32, ScenarioError> {
         let v = self.number(leaf, domain)?;
         to_u32(v).ok_or_else(|| {
             self.err(
@@ -286,10 +267,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub(in crate::scenario) fn string<'r>(
-        &self,
-        leaf: &Leaf<'r>,
-    ) -> Result<&'r str, ScenarioError> {
+    pub(crate) fn string<'r>(&self, leaf: &Leaf<'r>) -> Result<&'r str, ScenarioError> {
         leaf.value
             .as_str()
             .ok_or_else(|| self.type_error(leaf, "a string"))
@@ -302,7 +280,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A list of strings, each with its place (for "unknown country" at the item).
-    pub(in crate::scenario) fn string_list<'r>(
+    pub(crate) fn string_list<'r>(
         &self,
         leaf: &Leaf<'r>,
         expected: &str,
@@ -328,10 +306,7 @@ impl<'a> Checker<'a> {
             .collect()
     }
 
-    pub(in crate::scenario) fn offences(
-        &self,
-        leaf: &Leaf<'_>,
-    ) -> Result<OffenceSet, ScenarioError> {
+    pub(crate) fn offences(&self, leaf: &Leaf<'_>) -> Result<OffenceSet, ScenarioError> {
         let mut set = OffenceSet::EMPTY;
         for (name, pos) in self.string_list(leaf, "a list of offence names")? {
             let offence = Offence::from_name(name)
@@ -345,7 +320,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A country parameter's value: a number in its domain, or an offence set.
-    pub(in crate::scenario) fn param_value(
+    pub(crate) fn param_value(
         &self,
         leaf: &Leaf<'_>,
         spec: &ParamSpec,
@@ -439,10 +414,7 @@ struct Keys<'k> {
     context: &'k str,
 }
 
-pub(in crate::scenario) fn find<'l, 'r>(
-    leaves: &'l [Leaf<'r>],
-    path: &str,
-) -> Option<&'l Leaf<'r>> {
+pub(crate) fn find<'l, 'r>(leaves: &'l [Leaf<'r>], path: &str) -> Option<&'l Leaf<'r>> {
     leaves.iter().find(|l| l.path == path)
 }
 
@@ -454,7 +426,7 @@ fn continues(prefix: &str, known: &[&str]) -> bool {
     })
 }
 
-pub(in crate::scenario) fn expected_for(domain: Domain) -> &'static str {
+pub(crate) fn expected_for(domain: Domain) -> &'static str {
     match domain {
         Domain::Real { .. } => "a number",
         Domain::Count { .. } => "a whole number",

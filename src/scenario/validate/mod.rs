@@ -18,7 +18,7 @@
 
 mod cooperation;
 mod countries;
-pub(super) mod located;
+pub(crate) mod located;
 mod settings;
 mod timeline;
 
@@ -184,6 +184,6 @@ fn file_stem(label: &str) -> String {
 }
 
 #[cfg(test)]
-mod fuzz;
+pub(crate) mod fuzz;
 #[cfg(test)]
 pub(crate) mod tests;
