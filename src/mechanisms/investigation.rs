@@ -507,14 +507,7 @@ mod tests {
     fn dual_criminality_is_required_for_a_request() {
         let mut w = crate::mechanisms::testkit::small_world();
         w.countries[0].params.offences = crate::params::OffenceSet::EMPTY;
-        w.cooperation = crate::world::Cooperation::from_spec(
-            &crate::scenario::CooperationSpec {
-                default: 1.0,
-                blocs: vec![],
-                pairs: vec![],
-            },
-            3,
-        );
+        w.cooperation = crate::mechanisms::testkit::flat_cooperation(1.0);
         w.countries[0].params.numbers.corruption = 0.0;
         let (a, b) = (CountryId::new(2), CountryId::new(0));
         assert!(!cross_border_request(&mut w, a, b, Offence::Labour, 0.0));
@@ -535,14 +528,7 @@ mod tests {
     #[test]
     fn a_failed_request_is_counted_under_its_cause() {
         let mut w = crate::mechanisms::testkit::small_world();
-        w.cooperation = crate::world::Cooperation::from_spec(
-            &crate::scenario::CooperationSpec {
-                default: 0.5,
-                blocs: vec![],
-                pairs: vec![],
-            },
-            3,
-        );
+        w.cooperation = crate::mechanisms::testkit::flat_cooperation(0.5);
         w.countries[1].params.numbers.corruption = 0.4;
         let (a, b) = (CountryId::new(2), CountryId::new(1));
         // Granted below 0.5 × 0.6 = 0.3.
