@@ -396,6 +396,31 @@ pub const COOPERATION_PARAMS: &[ParamSpec] = &[
     },
 ];
 
+/// Knobs on every cooperation level at once (`--set` and sweeps only, never in a file's
+/// `[cooperation]`): they change the default, each bloc's level and each pair's level together,
+/// where `cooperation.default` alone leaves blocs and pairs as written.
+pub const COOPERATION_KNOBS: &[ParamSpec] = &[
+    ParamSpec {
+        name: "cooperation.all",
+        scope: Scope::Cooperation,
+        domain: UNIT,
+        default: 0.1,
+        unit: "level",
+        doc: "sets every cooperation level (the default, every bloc's, every pair's) to this value; the default shown is cooperation.default's (--set and sweeps only)",
+    },
+    ParamSpec {
+        name: "cooperation.scale",
+        scope: Scope::Cooperation,
+        domain: Domain::Real {
+            min: 0.0,
+            max: 10.0,
+        },
+        default: 1.0,
+        unit: "factor",
+        doc: "multiplies every cooperation level (the default, every bloc's, every pair's), each clamped to [0, 1]; 1 changes nothing (--set and sweeps only)",
+    },
+];
+
 /// Finds a country parameter by path (`corruption`, `law.offences`, ...).
 pub fn country_spec(path: &str) -> Option<&'static ParamSpec> {
     if path == OFFENCES_PATH {
@@ -414,10 +439,13 @@ pub fn run_spec(path: &str) -> Option<&'static ParamSpec> {
     RUN_PARAMS.iter().find(|s| s.name == path)
 }
 
-/// Finds a cooperation level by its full path (`cooperation.default`, `bloc.NAME.cooperation`,
-/// `pair.A.B.cooperation`).
+/// Finds a cooperation level or knob by its full path (`cooperation.default`,
+/// `bloc.NAME.cooperation`, `pair.A.B.cooperation`, `cooperation.scale`).
 pub fn cooperation_spec(path: &str) -> Option<&'static ParamSpec> {
-    COOPERATION_PARAMS.iter().find(|s| s.name == path)
+    COOPERATION_PARAMS
+        .iter()
+        .chain(COOPERATION_KNOBS)
+        .find(|s| s.name == path)
 }
 
 /// Country parameters that shape the world when it is built (its population, the persons'
@@ -438,6 +466,7 @@ pub fn all_specs() -> Vec<&'static ParamSpec> {
     RUN_PARAMS
         .iter()
         .chain(COOPERATION_PARAMS)
+        .chain(COOPERATION_KNOBS)
         .chain(COUNTRY_NUMBERS)
         .chain(std::iter::once(&OFFENCES_SPEC))
         .chain(MODEL_PARAMS)

@@ -1,13 +1,16 @@
 //! Step 9, intelligence sharing (MODEL.md §2): after an arrest, the agency shares what it
 //! learned about the network with each partner country where the network has free members,
 //! with probability `cooperation(i, j)`. Shared evidence is a cross-border request: it needs
-//! dual criminality, or it is a jurisdiction failure. The partner gets a lead on the network's
+//! dual criminality, or it is a jurisdiction failure (counted under that cause; a partner that
+//! does not cooperate is never asked, so sharing counts no refusal). The partner gets a lead on the network's
 //! member there; at or above `joint_threshold` the two run a joint investigation instead: one
 //! case opened at once, outside the partner's queue and capacity, in half the time.
 
 use rand::Rng;
 
-use super::investigation::{add_lead, case_evidence, start_investigation};
+use super::investigation::{
+    FailureCause, add_lead, case_evidence, count_failure, start_investigation,
+};
 use crate::world::{CaseSource, CountryId, TraffickerState, World};
 
 pub fn intelligence_sharing(world: &mut World) {
@@ -39,7 +42,7 @@ pub fn intelligence_sharing(world: &mut World) {
             world.counter(i).intelligence_shared += 1;
             world.counter(i).cross_border_requests += 1;
             if !world.dual_criminality(i, j, arrest.form) {
-                world.counter(i).jurisdiction_failures += 1;
+                count_failure(world, i, FailureCause::DualCriminality);
                 continue;
             }
             if level >= world.model.joint_threshold {

@@ -75,9 +75,35 @@ pub fn free_member(world: &World, network: NetworkId, role: Role) -> Option<Traf
         .copied()
 }
 
+/// Why a cross-border request failed (the columns `failures_*` of `timeseries.csv`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureCause {
+    /// The requested country does not criminalize the form.
+    DualCriminality,
+    /// The requested country would not cooperate.
+    Refused,
+    /// The requested country would cooperate, but its officials lost the request.
+    Corruption,
+}
+
+/// Counts a jurisdiction failure of `from`'s request, in the total and under its cause.
+pub fn count_failure(world: &mut World, from: CountryId, cause: FailureCause) {
+    let c = world.counter(from);
+    c.jurisdiction_failures += 1;
+    match cause {
+        FailureCause::DualCriminality => c.failures_dual_criminality += 1,
+        FailureCause::Refused => c.failures_refused += 1,
+        FailureCause::Corruption => c.failures_corruption += 1,
+    }
+}
+
 /// Whether `to` grants a request from `from` about `form` (mutual legal assistance,
 /// extradition): dual criminality, then `cooperation(from, to) × (1 − corruption_to)`. Counts
-/// the request and, if it fails, the jurisdiction failure (at the requesting country).
+/// the request and, if it fails, the jurisdiction failure (at the requesting country) with
+/// its cause. The one uniform draw tells the causes apart without a draw of its own: at or
+/// above `cooperation` the partner refused (probability `1 − cooperation`); between
+/// `cooperation × (1 − corruption)` and `cooperation` it cooperated and its officials lost
+/// the request (probability `cooperation × corruption`).
 pub fn cross_border_request(
     world: &mut World,
     from: CountryId,
@@ -86,14 +112,25 @@ pub fn cross_border_request(
     rng_draw: f64,
 ) -> bool {
     world.counter(from).cross_border_requests += 1;
-    let granted = world.dual_criminality(from, to, form)
-        && rng_draw
-            < world.cooperation.level(from, to)
-                * (1.0 - world.country(to).params.numbers.corruption);
-    if !granted {
-        world.counter(from).jurisdiction_failures += 1;
+    let cause = if !world.dual_criminality(from, to, form) {
+        Some(FailureCause::DualCriminality)
+    } else {
+        let cooperation = world.cooperation.level(from, to);
+        if rng_draw < cooperation * (1.0 - world.country(to).params.numbers.corruption) {
+            None
+        } else if rng_draw >= cooperation {
+            Some(FailureCause::Refused)
+        } else {
+            Some(FailureCause::Corruption)
+        }
+    };
+    match cause {
+        None => true,
+        Some(cause) => {
+            count_failure(world, from, cause);
+            false
+        }
     }
-    granted
 }
 
 pub fn investigation(world: &mut World) {
@@ -470,14 +507,7 @@ mod tests {
     fn dual_criminality_is_required_for_a_request() {
         let mut w = crate::mechanisms::testkit::small_world();
         w.countries[0].params.offences = crate::params::OffenceSet::EMPTY;
-        w.cooperation = crate::world::Cooperation::from_spec(
-            &crate::scenario::CooperationSpec {
-                default: 1.0,
-                blocs: vec![],
-                pairs: vec![],
-            },
-            3,
-        );
+        w.cooperation = crate::mechanisms::testkit::flat_cooperation(1.0);
         w.countries[0].params.numbers.corruption = 0.0;
         let (a, b) = (CountryId::new(2), CountryId::new(0));
         assert!(!cross_border_request(&mut w, a, b, Offence::Labour, 0.0));
@@ -490,5 +520,32 @@ mod tests {
         ));
         assert_eq!(w.counters[2].cross_border_requests, 2);
         assert_eq!(w.counters[2].jurisdiction_failures, 1);
+        assert_eq!(w.counters[2].failures_dual_criminality, 1);
+    }
+
+    /// One draw, three outcomes: below `cooperation × (1 − corruption)` granted, at or above
+    /// `cooperation` refused, in between lost to corruption.
+    #[test]
+    fn a_failed_request_is_counted_under_its_cause() {
+        let mut w = crate::mechanisms::testkit::small_world();
+        w.cooperation = crate::mechanisms::testkit::flat_cooperation(0.5);
+        w.countries[1].params.numbers.corruption = 0.4;
+        let (a, b) = (CountryId::new(2), CountryId::new(1));
+        // Granted below 0.5 × 0.6 = 0.3.
+        assert!(cross_border_request(&mut w, a, b, Offence::Labour, 0.29));
+        assert!(!cross_border_request(&mut w, a, b, Offence::Labour, 0.3));
+        assert!(!cross_border_request(&mut w, a, b, Offence::Labour, 0.49));
+        assert!(!cross_border_request(&mut w, a, b, Offence::Labour, 0.5));
+        assert!(!cross_border_request(&mut w, a, b, Offence::Labour, 0.99));
+        let c = &w.counters[2];
+        assert_eq!(
+            (
+                c.jurisdiction_failures,
+                c.failures_dual_criminality,
+                c.failures_refused,
+                c.failures_corruption
+            ),
+            (4, 0, 2, 2)
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Property tests of the model's invariants over random valid worlds (proptest): every person
 //! is in exactly one state each week and the states add up to the population; no count is
-//! negative or not finite; every rate is in [0, 1]; rosters and their tags stay true; a run is
+//! negative or not finite; jurisdiction failures by cause add up to the total; every rate is in [0, 1]; rosters and their tags stay true; a run is
 //! a pure function of its seed.
 
 use proptest::prelude::*;
@@ -78,8 +78,13 @@ proptest! {
                 prop_assert!(c.bribes_paid >= 0.0 && c.bribes_paid.is_finite());
                 prop_assert!(c.identified_total == c.identified_border + c.identified_inspection
                     + c.identified_police + c.identified_ngo + c.identified_self);
+                prop_assert_eq!(c.jurisdiction_failures, c.failures_dual_criminality
+                    + c.failures_refused + c.failures_corruption, "week {}", week);
             }
         }
+        let s = &result.summary;
+        prop_assert_eq!(s.jurisdiction_failures_total, s.failures_dual_criminality_total
+            + s.failures_refused_total + s.failures_corruption_total);
         for rate in rates(&result.summary).into_iter().flatten() {
             prop_assert!((0.0..=1.0).contains(&rate), "rate {}", rate);
         }

@@ -70,6 +70,16 @@ pub fn small_world() -> World {
     world_with(|_| {})
 }
 
+/// The test world's three countries all cooperating at `level` (no bloc, no pair).
+pub fn flat_cooperation(level: f64) -> crate::world::Cooperation {
+    let spec = CooperationSpec {
+        default: level,
+        blocs: vec![],
+        pairs: vec![],
+    };
+    crate::world::Cooperation::from_spec(&spec, 3)
+}
+
 /// Counters of a stepped world: per week for the world and per country.
 pub struct Trace {
     pub world: Vec<WeekCounters>,

@@ -52,6 +52,13 @@ pub struct WeekCounters {
     pub bribed_cases: u32,
     pub cross_border_requests: u32,
     pub jurisdiction_failures: u32,
+    /// `jurisdiction_failures` by cause; the three sum to it. No dual criminality: the
+    /// partner does not criminalize the form.
+    pub failures_dual_criminality: u32,
+    /// The partner would not cooperate (the draw against `cooperation(i, j)` failed).
+    pub failures_refused: u32,
+    /// The partner would cooperate but its officials lost the request (`corruption_j`).
+    pub failures_corruption: u32,
     pub extraditions: u32,
     pub intelligence_shared: u32,
     pub joint_investigations: u32,
@@ -103,6 +110,9 @@ impl WeekCounters {
             bribed_cases,
             cross_border_requests,
             jurisdiction_failures,
+            failures_dual_criminality,
+            failures_refused,
+            failures_corruption,
             extraditions,
             intelligence_shared,
             joint_investigations,

@@ -22,9 +22,12 @@ pub(crate) const COOPERATION_KEY: &str = "cooperation";
 pub(crate) const DEFAULT_COOPERATION: &str = "cooperation.default";
 pub(crate) const BLOC_COOPERATION: &str = "bloc.NAME.cooperation";
 pub(crate) const PAIR_COOPERATION: &str = "pair.A.B.cooperation";
+/// The knobs on every level at once, in [`crate::params::COOPERATION_KNOBS`].
+pub(crate) const ALL_COOPERATION: &str = "cooperation.all";
+pub(crate) const SCALE_COOPERATION: &str = "cooperation.scale";
 
 pub(crate) fn coop_spec(path: &str) -> &'static ParamSpec {
-    // The three cooperation paths are the table's own entries (checked by a unit test), so
+    // The cooperation paths are the table's own entries (checked by a unit test), so
     // this never fails on any input.
     cooperation_spec(path).expect("the params table lists every cooperation level")
 }
@@ -159,6 +162,9 @@ mod tests {
     fn cooperation_paths_are_in_the_table() {
         for path in [DEFAULT_COOPERATION, BLOC_COOPERATION, PAIR_COOPERATION] {
             assert!(COOPERATION_PARAMS.iter().any(|s| s.name == path), "{path}");
+        }
+        for path in [ALL_COOPERATION, SCALE_COOPERATION] {
+            assert!(cooperation_spec(path).is_some(), "{path}");
         }
     }
 

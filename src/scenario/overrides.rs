@@ -4,17 +4,19 @@
 //! so a value refused in the file is refused on the command line too. Paths:
 //! `run.X`, `model.X`, `all.X` (every country), `country.NAME.X`, `bloc.NAME.X` (every member),
 //! `bloc.NAME.cooperation`, `cooperation.default` and `pair.A.B.cooperation` (updating the
-//! pair A-B in either order, or adding it undirected). A value is a number, or for
+//! pair A-B in either order, or adding it undirected), and the knobs on every cooperation level
+//! at once: `cooperation.all` (sets the default, every bloc's and every pair's level) and
+//! `cooperation.scale` (multiplies them, each clamped to [0, 1]). A value is a number, or for
 //! `law.offences` a comma-separated list (empty: no offence). An override is checked in full
 //! before anything changes, so a refused one leaves the scenario as it was.
 
 use super::checks::{
-    BLOC_COOPERATION, COOPERATION_KEY, DEFAULT_COOPERATION, PAIR_COOPERATION, check_number,
-    coop_spec, find_bloc, find_country, repeated_offence_message, run_numbers, run_settings,
-    set_country_param, suggest, unknown_offence_message,
+    ALL_COOPERATION, BLOC_COOPERATION, COOPERATION_KEY, DEFAULT_COOPERATION, PAIR_COOPERATION,
+    SCALE_COOPERATION, check_number, coop_spec, find_bloc, find_country, repeated_offence_message,
+    run_numbers, run_settings, set_country_param, suggest, unknown_offence_message,
 };
 use super::error::ScenarioError;
-use super::{Override, Pair, Scenario, Value};
+use super::{CooperationSpec, Override, Pair, Scenario, Value};
 use crate::ids::CountryId;
 use crate::params::{
     Domain, MODEL_PARAMS, OFFENCES_PATH, Offence, OffenceSet, ParamSpec, RUN_PARAMS, country_paths,
@@ -31,7 +33,7 @@ const SCOPES: &[&str] = &[
     "cooperation",
     "pair",
 ];
-const PATH_FORMS: &str = "run.X, model.X, all.X, country.NAME.X, bloc.NAME.X, bloc.NAME.cooperation, cooperation.default, pair.A.B.cooperation";
+const PATH_FORMS: &str = "run.X, model.X, all.X, country.NAME.X, bloc.NAME.X, bloc.NAME.cooperation, cooperation.default, cooperation.all, cooperation.scale, pair.A.B.cooperation";
 
 /// Applies one override to a validated scenario, with the same validation as the file.
 pub fn apply(scenario: &mut Scenario, ov: &Override) -> Result<(), ScenarioError> {
@@ -85,6 +87,10 @@ enum Slot {
     BlocMembers(usize),
     BlocCooperation(usize),
     DefaultCooperation,
+    /// `cooperation.all`: every level set to the value.
+    EveryCooperation,
+    /// `cooperation.scale`: every level multiplied by the value.
+    ScaledCooperation,
     Pair(CountryId, CountryId),
 }
 
@@ -154,14 +160,19 @@ pub fn resolve(scenario: &Scenario, path: &str) -> Result<Target, PathError> {
             Ok(target(Slot::BlocMembers(b), param, spec.domain))
         }
         "cooperation" => {
-            if path != DEFAULT_COOPERATION {
-                return Err(path_error(
-                    Some(path),
-                    format!("unknown path `{path}`; did you mean `{DEFAULT_COOPERATION}`?"),
-                ));
-            }
-            let domain = coop_spec(DEFAULT_COOPERATION).domain;
-            Ok(target(Slot::DefaultCooperation, path, domain))
+            let slot = match path {
+                DEFAULT_COOPERATION => Slot::DefaultCooperation,
+                ALL_COOPERATION => Slot::EveryCooperation,
+                SCALE_COOPERATION => Slot::ScaledCooperation,
+                _ => {
+                    let known = [DEFAULT_COOPERATION, ALL_COOPERATION, SCALE_COOPERATION];
+                    return Err(path_error(
+                        Some(path),
+                        format!("unknown path `{path}`; {}", suggest(path, &known)),
+                    ));
+                }
+            };
+            Ok(target(slot, path, coop_spec(path).domain))
         }
         "pair" => {
             let parts: Vec<&str> = rest.split('.').collect();
@@ -270,6 +281,12 @@ impl Target {
                 }
             }
             (Slot::DefaultCooperation, Some(v)) => scenario.cooperation.default = v,
+            (Slot::EveryCooperation, Some(v)) => map_levels(&mut scenario.cooperation, |_| v),
+            (Slot::ScaledCooperation, Some(factor)) => {
+                map_levels(&mut scenario.cooperation, |level| {
+                    (level * factor).clamp(0.0, 1.0)
+                });
+            }
             (Slot::Pair(a, b), Some(v)) => {
                 let (a, b) = (*a, *b);
                 let mut found = false;
@@ -293,6 +310,18 @@ impl Target {
             (_, None) => return Err(format!("`{key}` takes a number, not a list of offences")),
         }
         Ok(())
+    }
+}
+
+/// Changes every written cooperation level: the default, each bloc's that has one (a bloc
+/// without a level follows the default) and each pair's.
+fn map_levels(cooperation: &mut CooperationSpec, f: impl Fn(f64) -> f64) {
+    cooperation.default = f(cooperation.default);
+    for bloc in &mut cooperation.blocs {
+        bloc.cooperation = bloc.cooperation.map(&f);
+    }
+    for pair in &mut cooperation.pairs {
+        pair.cooperation = f(pair.cooperation);
     }
 }
 
@@ -443,6 +472,60 @@ cooperation = 0.3
         set(&mut s, "country.Borealis.law.offences=").unwrap();
         assert_eq!(s.countries[1].params.offences, OffenceSet::EMPTY);
         assert_eq!(s.countries[0].params.offences, three);
+    }
+
+    /// Every level of `s`, in order: the default, each bloc's, each pair's.
+    fn levels(s: &Scenario) -> Vec<Option<f64>> {
+        let c = &s.cooperation;
+        std::iter::once(Some(c.default))
+            .chain(c.blocs.iter().map(|b| b.cooperation))
+            .chain(c.pairs.iter().map(|p| Some(p.cooperation)))
+            .collect()
+    }
+
+    #[test]
+    fn one_knob_sets_or_scales_every_cooperation_level() {
+        let mut s = base();
+        s.cooperation.blocs.push(crate::scenario::Bloc {
+            name: "West".into(),
+            members: vec![CountryId::new(0), CountryId::new(1)],
+            cooperation: Some(0.8),
+        });
+        // The default 0.1, North without a level of its own, West 0.8, the pair 0.3.
+        assert_eq!(levels(&s), [Some(0.1), None, Some(0.8), Some(0.3)]);
+        set(&mut s, "cooperation.scale=0.5").unwrap();
+        assert_eq!(levels(&s), [Some(0.05), None, Some(0.4), Some(0.15)]);
+        // Scaled up, a level stops at 1.
+        set(&mut s, "cooperation.scale=4").unwrap();
+        assert_eq!(levels(&s), [Some(0.2), None, Some(1.0), Some(0.6)]);
+        set(&mut s, "cooperation.all=0.7").unwrap();
+        assert_eq!(levels(&s), [Some(0.7), None, Some(0.7), Some(0.7)]);
+        // What the run sees: every pair of countries at 0.7 (North follows the default).
+        let matrix = crate::world::Cooperation::from_spec(&s.cooperation, 3);
+        for a in 0..3 {
+            for b in (0..3).filter(|&b| b != a) {
+                assert_eq!(matrix.level(CountryId::new(a), CountryId::new(b)), 0.7);
+            }
+        }
+        set(&mut s, "cooperation.scale=0").unwrap();
+        assert_eq!(levels(&s), [Some(0.0), None, Some(0.0), Some(0.0)]);
+    }
+
+    #[test]
+    fn the_cooperation_knobs_refuse_values_out_of_range() {
+        assert_eq!(
+            set_err("cooperation.all=1.2"),
+            "--set cooperation.all=1.2: cooperation.all = 1.2 is outside [0, 1]"
+        );
+        assert_eq!(
+            set_err("cooperation.scale=-0.5"),
+            "--set cooperation.scale=-0.5: cooperation.scale = -0.5 is outside [0, 10]"
+        );
+        assert!(set_err("cooperation.scale=x").contains("must be a number"));
+        assert!(set_err("cooperation.scal=1").contains("did you mean `cooperation.scale`?"));
+        assert!(
+            set_err("cooperation.everything=1").contains("unknown path `cooperation.everything`")
+        );
     }
 
     #[test]

@@ -404,6 +404,69 @@ replicates = 2
     assert!(text.contains(",\"sexual,labour\","), "quoted: {text}");
 }
 
+/// `cooperation.scale` moves every level at once: scaled to 0, the bloc and the pair that
+/// `cooperation.default` would leave alone cooperate no more, so every cross-border request
+/// fails and none is lost to corruption (a request is refused before officials see it); the
+/// failures by cause add up to the total in every run.
+#[test]
+fn a_sweep_over_the_cooperation_knob_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tiny_with(
+        tmp.path(),
+        "knob.toml",
+        r#"[[bloc]]
+name = "All"
+members = ["Aurelia", "Borealis", "Caldera"]
+cooperation = 0.9
+[[pair]]
+a = "Aurelia"
+b = "Borealis"
+cooperation = 1.0
+[sweep]
+design = "grid"
+replicates = 3
+[[sweep.parameter]]
+path = "cooperation.scale"
+values = [0.0, 1.0]
+"#,
+    );
+    let out = tmp.path().join("out");
+    // Busy police and fleeing suspects, so that many requests cross borders.
+    let busy = [
+        "--set",
+        "run.weeks=104",
+        "--set",
+        "model.police_lead_rate=0.05",
+        "--set",
+        "model.flee_prob=0.5",
+    ];
+    sweep(&scenario, &out, &busy).ok();
+    let (header, rows) = read_csv(&out.join("points.csv"));
+    assert_eq!(header[1], "cooperation.scale");
+    assert_eq!(rows.len(), 2);
+    let (header, rows) = read_csv(&out.join("summary.csv"));
+    let cell = |r: &Vec<String>, name: &str| num(&r[column(&header, name)]);
+    let mut failures = [0.0; 2];
+    for r in &rows {
+        let scale = cell(r, "cooperation.scale").unwrap();
+        let total = cell(r, "jurisdiction_failures_total").unwrap();
+        let causes = ["dual_criminality", "refused", "corruption"]
+            .map(|c| cell(r, &format!("failures_{c}_total")).unwrap());
+        assert_eq!(total, causes.iter().sum::<f64>(), "{r:?}");
+        if scale == 0.0 {
+            assert_eq!(causes[2], 0.0, "{r:?}");
+            assert!(matches!(
+                cell(r, "jurisdiction_failure_share"),
+                None | Some(1.0)
+            ));
+            failures[0] += total;
+        } else {
+            failures[1] += total;
+        }
+    }
+    assert!(failures[0] > failures[1], "{failures:?}");
+}
+
 #[test]
 fn run_ignores_and_check_validates_a_sweep() {
     let tmp = tempfile::tempdir().unwrap();
