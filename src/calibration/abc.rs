@@ -18,8 +18,8 @@
 //!   `π(θ) / Σ_j w_j K(θ | θ_j)`, normalized.
 //! - Stopping: a generation that would need more than `particles / min_acceptance`
 //!   proposals is abandoned (its acceptance rate would be under the minimum), as is one the
-//!   simulation budget cannot finish, or when the tolerance reaches 0 or the generation cap;
-//!   the fit is the last complete generation.
+//!   simulation budget cannot finish; the fit also stops when the tolerance reaches 0 or no
+//!   longer falls, or at the generation cap. The fit is the last complete generation.
 //!
 //! Determinism: proposal `a` of generation `t` is made from its own random stream
 //! ([`crate::rng::abc_proposal`]`(seed, t, a)`), which also gives the seed of its simulation.
@@ -173,6 +173,9 @@ pub enum Stop {
     MaxGenerations,
     /// Every particle of the last generation is at distance 0 (inside every band).
     ZeroTolerance,
+    /// The next tolerance would not be below the last: the targets cannot be approached
+    /// further (a statistic stuck outside its band whatever the free parameters).
+    Stalled,
 }
 
 impl Stop {
@@ -182,6 +185,7 @@ impl Stop {
             Stop::Budget => "the simulation budget is spent",
             Stop::MaxGenerations => "the generation cap is reached",
             Stop::ZeroTolerance => "every particle is inside every band",
+            Stop::Stalled => "the tolerance no longer falls",
         }
     }
 }
@@ -260,6 +264,9 @@ pub fn fit(
         let tolerance = quantile(last.particles.iter().map(|p| p.distance), settings.alpha);
         if last.tolerance == 0.0 {
             break Stop::ZeroTolerance;
+        }
+        if tolerance >= last.tolerance {
+            break Stop::Stalled;
         }
         let accept = |stats: &[f64]| distance(observed, &scales, stats);
         let next = match sampler.generation(index, Some((last, tolerance)), &accept) {
