@@ -81,17 +81,15 @@ pub fn execute(args: &CalibrateArgs) -> Result<(), CliError> {
         .iter()
         .filter_map(|text| Free::parse(text).map_err(|e| errors.push(e)).ok())
         .collect();
-    let (Some(scenario), Ok(targets), true) = (scenarios.first(), targets, errors.is_empty())
-    else {
+    let (Some(scenario), Ok(targets)) = (scenarios.first(), targets) else {
         return Err(CliError::BadInput(errors));
     };
+    // Every mistake at once: the targets against the scenario, and each free parameter.
     let resolved = targets
         .resolve(scenario)
-        .map_err(|e| CliError::BadInput(vec![e.to_string()]))?;
-    let mut errors: Vec<String> = free
-        .iter()
-        .filter_map(|f| f.check(scenario).err())
-        .collect();
+        .map_err(|e| errors.push(e.to_string()))
+        .unwrap_or_default();
+    errors.extend(free.iter().filter_map(|f| f.check(scenario).err()));
     for (i, f) in free.iter().enumerate() {
         if free[..i].iter().any(|g| g.path == f.path) {
             errors.push(format!("--free {}: the path is given twice", f.path));
