@@ -298,7 +298,7 @@ fn check(priors: &[Prior], observed: &[Observed], s: &Settings) -> Result<(), Ab
     }
     for o in observed {
         if let Observed::Value { sd, .. } = o
-            && !(*sd > 0.0)
+            && (sd.is_nan() || *sd <= 0.0)
         {
             return bad("a value target needs a positive sd");
         }
