@@ -3,7 +3,7 @@
 //!
 //! - [`abc`]: the engine, which knows no palermo model (a function from parameters and a
 //!   seed to statistics), tested on toy models with exact posteriors;
-//! - `mvn.rs`: its multivariate normal kernel;
+//! - `mvn.rs`: its multivariate normal kernel; `prior.rs`: the priors;
 //! - [`model`]: palermo as the engine's model (free parameters as `--set` overrides, the
 //!   `calibrate` targets' statistics averaged over replicates);
 //! - [`summary`]: each parameter's posterior (median, 90 % interval, contraction);
@@ -13,6 +13,7 @@ pub mod abc;
 pub mod files;
 pub mod model;
 mod mvn;
+mod prior;
 pub mod summary;
 
 pub use abc::{AbcError, Generation, Prior, Settings};

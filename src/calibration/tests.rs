@@ -198,17 +198,25 @@ fn the_same_fit_whatever_the_thread_count() {
     assert_ne!(one, run(&priors, &observed, &settings(200, 10), 1));
 }
 
+/// A flat prior on [−10, 10] and an observed mean of 2.
+fn flat_prior_mean_of_two() -> ([Prior; 1], [Observed; 1]) {
+    let prior = Prior::Uniform {
+        low: -10.0,
+        high: 10.0,
+    };
+    (
+        [prior],
+        [Observed::Value {
+            value: 2.0,
+            sd: s(),
+        }],
+    )
+}
+
 #[test]
 fn weights_sum_to_one_and_ess_is_their_inverse_square_sum() {
     assert!((ess([0.5, 0.25, 0.25].into_iter()) - 1.0 / 0.375).abs() < 1e-12);
-    let priors = [Prior::Uniform {
-        low: -10.0,
-        high: 10.0,
-    }];
-    let observed = [Observed::Value {
-        value: 2.0,
-        sd: s(),
-    }];
+    let (priors, observed) = flat_prior_mean_of_two();
     let done = run(&priors, &observed, &settings(300, 1), 2);
     for g in &done.generations {
         let total: f64 = g.particles.iter().map(|p| p.weight).sum();
@@ -231,14 +239,7 @@ fn weights_sum_to_one_and_ess_is_their_inverse_square_sum() {
 
 #[test]
 fn the_budget_stops_the_fit_at_the_last_complete_generation() {
-    let priors = [Prior::Uniform {
-        low: -10.0,
-        high: 10.0,
-    }];
-    let observed = [Observed::Value {
-        value: 2.0,
-        sd: s(),
-    }];
+    let (priors, observed) = flat_prior_mean_of_two();
     let s = Settings {
         max_simulations: 1500,
         ..settings(300, 1)

@@ -12,13 +12,13 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::common::{SettingsArgs, command_line, load_all, parse_threads, print_text};
+use super::common::{SettingsArgs, load_all, manifest_json, parse_threads, print_text};
 use super::error::CliError;
 use super::memory;
 use crate::budget::{Demand, RunSize};
 use crate::calibration::{self, AbcError, Free, Generation, Settings, files};
+use crate::output;
 use crate::output::manifest::now_rfc3339;
-use crate::output::{self, Invocation, Manifest, OutputError};
 use crate::params::fmt_num;
 use crate::validation::{Role, Targets};
 
@@ -148,17 +148,11 @@ pub fn execute(args: &CalibrateArgs) -> Result<(), CliError> {
     })?;
 
     if let Some(dir) = &args.out {
-        let manifest = Manifest::new(
+        let json = manifest_json(
             &scenarios,
-            scenario.run.replicates as usize,
-            Invocation {
-                command_line: command_line(),
-                threads: crate::sweep::exec::thread_count(threads),
-                started,
-                finished: now_rfc3339(),
-            },
-        );
-        let json = serde_json::to_string_pretty(&manifest).map_err(OutputError::from)? + "\n";
+            crate::sweep::exec::thread_count(threads),
+            started,
+        )?;
         files::write(dir, args.force, &done, scenario, &json)?;
     }
     print_text(&mut io::stdout().lock(), &table(&done))
