@@ -29,6 +29,7 @@
 pub mod analysis;
 pub mod batch;
 pub mod budget;
+pub mod calibration;
 pub mod cli;
 pub mod draws;
 pub mod ids;

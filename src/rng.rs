@@ -63,6 +63,20 @@ pub fn bootstrap(seed: u64, resample: u64) -> ChaCha8Rng {
     rng
 }
 
+/// The ChaCha8 stream number of calibration proposals ("abc" in ASCII), apart from the
+/// designs' and the bootstrap's.
+const ABC_STREAM: u64 = 0x61_6263;
+
+/// The generator of proposal `attempt` of generation `generation` of a calibration with seed
+/// `seed`: a pure function of the three, so that every proposal (its parent, its
+/// perturbation, the seed of its runs) is the same whichever thread makes it.
+pub fn abc_proposal(seed: u64, generation: u32, attempt: u64) -> ChaCha8Rng {
+    let key = mix64(mix64(mix64(seed ^ ABC_STREAM) ^ u64::from(generation)) ^ attempt);
+    let mut rng = ChaCha8Rng::seed_from_u64(key);
+    rng.set_stream(ABC_STREAM);
+    rng
+}
+
 /// The generator of one stream of one run.
 pub fn stream(run_seed: u64, stream: Stream) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(run_seed);

@@ -166,6 +166,28 @@ pub fn sweep_plan(
         .map_err(|e| named(path, &e))
 }
 
+/// The `manifest.json` text of a command that ran one scenario's replicates (`validate`,
+/// `calibrate`) on `threads` threads, started at `started`.
+pub fn manifest_json(
+    scenarios: &[Scenario],
+    threads: usize,
+    started: String,
+) -> Result<String, CliError> {
+    let replicates = scenarios.first().map_or(0, |s| s.run.replicates as usize);
+    let manifest = crate::output::Manifest::new(
+        scenarios,
+        replicates,
+        crate::output::Invocation {
+            command_line: command_line(),
+            threads,
+            started,
+            finished: crate::output::manifest::now_rfc3339(),
+        },
+    );
+    let json = serde_json::to_string_pretty(&manifest).map_err(crate::output::OutputError::from)?;
+    Ok(json + "\n")
+}
+
 /// The command line, for the manifest.
 pub fn command_line() -> Vec<String> {
     std::env::args_os()

@@ -15,6 +15,7 @@
 
 // The command modules are public (each `Args` and `execute` is that command's whole surface);
 // rustdoc also resolves the `[sweep]` of the help texts below to `sweep`, which must be public.
+pub mod calibrate;
 pub mod check;
 mod common;
 pub mod compare;
@@ -32,6 +33,7 @@ pub mod validate;
 
 use clap::{Parser, Subcommand};
 
+pub use calibrate::CalibrateArgs;
 pub use check::CheckArgs;
 pub use common::SettingsArgs;
 pub use compare::CompareArgs;
@@ -73,6 +75,9 @@ pub enum Command {
     /// Run a scenario's replicates and hold it to the real-world targets of a file: one row
     /// per target (mean, 95 % CI, pass or fail); exit 1 if one fails.
     Validate(ValidateArgs),
+    /// Fit free parameters (--free PATH=LOW..HIGH) to the calibrate targets of a targets
+    /// file by adaptive ABC-SMC; writes the posterior and a calibrated scenario with --out.
+    Calibrate(CalibrateArgs),
     /// Validate scenarios (and their [sweep] sections) without running them.
     Check(CheckArgs),
     /// List every parameter: path, default, range, unit and meaning.
@@ -93,6 +98,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Merge(args) => merge::execute(&args),
         Command::Compare(args) => compare::execute(&args),
         Command::Validate(args) => validate::execute(&args),
+        Command::Calibrate(args) => calibrate::execute(&args),
         Command::Check(args) => check::execute(&args),
         Command::Params(args) => params::execute(&args),
         Command::Report(args) => report::execute(&args),

@@ -13,13 +13,13 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::common::{
-    SettingsArgs, command_line, load_all, parse_threads, print_text, progress_bar,
+    SettingsArgs, load_all, manifest_json, parse_threads, print_text, progress_bar,
 };
 use super::error::CliError;
 use super::memory;
 use crate::budget::{Demand, RunSize};
+use crate::output;
 use crate::output::manifest::now_rfc3339;
-use crate::output::{self, Invocation, Manifest, OutputError};
 use crate::validation::{self, Targets, report};
 
 #[derive(Debug, Args)]
@@ -76,17 +76,7 @@ pub fn execute(args: &ValidateArgs) -> Result<(), CliError> {
 
     let markdown = done.markdown();
     if let Some(dir) = &args.out {
-        let manifest = Manifest::new(
-            &scenarios,
-            scenario.run.replicates as usize,
-            Invocation {
-                command_line: command_line(),
-                threads: done.threads,
-                started,
-                finished: now_rfc3339(),
-            },
-        );
-        let json = serde_json::to_string_pretty(&manifest).map_err(OutputError::from)? + "\n";
+        let json = manifest_json(&scenarios, done.threads, started)?;
         report::write(dir, args.force, &done.rows, &markdown, &json)?;
     }
     let table = if args.markdown {

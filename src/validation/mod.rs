@@ -26,6 +26,7 @@ pub use report::Row;
 pub use targets::{Expected, Resolved, Role, Statistic, Target, Targets};
 
 use crate::batch::map_runs;
+use crate::metrics::RunResult;
 use crate::scenario::Scenario;
 use crate::sweep::SweepError;
 
@@ -75,12 +76,7 @@ pub fn validate(
 ) -> Result<Validation, SweepError> {
     let scenarios = std::slice::from_ref(scenario);
     let (per_run, threads) = map_runs(scenarios, threads, progress, &|_, _, _, run| {
-        Ok(targets
-            .targets
-            .iter()
-            .zip(resolved)
-            .map(|(t, at)| statistic::value(&t.statistic, at, scenario, run).map(|x| x * t.scale))
-            .collect::<Vec<_>>())
+        Ok(statistics(&targets.targets, resolved, scenario, run))
     })?;
     let rows = targets
         .targets
@@ -93,4 +89,19 @@ pub fn validate(
         replicates: scenario.run.replicates,
         threads,
     })
+}
+
+/// Each target's statistic in one run of `scenario`, scaled as the target says (`None` where
+/// undefined); `resolved` is [`Targets::resolve`]'s answer for these targets.
+pub fn statistics(
+    targets: &[Target],
+    resolved: &[Resolved],
+    scenario: &Scenario,
+    run: &RunResult,
+) -> Vec<Option<f64>> {
+    targets
+        .iter()
+        .zip(resolved)
+        .map(|(t, at)| statistic::value(&t.statistic, at, scenario, run).map(|x| x * t.scale))
+        .collect()
 }

@@ -17,6 +17,7 @@
 mod architecture;
 mod bad_input;
 mod calendar;
+mod calibrate;
 mod cli;
 mod determinism;
 mod docs;

@@ -1,0 +1,193 @@
+//! `palermo calibrate SCENARIO --targets FILE --free PATH=LOW..HIGH ...`: fit free
+//! parameters to the `calibrate` targets of a targets file by adaptive ABC-SMC
+//! (`docs/VALIDATION.md` § Calibration). Every input is checked first (scenario, overrides,
+//! targets against the scenario, each free path and range as `palermo check` checks an
+//! override, the settings, the output directory, memory); then one line per generation on
+//! stderr, the posterior summary on stdout, and with `--out` the files of
+//! [`crate::calibration::files`]. The work is [`crate::calibration`]'s.
+
+use std::io;
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::common::{SettingsArgs, load_all, manifest_json, parse_threads, print_text};
+use super::error::CliError;
+use super::memory;
+use crate::budget::{Demand, RunSize};
+use crate::calibration::{self, AbcError, Free, Generation, Settings, files};
+use crate::output;
+use crate::output::manifest::now_rfc3339;
+use crate::params::fmt_num;
+use crate::validation::{Role, Targets};
+
+/// Proposals simulated at once at the least: enough to keep a few cores busy, fixed so that
+/// results never depend on the thread count.
+const MIN_BATCH: usize = 16;
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// The scenario file (TOML) whose parameters to fit.
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// The targets file (TOML); its `calibrate` targets are fitted.
+    #[arg(long, value_name = "FILE")]
+    pub targets: PathBuf,
+    /// A free parameter and its uniform prior, e.g. --free model.deterrence=0.1..0.9
+    /// (repeatable; a real-valued path of `palermo params`).
+    #[arg(long = "free", value_name = "PATH=LOW..HIGH", required = true)]
+    pub free: Vec<String>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    /// Worker threads, 1 to 1024 [default: all cores]; results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
+    pub threads: Option<NonZeroUsize>,
+    /// Particles per generation.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub particles: usize,
+    /// Stop before the model has run this many times (particles × replicates each).
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    pub max_runs: u64,
+    /// Stop when a generation's acceptance rate would fall below this.
+    #[arg(long, value_name = "RATE", default_value_t = 0.05)]
+    pub min_acceptance: f64,
+    /// Each tolerance is this quantile of the last generation's distances.
+    #[arg(long, value_name = "Q", default_value_t = 0.5)]
+    pub alpha: f64,
+    /// The most generations, generation 0 (the prior) included.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub generations: u32,
+    /// Write posterior.csv, generations.csv, parameters.csv, calibrated.toml and
+    /// manifest.json into DIR; created if absent, refused if not empty (see --force).
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace those files in a non-empty DIR.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress lines.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Runs `palermo calibrate`.
+pub fn execute(args: &CalibrateArgs) -> Result<(), CliError> {
+    let started = now_rfc3339();
+    let overrides = args.settings.overrides()?;
+    let (scenarios, mut errors) = load_all(std::slice::from_ref(&args.scenario), &overrides);
+    let targets = Targets::load(&args.targets).map_err(|e| errors.push(e.to_string()));
+    let free: Vec<Free> = args
+        .free
+        .iter()
+        .filter_map(|text| Free::parse(text).map_err(|e| errors.push(e)).ok())
+        .collect();
+    let (Some(scenario), Ok(targets)) = (scenarios.first(), targets) else {
+        return Err(CliError::BadInput(errors));
+    };
+    // Every mistake at once: the targets against the scenario, and each free parameter.
+    let resolved = targets
+        .resolve(scenario)
+        .map_err(|e| errors.push(e.to_string()))
+        .unwrap_or_default();
+    errors.extend(free.iter().filter_map(|f| f.check(scenario).err()));
+    for (i, f) in free.iter().enumerate() {
+        if free[..i].iter().any(|g| g.path == f.path) {
+            errors.push(format!("--free {}: the path is given twice", f.path));
+        }
+    }
+    if !targets.targets.iter().any(|t| t.role == Role::Calibrate) {
+        errors.push(format!(
+            "{}: no target has role = \"calibrate\"",
+            targets.file
+        ));
+    }
+    let replicates = u64::from(scenario.run.replicates);
+    let settings = Settings {
+        particles: args.particles,
+        alpha: args.alpha,
+        min_acceptance: args.min_acceptance,
+        max_simulations: args.max_runs / replicates.max(1),
+        max_generations: args.generations,
+        min_batch: MIN_BATCH,
+        seed: scenario.run.seed,
+    };
+    if !errors.is_empty() {
+        return Err(CliError::BadInput(errors));
+    }
+    if let Some(dir) = &args.out {
+        output::check_target(dir, args.force)?;
+    }
+    let size = RunSize::of(scenario);
+    let threads = memory::check(size, &Demand::of_outcomes(size), args.threads)?;
+
+    let quiet = args.quiet;
+    let mut progress = |g: &Generation| {
+        if !quiet {
+            eprintln!(
+                "generation {}: tolerance {}, acceptance {:.3}, ESS {:.1}, runs {}",
+                g.index,
+                fmt_num(g.tolerance),
+                g.acceptance,
+                g.ess,
+                g.simulations * replicates
+            );
+        }
+    };
+    let done = calibration::calibrate(
+        scenario,
+        &targets.targets,
+        &resolved,
+        &free,
+        &settings,
+        threads,
+        &mut progress,
+    )
+    .map_err(|e| match e {
+        AbcError::Settings(m) => CliError::BadInput(vec![m]),
+        other => CliError::Other(other.to_string()),
+    })?;
+
+    if let Some(dir) = &args.out {
+        let json = manifest_json(
+            &scenarios,
+            crate::sweep::exec::thread_count(threads),
+            started,
+        )?;
+        files::write(dir, args.force, &done, scenario, &json)?;
+    }
+    print_text(&mut io::stdout().lock(), &table(&done))
+}
+
+/// The posterior summary as text, and how to apply the medians.
+fn table(c: &calibration::Calibration) -> String {
+    let mut text = format!(
+        "{} generations, {} runs; stopped because {}.\n{:<40} {:>12} {:>12} {:>12} {:>12} {:>12}\n",
+        c.fit.generations.len(),
+        c.runs(c.fit.simulations),
+        c.fit.stop.describe(),
+        "parameter",
+        "median",
+        "5 %",
+        "95 %",
+        "contraction",
+        "identifiable"
+    );
+    for (f, p) in c.free.iter().zip(c.parameters()) {
+        text.push_str(&format!(
+            "{:<40} {:>12.5} {:>12.5} {:>12.5} {:>12.3} {:>12}\n",
+            f.path,
+            p.median,
+            p.low,
+            p.high,
+            p.contraction,
+            if p.identifiable { "yes" } else { "NO" }
+        ));
+    }
+    let sets: Vec<String> = c
+        .median_sets()
+        .iter()
+        .map(|s| format!("--set {s}"))
+        .collect();
+    text.push_str(&format!("calibrated: {}\n", sets.join(" ")));
+    text
+}
