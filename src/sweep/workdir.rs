@@ -24,7 +24,7 @@ use super::error::SweepError;
 use super::level::Level;
 use super::plan::Plan;
 use super::split::Shard;
-use crate::output::OutputError;
+use crate::output::{OutputError, temporaries};
 use crate::scenario::sweep::parse_sweep;
 use crate::scenario::{self, Override};
 
@@ -358,11 +358,19 @@ impl WorkArea {
         let mut tmp = dest.as_os_str().to_owned();
         tmp.push(".tmp");
         let tmp = PathBuf::from(tmp);
-        let mut file = File::create(&tmp).map_err(OutputError::io(&tmp))?;
-        file.write_all(bytes)
-            .and_then(|()| file.sync_all())
-            .map_err(OutputError::io(&tmp))?;
-        fs::rename(&tmp, dest).map_err(OutputError::io(dest))
+        let written = temporaries::create(&tmp).and_then(|mut file| {
+            file.write_all(bytes)?;
+            file.sync_all()
+        });
+        if let Err(e) = written {
+            // A full disk or a file size limit: leave no partial temporary behind.
+            let _ = temporaries::remove(&tmp);
+            return Err(OutputError::io(&tmp)(e));
+        }
+        temporaries::rename_all([(tmp.as_path(), dest)]).map_err(|(dest, e)| {
+            let _ = temporaries::remove(&tmp);
+            OutputError::io(&dest)(e)
+        })
     }
 
     /// Where a result file is assembled before it is renamed into the output directory.
