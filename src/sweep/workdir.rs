@@ -45,6 +45,10 @@ pub struct State {
     /// SHA-256 over everything that decides the runs' records (see [`fingerprint`]).
     pub fingerprint: String,
     pub scenario: String,
+    /// The scenario file's absolute path, so that `palermo resume` finds it from any
+    /// directory (absent from the work areas of palermo before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_absolute: Option<String>,
     pub scenario_sha256: String,
     /// The `--set` overrides (and `--seed`, `--weeks`, `--replicates`), as given.
     pub overrides: Vec<String>,
@@ -75,6 +79,9 @@ impl State {
             palermo_version: env!("CARGO_PKG_VERSION").to_string(),
             fingerprint,
             scenario: plan.base.path.clone(),
+            scenario_absolute: std::path::absolute(&plan.base.path)
+                .ok()
+                .map(|p| p.display().to_string()),
             scenario_sha256: crate::output::manifest::sha256_hex(&plan.base.text),
             overrides: plan.base.overrides.iter().map(|o| o.to_string()).collect(),
             design: plan.spec.design.name().to_string(),
@@ -399,6 +406,7 @@ mod tests {
             palermo_version: "0.1.0".into(),
             fingerprint: "f".into(),
             scenario: "s.toml".into(),
+            scenario_absolute: None,
             scenario_sha256: "a".repeat(64),
             overrides: vec![],
             design: "grid".into(),
