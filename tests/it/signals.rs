@@ -41,6 +41,30 @@ pub fn temporaries(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+/// A sweep of the tiny fixture long enough to be stopped midway: 6 points × 60 replicates of
+/// 300 weeks on one thread, 360 runs in a few seconds.
+pub const LONG_SWEEP: [&str; 6] = [
+    "--set",
+    "run.weeks=300",
+    "--replicates",
+    "60",
+    "--threads",
+    "1",
+];
+
+/// Asserts that each of `files` has the same bytes in `a` and in `b`.
+#[track_caller]
+pub fn assert_same_files(a: &Path, b: &Path, files: &[&str]) {
+    for file in files {
+        assert!(
+            fs::read(a.join(file)).unwrap() == fs::read(b.join(file)).unwrap(),
+            "{file} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
 /// Starts `palermo ARGS` with stderr captured.
 fn start(args: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_palermo"))
@@ -166,17 +190,7 @@ fn stop_sweep(mut child: Child, out: &Path, runs: usize, signal: &str) -> usize 
 fn a_sweep_stopped_again_and_again_resumes_to_the_same_bytes() {
     let tmp = tempfile::tempdir().unwrap();
     let scenario = fixture("tiny_sweep.toml");
-    // 6 points × 60 replicates of 300 weeks, one thread: a few seconds, 360 runs.
-    let extra = [
-        "--set",
-        "run.weeks=300",
-        "--replicates",
-        "60",
-        "--threads",
-        "1",
-        "--timeseries",
-        "world",
-    ];
+    let extra = [&LONG_SWEEP[..], &["--timeseries", "world"]].concat();
     let whole = tmp.path().join("whole");
     sweep(&scenario, &whole, &extra).ok();
 
@@ -204,17 +218,13 @@ fn a_sweep_stopped_again_and_again_resumes_to_the_same_bytes() {
     );
 
     crate::palermo(resume_args).ok();
-    for file in [
+    let files = [
         "summary.csv",
         "points.csv",
         "aggregate.csv",
         "timeseries.csv",
-    ] {
-        assert!(
-            fs::read(whole.join(file)).unwrap() == fs::read(out.join(file)).unwrap(),
-            "{file} differs after resuming"
-        );
-    }
+    ];
+    assert_same_files(&whole, &out, &files);
     assert!(!out.join(".runs").exists());
     let manifest: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
@@ -227,14 +237,7 @@ fn two_processes_never_work_in_one_sweep_directory() {
     let scenario = fixture("tiny_sweep.toml");
     let out = tmp.path().join("busy");
     let out_s = out.to_str().unwrap();
-    let extra = [
-        "--set",
-        "run.weeks=300",
-        "--replicates",
-        "60",
-        "--threads",
-        "1",
-    ];
+    let extra = LONG_SWEEP;
     let mut first = start(
         &[
             &[
