@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use crate::signals::{assert_same_files, files_under, temporaries};
+use crate::signals::{SWEEP_FILES, assert_same_files, files_under, temporaries};
 use crate::{Outcome, fixture, palermo, sweep};
 
 /// Runs `palermo ARGS` with files limited to `kib` KiB.
@@ -102,13 +102,7 @@ fn a_full_disk_during_a_sweep_leaves_it_resumable() {
         assert!(results.is_empty(), "{results:?}");
         // Room again: the sweep resumes to the bytes of one that never failed.
         palermo(["resume", out.to_str().unwrap(), "--quiet"]).ok();
-        let files = [
-            "summary.csv",
-            "points.csv",
-            "aggregate.csv",
-            "timeseries.csv",
-        ];
-        assert_same_files(&whole, &out, &files);
+        assert_same_files(&whole, &out, &SWEEP_FILES);
     }
 }
 

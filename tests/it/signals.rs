@@ -52,6 +52,14 @@ pub const LONG_SWEEP: [&str; 6] = [
     "1",
 ];
 
+/// The result files of a sweep with `--timeseries world`.
+pub const SWEEP_FILES: [&str; 4] = [
+    "summary.csv",
+    "points.csv",
+    "aggregate.csv",
+    "timeseries.csv",
+];
+
 /// Asserts that each of `files` has the same bytes in `a` and in `b`.
 #[track_caller]
 pub fn assert_same_files(a: &Path, b: &Path, files: &[&str]) {
@@ -218,13 +226,7 @@ fn a_sweep_stopped_again_and_again_resumes_to_the_same_bytes() {
     );
 
     crate::palermo(resume_args).ok();
-    let files = [
-        "summary.csv",
-        "points.csv",
-        "aggregate.csv",
-        "timeseries.csv",
-    ];
-    assert_same_files(&whole, &out, &files);
+    assert_same_files(&whole, &out, &SWEEP_FILES);
     assert!(!out.join(".runs").exists());
     let manifest: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
