@@ -7,7 +7,8 @@
 # nothing of a Slurm installed on the host is touched. Run as root on Debian 12 (no systemd
 # needed), from anywhere:
 #
-#   deploy/slurm/test-local.sh            # builds target/release/palermo (cargo build --release)
+#   deploy/slurm/test-local.sh            # builds palermo (cargo build --release) in cargo's
+#                                         # target directory (CARGO_TARGET_DIR honoured)
 #   PALERMO=/path/to/palermo deploy/slurm/test-local.sh
 #
 # .ci/run runs it. About 30 s on two cores once palermo is built (the install included).
@@ -32,7 +33,10 @@ if [[ -z ${PALERMO:-} ]]; then
     say "building palermo (cargo build --release: quick when it is up to date)"
     cargo build --release --quiet
 fi
-palermo=$(realpath "${PALERMO:-$repo/target/release/palermo}")
+# The target directory cargo builds into: CARGO_TARGET_DIR or a config may move it.
+target_dir=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
+    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+palermo=$(realpath "${PALERMO:-${target_dir:-${CARGO_TARGET_DIR:-$repo/target}}/release/palermo}")
 
 # --- install -------------------------------------------------------------------------------
 if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then

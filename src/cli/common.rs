@@ -14,6 +14,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::error::CliError;
 use crate::scenario::sweep::parse_sweep;
 use crate::scenario::{self, Override, Scenario};
+use crate::sweep::plan::check_size;
 use crate::sweep::{self, Plan};
 
 /// The run settings and overrides that `run`, `sweep` and `compare` share: each becomes an
@@ -97,14 +98,18 @@ pub fn overrides(set: &[String], flags: &[(&str, Option<u64>)]) -> Result<Vec<Ov
 }
 
 /// Loads every scenario to run (`run`, `compare`), with its `[sweep]` section checked like
-/// the rest of the file though not run, so that a file `palermo check` refuses is refused
-/// here too; on failure, returns every error (one per file).
+/// the rest of the file, its size included, though not run, so that a file `palermo check`
+/// refuses is refused here too (a `--set` of a swept path is fine: the section is not run);
+/// on failure, returns every error (one per file).
 pub fn load_all(paths: &[PathBuf], overrides: &[Override]) -> (Vec<Scenario>, Vec<String>) {
     let mut scenarios = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
         let loaded = load(path, overrides).and_then(|s| {
-            parse_sweep(&s).map_err(|e| named(path, &e))?;
+            if let Some(spec) = parse_sweep(&s).map_err(|e| named(path, &e))? {
+                let replicates = spec.replicates.unwrap_or(s.run.replicates);
+                check_size(&s, &spec, replicates).map_err(|e| named(path, &e))?;
+            }
             Ok(s)
         });
         match loaded {

@@ -8,7 +8,8 @@
 //!
 //! Every command validates its input before it creates anything, and results never depend on
 //! the thread count: runs are collected in job order (`compare`) or streamed in run order
-//! (`palermo run`, sweeps). `memory.rs` checks that the runs fit in memory before they start.
+//! (`palermo run`, sweeps). `memory.rs` checks that the runs fit in memory before they start;
+//! `signals.rs` stops on SIGINT or SIGTERM without leaving a temporary file.
 //!
 //! A new command is a new file here with its `Args` struct and `execute`, one variant of
 //! [`Command`] and one arm of [`execute`].
@@ -28,6 +29,7 @@ pub mod resume;
 pub mod run;
 mod run_cost;
 pub mod serve;
+mod signals;
 pub mod sweep;
 pub mod validate;
 
@@ -91,6 +93,7 @@ pub enum Command {
 
 /// Runs a parsed command line.
 pub fn execute(cli: Cli) -> Result<(), CliError> {
+    signals::install();
     match cli.command {
         Command::Run(args) => run::execute(&args),
         Command::Sweep(args) => sweep::execute(&args),

@@ -49,13 +49,24 @@ pub fn execute(args: &ResumeArgs) -> Result<(), CliError> {
         }]));
     }
     let state = State::read(dir)?;
-    let text = std::fs::read_to_string(&state.scenario).map_err(|e| {
-        CliError::BadInput(vec![format!(
-            "the sweep in {} was started from {}, which cannot be read here ({e}): run `palermo resume` from the directory the sweep was started in, or `palermo sweep SCENARIO --resume` with the command it was started with",
-            dir.display(),
-            state.scenario
-        )])
-    })?;
+    // The path as given, from here; else the absolute path recorded when it started, so
+    // that a resume works from any directory.
+    let text = std::fs::read_to_string(&state.scenario)
+        .or_else(|e| match &state.scenario_absolute {
+            Some(absolute) => std::fs::read_to_string(absolute),
+            None => Err(e),
+        })
+        .map_err(|e| {
+            CliError::BadInput(vec![format!(
+                "the sweep in {} was started from {}{}, which cannot be read ({e}): restore the file, or run `palermo sweep SCENARIO --resume` with the command it was started with",
+                dir.display(),
+                state.scenario,
+                state
+                    .scenario_absolute
+                    .as_ref()
+                    .map_or(String::new(), |a| format!(" ({a})")),
+            )])
+        })?;
     let plan = state.plan(&text)?;
     let (timeseries, aggregate) = state.levels()?;
     let options = sweep::Options {

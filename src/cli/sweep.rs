@@ -132,6 +132,7 @@ pub fn run_sweep(plan: &Plan, options: &sweep::Options, quiet: bool) -> Result<(
         ..options.clone()
     };
     let progress = SweepProgress::new(quiet);
+    super::signals::running_sweep(&options.dir);
     let report = sweep::execute(plan, options, &progress)?;
     progress.bar.finish_and_clear();
     let out = options.dir.display();

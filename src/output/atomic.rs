@@ -6,12 +6,13 @@
 //! over its final name, so that a crash or a full disk leaves each file complete or absent,
 //! never half written. The directory is created only when there is something to put in it.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, BufWriter, ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::error::OutputError;
+use super::temporaries;
 
 /// Checks, before any work, that results may be written to `dir`: it does not exist, or it is
 /// an empty directory, or it is a directory and `force` is set; and files can be created in
@@ -77,10 +78,10 @@ pub fn check_writable(dir: &Path, at: &Path) -> Result<(), OutputError> {
     loop {
         let n = PROBES.fetch_add(1, Ordering::Relaxed);
         let probe = at.join(format!(".palermo-probe.{}.{n}.tmp", std::process::id()));
-        match OpenOptions::new().write(true).create_new(true).open(&probe) {
+        match temporaries::create_new(&probe) {
             Ok(file) => {
                 drop(file);
-                return fs::remove_file(&probe).map_err(OutputError::io(&probe));
+                return temporaries::remove(&probe).map_err(OutputError::io(&probe));
             }
             // Left by a process with the same id that was killed in between: try another.
             Err(e) if e.kind() == ErrorKind::AlreadyExists && attempts < 8 => attempts += 1,
@@ -113,8 +114,7 @@ impl OutputDir {
     /// Checks the directory again (see [`check_target`]) and creates it with its parents.
     pub fn prepare(dir: &Path, force: bool) -> Result<OutputDir, OutputError> {
         check_target(dir, force)?;
-        let created = !dir.exists();
-        fs::create_dir_all(dir).map_err(OutputError::io(dir))?;
+        let created = temporaries::create_dir(dir).map_err(OutputError::io(dir))?;
         Ok(OutputDir {
             path: dir.to_path_buf(),
             created,
@@ -147,7 +147,7 @@ impl OutputDir {
     /// a sweep stages in its work area, so that a killed sweep leaves no temporary file
     /// beside the results.
     pub fn stage_at(&self, name: &str, tmp: PathBuf) -> Result<Staged, OutputError> {
-        let file = File::create(&tmp).map_err(OutputError::io(&tmp))?;
+        let file = temporaries::create(&tmp).map_err(OutputError::io(&tmp))?;
         Ok(Staged {
             file: BufWriter::new(file),
             pending: Pending {
@@ -160,10 +160,17 @@ impl OutputDir {
 
     /// Renames every finished file over its final name, in order.
     pub fn commit(&self, mut files: Vec<Pending>) -> Result<(), OutputError> {
-        for f in &mut files {
-            fs::rename(&f.tmp, &f.dest).map_err(OutputError::io(&f.dest))?;
+        let renamed = temporaries::rename_all(files.iter().map(|f| (&*f.tmp, &*f.dest)));
+        // What was renamed is in place; what was not is removed when `files` is dropped.
+        let placed = match &renamed {
+            Ok(()) => files.len(),
+            Err((dest, _)) => files.iter().position(|f| &f.dest == dest).unwrap_or(0),
+        };
+        for f in &mut files[..placed] {
             f.placed = true;
         }
+        renamed.map_err(|(dest, e)| OutputError::io(&dest)(e))?;
+        temporaries::forget_dir(&self.path);
         // Make the renames durable; not every file system can sync a directory, and the files
         // themselves are already on disk, so a failure here is not worth failing the run.
         if let Ok(d) = File::open(&self.path) {
@@ -205,6 +212,7 @@ impl OutputDir {
         if self.created {
             let _ = fs::remove_dir(&self.path);
         }
+        temporaries::forget_dir(&self.path);
     }
 }
 
@@ -220,9 +228,9 @@ impl Staged {
         &mut self.file
     }
 
-    /// The temporary path, for error messages.
+    /// The file's final name, for error messages: what the user knows it by.
     pub fn path(&self) -> &Path {
-        &self.pending.tmp
+        &self.pending.dest
     }
 
     /// Flushes the file and waits until it is on disk.
@@ -230,20 +238,27 @@ impl Staged {
         let Staged { file, pending } = self;
         let file = file
             .into_inner()
-            .map_err(|e| OutputError::io(&pending.tmp)(e.into_error()))?;
-        file.sync_all().map_err(OutputError::io(&pending.tmp))?;
+            .map_err(|e| OutputError::io(&pending.dest)(e.into_error()))?;
+        file.sync_all().map_err(OutputError::io(&pending.dest))?;
         Ok(pending)
     }
 }
 
-/// Writing to a staged file writes to its buffer (so a CSV writer can own it).
+/// Writing to a staged file writes to its buffer (so a CSV writer can own it); an error
+/// names the file, which a CSV writer's error would not.
 impl Write for Staged {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.file.write(buf)
+        self.file.write(buf).map_err(|e| self.named(e))
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
+        self.file.flush().map_err(|e| self.named(e))
+    }
+}
+
+impl Staged {
+    fn named(&self, e: io::Error) -> io::Error {
+        io::Error::new(e.kind(), format!("{}: {e}", self.pending.dest.display()))
     }
 }
 
@@ -258,7 +273,7 @@ pub struct Pending {
 impl Drop for Pending {
     fn drop(&mut self) {
         if !self.placed {
-            let _ = fs::remove_file(&self.tmp);
+            let _ = temporaries::remove(&self.tmp);
         }
     }
 }

@@ -11,6 +11,8 @@
 //! - [`RunFiles`] (`run_files.rs`): a run's two CSV files written while the runs finish;
 //! - [`sweep_csv`]: the columns and cells of a sweep's files and of `compare.csv` (the sweep
 //!   module decides their order and streams them);
+//! - [`temporaries`]: every temporary file staged and not yet placed, so that a signal can
+//!   remove them all before the process ends;
 //! - `error.rs`: [`OutputError`], below every other part.
 //!
 //! The parts never import this file: it declares them, re-exports what callers use and
@@ -23,6 +25,7 @@ pub mod manifest;
 pub mod params_table;
 mod run_files;
 pub mod sweep_csv;
+pub mod temporaries;
 
 use std::path::Path;
 

@@ -54,25 +54,7 @@ impl Plan {
                 ));
             }
         }
-        let size = design::count(&spec);
-        let runs = size.and_then(|n| n.checked_mul(u64::from(replicates)));
-        match (size, runs) {
-            (Some(n), Some(runs)) if runs <= MAX_RUNS => {
-                if n == 0 {
-                    return Err(at(spec.pos, "sweep", "the design has no point".to_string()));
-                }
-            }
-            _ => {
-                let points = size.map_or("too many".to_string(), |n| n.to_string());
-                return Err(at(
-                    spec.pos,
-                    "sweep",
-                    format!(
-                        "this sweep has {points} points × {replicates} replicates: at most {MAX_RUNS} runs"
-                    ),
-                ));
-            }
-        }
+        check_size(&base, &spec, replicates)?;
         let design_seed = spec.seed.unwrap_or(base.run.seed);
         let points = design::generate(&spec, design_seed);
         let plan = Plan {
@@ -170,6 +152,34 @@ impl Plan {
             })
             .unwrap_or_default()
     }
+}
+
+/// Refuses a design with no point or with more than [`MAX_RUNS`] runs of `replicates`
+/// each, without generating it: what `palermo run` checks of a `[sweep]` it does not run
+/// (and [`Plan::new`] first).
+pub fn check_size(base: &Scenario, spec: &SweepSpec, replicates: u32) -> Result<(), ScenarioError> {
+    let at =
+        |pos, key: &str, message: String| ScenarioError::at(&base.path, pos, Some(key), message);
+    let size = design::count(spec);
+    let runs = size.and_then(|n| n.checked_mul(u64::from(replicates)));
+    match (size, runs) {
+        (Some(n), Some(runs)) if runs <= MAX_RUNS => {
+            if n == 0 {
+                return Err(at(spec.pos, "sweep", "the design has no point".to_string()));
+            }
+        }
+        _ => {
+            let points = size.map_or("too many".to_string(), |n| n.to_string());
+            return Err(at(
+                spec.pos,
+                "sweep",
+                format!(
+                    "this sweep has {points} points × {replicates} replicates: at most {MAX_RUNS} runs"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ use super::error::SweepError;
 use super::level::Level;
 use super::plan::Plan;
 use super::split::Shard;
-use crate::output::OutputError;
+use crate::output::{OutputError, temporaries};
 use crate::scenario::sweep::parse_sweep;
 use crate::scenario::{self, Override};
 
@@ -45,6 +45,10 @@ pub struct State {
     /// SHA-256 over everything that decides the runs' records (see [`fingerprint`]).
     pub fingerprint: String,
     pub scenario: String,
+    /// The scenario file's absolute path, so that `palermo resume` finds it from any
+    /// directory (absent from the work areas of palermo before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_absolute: Option<String>,
     pub scenario_sha256: String,
     /// The `--set` overrides (and `--seed`, `--weeks`, `--replicates`), as given.
     pub overrides: Vec<String>,
@@ -75,6 +79,9 @@ impl State {
             palermo_version: env!("CARGO_PKG_VERSION").to_string(),
             fingerprint,
             scenario: plan.base.path.clone(),
+            scenario_absolute: std::path::absolute(&plan.base.path)
+                .ok()
+                .map(|p| p.display().to_string()),
             scenario_sha256: crate::output::manifest::sha256_hex(&plan.base.text),
             overrides: plan.base.overrides.iter().map(|o| o.to_string()).collect(),
             design: plan.spec.design.name().to_string(),
@@ -358,11 +365,19 @@ impl WorkArea {
         let mut tmp = dest.as_os_str().to_owned();
         tmp.push(".tmp");
         let tmp = PathBuf::from(tmp);
-        let mut file = File::create(&tmp).map_err(OutputError::io(&tmp))?;
-        file.write_all(bytes)
-            .and_then(|()| file.sync_all())
-            .map_err(OutputError::io(&tmp))?;
-        fs::rename(&tmp, dest).map_err(OutputError::io(dest))
+        let written = temporaries::create(&tmp).and_then(|mut file| {
+            file.write_all(bytes)?;
+            file.sync_all()
+        });
+        if let Err(e) = written {
+            // A full disk or a file size limit: leave no partial temporary behind.
+            let _ = temporaries::remove(&tmp);
+            return Err(OutputError::io(&tmp)(e));
+        }
+        temporaries::rename_all([(tmp.as_path(), dest)]).map_err(|(dest, e)| {
+            let _ = temporaries::remove(&tmp);
+            OutputError::io(&dest)(e)
+        })
     }
 
     /// Where a result file is assembled before it is renamed into the output directory.
@@ -391,6 +406,7 @@ mod tests {
             palermo_version: "0.1.0".into(),
             fingerprint: "f".into(),
             scenario: "s.toml".into(),
+            scenario_absolute: None,
             scenario_sha256: "a".repeat(64),
             overrides: vec![],
             design: "grid".into(),

@@ -257,6 +257,8 @@ fn a_bad_sweep_section_is_refused_by_run_as_by_check() {
         .collect();
     files.sort();
     files.push(bogus.clone());
+    // Too big to run: refused without generating its 10^12 points.
+    files.push(fixture("too_many_runs.toml"));
     for file in &files {
         let checked = palermo([p("check"), file]).bad_input();
         let e = refused(&[file]);
@@ -264,6 +266,12 @@ fn a_bad_sweep_section_is_refused_by_run_as_by_check() {
         let compared = palermo([p("compare"), file, &fixture("tiny.toml")]).bad_input();
         assert_eq!(compared.stderr, checked.stderr, "{}", file.display());
     }
+    let e = refused(&[&fixture("too_many_runs.toml")]);
+    assert!(
+        e.stderr.contains("too_many_runs.toml:9:2: this sweep has 1000002000001 points × 2 replicates: at most 100000000 runs"),
+        "{}",
+        e.stderr
+    );
     let e = refused(&[&bogus]);
     assert!(
         e.stderr.contains("unknown key `bogus` in [sweep]"),

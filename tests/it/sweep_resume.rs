@@ -231,7 +231,47 @@ fn resume_needs_only_the_directory() {
     assert!(e.stderr.contains("scenario text differs"), "{}", e.stderr);
     fs::remove_file(&scenario).unwrap();
     let e = palermo(["resume".as_ref(), again.as_os_str()]).bad_input();
-    assert!(e.stderr.contains("cannot be read here"), "{}", e.stderr);
+    assert!(
+        e.stderr.contains("which cannot be read") && e.stderr.contains("mine.toml"),
+        "{}",
+        e.stderr
+    );
     assert!(!again.join("summary.csv").exists());
     assert_eq!(records(&again), 18);
+}
+
+/// A sweep started with a relative scenario path, from the scenario's directory, resumes
+/// from any other directory: the work area records the file's absolute path too. The rows
+/// keep the path as it was given.
+#[test]
+fn resume_works_from_any_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (start, elsewhere) = (tmp.path().join("start"), tmp.path().join("elsewhere"));
+    fs::create_dir(&start).unwrap();
+    fs::create_dir(&elsewhere).unwrap();
+    fs::copy(fixture("tiny_sweep.toml"), start.join("mine.toml")).unwrap();
+    let out = tmp.path().join("out");
+    let ran = Command::new(env!("CARGO_BIN_EXE_palermo"))
+        .current_dir(&start)
+        .args(["sweep", "mine.toml", "--keep-runs", "--quiet", "--out"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(ran.success());
+    let before = fs::read(out.join("points.csv")).unwrap();
+    fs::remove_file(out.join("points.csv")).unwrap();
+    fs::remove_file(out.join(".runs/runs/000000003.run")).unwrap();
+    let resumed = Command::new(env!("CARGO_BIN_EXE_palermo"))
+        .current_dir(&elsewhere)
+        .arg("resume")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&resumed.stderr);
+    assert!(resumed.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("resuming the sweep of mine.toml"),
+        "{stderr}"
+    );
+    assert!(fs::read(out.join("points.csv")).unwrap() == before);
 }
