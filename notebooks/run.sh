@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Executes every notebook of notebooks/ top to bottom, headless, on small runs, and fails on any
+# error: makes a virtual environment (target/notebooks-venv, or $NOTEBOOKS_VENV; reused when
+# present), installs notebooks/requirements.txt into it, checks that the committed notebooks
+# carry no outputs, and runs each with nbclient. Small runs through the notebooks' parameter
+# variables (PALERMO_REPLICATES, PALERMO_WEEKS, ...: each notebook's first code cell); palermo's
+# results and the executed notebooks go to a temporary folder (kept, and named, with
+# NOTEBOOKS_KEEP=1), never into the committed notebooks.
+#
+#   notebooks/run.sh [PATH/TO/palermo]      (default: target/release/palermo)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+bin="$(realpath "${1:-$root/target/release/palermo}")"
+if [[ ! -x "$bin" ]]; then
+    echo "notebooks/run.sh: no palermo binary at $bin (cargo build --release first)" >&2
+    exit 2
+fi
+venv="${NOTEBOOKS_VENV:-$root/target/notebooks-venv}"
+if [[ ! -x "$venv/bin/python" ]]; then
+    python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+
+tmp="$(mktemp -d)"
+if [[ "${NOTEBOOKS_KEEP:-0}" == 1 ]]; then
+    echo "executed notebooks and results are kept in $tmp"
+else
+    trap 'rm -rf "$tmp"' EXIT
+fi
+
+# Small runs: enough replicates for an interval, enough weeks for a policy or two.
+export PALERMO="$bin" PALERMO_OUT="$tmp/results" MPLBACKEND=Agg
+export PALERMO_REPLICATES="${PALERMO_REPLICATES:-3}" PALERMO_WEEKS="${PALERMO_WEEKS:-208}"
+export PALERMO_BURN_IN="${PALERMO_BURN_IN:-52}" PALERMO_SOBOL_SAMPLES="${PALERMO_SOBOL_SAMPLES:-16}"
+
+"$venv/bin/python" - "$here" "$tmp" <<'PY'
+import sys, time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+here, tmp = Path(sys.argv[1]), Path(sys.argv[2])
+notebooks = sorted(here.glob("*.ipynb"))
+if not notebooks:
+    sys.exit(f"no notebook in {here}")
+for path in notebooks:
+    nb = nbformat.read(path, as_version=4)
+    dirty = [i for i, c in enumerate(nb.cells)
+             if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
+    if dirty:
+        sys.exit(f"{path.name}: cells {dirty} carry outputs; commit notebooks without them "
+                 "(clear the outputs before saving)")
+for path in notebooks:
+    start = time.monotonic()
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(here)}})
+    client.execute()  # raises CellExecutionError, with the cell and its traceback, on an error
+    nbformat.write(nb, tmp / path.name)
+    print(f"{path.name}: {len(nb.cells)} cells executed in {time.monotonic() - start:.1f} s")
+PY
+echo "every notebook ran without an error"
