@@ -28,8 +28,6 @@ import argparse
 import sys
 
 import matplotlib
-
-matplotlib.use("Agg")  # write a file, never open a window
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -155,6 +153,7 @@ def main(argv):
     parser.add_argument("out", help="the PNG to write")
     parser.add_argument("--scenario", help="the scenario to plot (default: the first)")
     args = parser.parse_args(argv[1:])
+    matplotlib.use("Agg")  # write a file, never open a window (not on import: 01 imports this)
     ts, summary, manifest = load(args.results)
     scenario = args.scenario or manifest["scenarios"][0]["name"]
     if scenario not in set(ts["scenario"]):

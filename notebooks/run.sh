@@ -31,7 +31,10 @@ else
 fi
 
 # Small runs: enough replicates for an interval, enough weeks for a policy or two.
-export PALERMO="$bin" PALERMO_OUT="$tmp/results" MPLBACKEND=Agg
+# Headless: matplotlib's inline backend draws into the executed notebook, never to a display
+# (Agg would draw nothing at all there: plt.show() is a no-op under it, so a figure that fails
+# to render would pass unseen).
+export PALERMO="$bin" PALERMO_OUT="$tmp/results" MPLBACKEND=module://matplotlib_inline.backend_inline
 export PALERMO_REPLICATES="${PALERMO_REPLICATES:-3}" PALERMO_WEEKS="${PALERMO_WEEKS:-208}"
 export PALERMO_BURN_IN="${PALERMO_BURN_IN:-52}" PALERMO_SOBOL_SAMPLES="${PALERMO_SOBOL_SAMPLES:-16}"
 
@@ -60,6 +63,13 @@ for path in notebooks:
                             resources={"metadata": {"path": str(here)}})
     client.execute()  # raises CellExecutionError, with the cell and its traceback, on an error
     nbformat.write(nb, tmp / path.name)
-    print(f"{path.name}: {len(nb.cells)} cells executed in {time.monotonic() - start:.1f} s")
+    # Every plt.show() must have left a picture in its cell's outputs.
+    shows = [c for c in nb.cells if c.cell_type == "code" and "plt.show()" in c.source]
+    blank = [nb.cells.index(c) for c in shows
+             if not any("image/png" in o.get("data", {}) for o in c.outputs)]
+    if blank:
+        sys.exit(f"{path.name}: cells {blank} call plt.show() but drew no figure")
+    print(f"{path.name}: {len(nb.cells)} cells executed, {len(shows)} figures drawn, "
+          f"in {time.monotonic() - start:.1f} s")
 PY
 echo "every notebook ran without an error"
