@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Executes every notebook of notebooks/ top to bottom, headless, on small runs, and fails on any
-# error: makes a virtual environment (target/notebooks-venv, or $NOTEBOOKS_VENV; reused when
-# present), installs notebooks/requirements.txt into it, checks that the committed notebooks
-# carry no outputs, and runs each with nbclient. Small runs through the notebooks' parameter
+# error: makes a virtual environment (target/salib-venv, shared with tests/salib/run.sh, or
+# $NOTEBOOKS_VENV; reused when present), installs notebooks/requirements.txt into it, checks
+# that the committed notebooks carry no outputs, and runs each with nbclient. Small runs through the notebooks' parameter
 # variables (PALERMO_REPLICATES, PALERMO_WEEKS, ...: each notebook's first code cell); palermo's
 # results and the executed notebooks go to a temporary folder (kept, and named, with
 # NOTEBOOKS_KEEP=1), never into the committed notebooks.
@@ -17,7 +17,15 @@ if [[ ! -x "$bin" ]]; then
     echo "notebooks/run.sh: no palermo binary at $bin (cargo build --release first)" >&2
     exit 2
 fi
-venv="${NOTEBOOKS_VENV:-$root/target/notebooks-venv}"
+# The venv of tests/salib/run.sh is reused: requirements.txt pins SALib and its dependencies at
+# the versions of tests/salib/requirements.txt (checked here), so CI installs them once.
+for pin in $(grep -v '^#' "$root/tests/salib/requirements.txt"); do
+    if ! grep -qxF "$pin" "$here/requirements.txt"; then
+        echo "notebooks/requirements.txt lacks $pin, pinned in tests/salib/requirements.txt" >&2
+        exit 2
+    fi
+done
+venv="${NOTEBOOKS_VENV:-$root/target/salib-venv}"
 if [[ ! -x "$venv/bin/python" ]]; then
     python3 -m venv "$venv"
 fi
@@ -37,6 +45,7 @@ fi
 export PALERMO="$bin" PALERMO_OUT="$tmp/results" MPLBACKEND=module://matplotlib_inline.backend_inline
 export PALERMO_REPLICATES="${PALERMO_REPLICATES:-3}" PALERMO_WEEKS="${PALERMO_WEEKS:-208}"
 export PALERMO_BURN_IN="${PALERMO_BURN_IN:-52}" PALERMO_SOBOL_SAMPLES="${PALERMO_SOBOL_SAMPLES:-16}"
+export PALERMO_SOBOL_WEEKS="${PALERMO_SOBOL_WEEKS:-52}"
 
 "$venv/bin/python" - "$here" "$tmp" <<'PY'
 import sys, time
