@@ -57,7 +57,9 @@ def prevalence_band(ts):
 
 def mark_events(ax, events):
     """A dotted line at each policy's and shock's first week, a shaded span while a policy is
-    phased in or a shock lasts, and a label; events past the recorded weeks are left out."""
+    phased in or a shock lasts, and a label; events past the recorded weeks are left out, and
+    a span is cut at the last one."""
+    weeks = ax.get_xlim()
     for event in events[events["in_run"]].itertuples():
         ax.axvline(event.week, color="grey", linestyle=":", linewidth=1)
         if event.end - event.week > 1:
@@ -73,6 +75,7 @@ def mark_events(ax, events):
             fontsize=7,
             color="dimgrey",
         )
+    ax.set_xlim(weeks)
 
 
 def headroom(ax, top, share=0.8):
@@ -135,7 +138,7 @@ def plot_transit(ax, ts, events):
     ax.set_title("Trafficked persons entering each transit country (mean of replicates)")
     ax.set_xlabel("week")
     ax.set_ylabel("persons per week (13-week mean)")
-    ax.legend(loc="upper right", ncol=2)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), title="transit country")
 
 
 def figure(ts, events, scenario):
