@@ -1,63 +1,40 @@
 #!/usr/bin/env python3
-"""Plots the results of the baseline scenario and prints the per-run summary means.
+"""Plots the results of a `palermo run` (the baseline, or any scenario) with matplotlib.
 
 Usage:
     cargo run --release -- run scenarios/baseline.toml --out results/baseline
     python3 notebooks/plot_baseline.py results/baseline baseline.png
 
-Reads RESULTS/timeseries.csv and RESULTS/summary.csv (columns in docs/OUTPUTS.md) and draws
-three panels into OUT.png:
+`palermo run ... --report` (or `palermo report results/baseline`) already draws these charts and
+more as one self-contained HTML page, with no Python; this script is for those who want the
+figure as a PNG or the matplotlib code to start from. notebooks/01_baseline.ipynb uses its
+functions.
+
+Reads RESULTS/timeseries.csv, summary.csv and manifest.json (docs/OUTPUTS.md) and draws three
+panels into OUT.png:
 
 1. world prevalence (persons in exploitation, the `ALL` rows) over weeks: the mean across
    replicates and the band holding the middle 95 % of replicates;
-2. identifications per year by channel (border, labour inspection, police, NGO, self-report),
-   the mean across replicates;
-3. the flow of trafficked persons through the transit countries Caldera, Dravia and Estmark,
-   to show the displacement after Caldera's crackdown at week 156.
+2. identifications per year by channel, the mean across replicates;
+3. the flow of trafficked persons through each transit country (the countries with a transit
+   flow), where a crackdown in one shows as displacement to its neighbours.
 
-The same code is in notebooks/baseline.ipynb. Needs pandas and matplotlib only.
+The weeks of the scenario's policies and shocks are marked on the time axes; they are read from
+the scenario text the manifest records, so nothing here is particular to the baseline. With
+several scenarios in one directory, the first is plotted (`--scenario NAME` picks another).
 """
 
+import argparse
 import sys
-from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg")  # write a file, never open a window
 import matplotlib.pyplot as plt
 import pandas as pd
 
-# The identification channels of timeseries.csv, with a label for the legend.
-CHANNELS = {
-    "identified_border": "border control",
-    "identified_inspection": "labour inspection",
-    "identified_police": "police",
-    "identified_ngo": "NGO",
-    "identified_self": "self-report",
-}
-# The transit countries of the baseline world.
-TRANSIT = ["Caldera", "Dravia", "Estmark"]
-# The baseline's policy timeline (scenarios/baseline.toml), in recorded weeks.
-EVENTS = {
-    104: "South harmonizes laws",
-    156: "Caldera crackdown",
-    200: "Solara drought",
-    260: "Dravia-Fennmoor pact",
-    312: "Dravia anti-corruption",
-}
-CRACKDOWN_WEEK = 156
-CRACKDOWN_RAMP = 26  # weeks over which the crackdown is phased in
+from palermo_results import CHANNELS, load, timeline, transit_countries
+
 WEEKS_PER_YEAR = 52
 QUARTER = 13  # weeks
-
-
-def load(results):
-    """Reads the two CSV files of a results directory. `seed` is a 64-bit unsigned integer,
-    so it is read as text (a float would lose its last digits)."""
-    results = Path(results)
-    ts = pd.read_csv(results / "timeseries.csv", dtype={"seed": str})
-    summary = pd.read_csv(results / "summary.csv", dtype={"seed": str})
-    return ts, summary
 
 
 def world_rows(ts):
@@ -78,13 +55,18 @@ def prevalence_band(ts):
     )
 
 
-def mark_events(ax):
-    """Dotted vertical lines at the weeks of the baseline's policy timeline, labelled."""
-    for week, label in EVENTS.items():
-        ax.axvline(week, color="grey", linestyle=":", linewidth=1)
+def mark_events(ax, events):
+    """A dotted line at each policy's and shock's first week, a shaded span while a policy is
+    phased in or a shock lasts, and a label; events past the recorded weeks are left out, and
+    a span is cut at the last one."""
+    weeks = ax.get_xlim()
+    for event in events[events["in_run"]].itertuples():
+        ax.axvline(event.week, color="grey", linestyle=":", linewidth=1)
+        if event.end - event.week > 1:
+            ax.axvspan(event.week, event.end, color="grey", alpha=0.12, linewidth=0)
         ax.annotate(
-            label,
-            (week, 1),
+            event.label,
+            (event.week, 1),
             xycoords=("data", "axes fraction"),
             xytext=(2, -2),
             textcoords="offset points",
@@ -93,22 +75,23 @@ def mark_events(ax):
             fontsize=7,
             color="dimgrey",
         )
+    ax.set_xlim(weeks)
 
 
-def headroom(ax, top, share=0.3):
+def headroom(ax, top, share=0.8):
     """Room above the data for the event labels."""
     low, _ = ax.get_ylim()
     ax.set_ylim(low, top + share * (top - low))
 
 
-def plot_prevalence(ax, ts):
+def plot_prevalence(ax, ts, events):
     band = prevalence_band(ts)
     runs = world_rows(ts)["run"].nunique()
     ax.fill_between(
         band.index, band["low"], band["high"], alpha=0.3, label=f"middle 95 % of {runs} replicates"
     )
     ax.plot(band.index, band["mean"], linewidth=1.5, label="mean of replicates")
-    mark_events(ax)
+    mark_events(ax, events)
     headroom(ax, band["high"].max())
     ax.set_title("World prevalence: persons in exploitation")
     ax.set_xlabel("week")
@@ -137,64 +120,52 @@ def plot_identifications(ax, ts):
 def transit_flow(ts):
     """Trafficked persons entering each transit country, per week, averaged over quarters
     (13 weeks) and across replicates; indexed by the quarter's middle week."""
-    rows = ts[ts["country"].isin(TRANSIT)].assign(quarter=lambda d: d["week"] // QUARTER)
+    transit = transit_countries(ts)
+    rows = ts[ts["country"].isin(transit)].assign(quarter=lambda d: d["week"] // QUARTER)
     per_run = rows.groupby(["run", "country", "quarter"])["transit_flow"].mean()
-    flow = per_run.groupby(["quarter", "country"]).mean().unstack("country")[TRANSIT]
+    flow = per_run.groupby(["quarter", "country"]).mean().unstack("country")[transit]
     flow.index = flow.index * QUARTER + QUARTER / 2
     return flow
 
 
-def plot_transit(ax, ts):
+def plot_transit(ax, ts, events):
     flow = transit_flow(ts)
-    for country in TRANSIT:
+    for country in flow.columns:
         ax.plot(flow.index, flow[country], marker="o", markersize=3, label=country)
-    ax.axvspan(
-        CRACKDOWN_WEEK,
-        CRACKDOWN_WEEK + CRACKDOWN_RAMP,
-        color="grey",
-        alpha=0.2,
-        label="Caldera crackdown phased in",
-    )
-    mark_events(ax)
+    mark_events(ax, events)
     ax.set_ylim(bottom=0)
     headroom(ax, flow.max().max())
-    ax.set_title("Displacement: trafficked persons entering each transit country (mean of replicates)")
+    ax.set_title("Trafficked persons entering each transit country (mean of replicates)")
     ax.set_xlabel("week")
     ax.set_ylabel("persons per week (13-week mean)")
-    ax.legend(loc="upper right", ncol=2)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), title="transit country")
 
 
-def summary_means(summary):
-    """Per-run outcomes of summary.csv across runs: mean, standard deviation, min and max."""
-    outcomes = summary.drop(columns=["scenario", "run", "replicate", "seed"])
-    outcomes = outcomes.select_dtypes("number")
-    return outcomes.agg(["mean", "std", "min", "max"]).T
-
-
-def figure(ts):
+def figure(ts, events, scenario):
     fig, axes = plt.subplots(3, 1, figsize=(11, 13), constrained_layout=True)
-    plot_prevalence(axes[0], ts)
+    plot_prevalence(axes[0], ts, events)
     plot_identifications(axes[1], ts)
-    plot_transit(axes[2], ts)
-    scenarios = ", ".join(sorted(ts["scenario"].unique()))
-    fig.suptitle(f"palermo: scenario {scenarios}", fontsize=14)
+    plot_transit(axes[2], ts, events)
+    fig.suptitle(f"palermo: scenario {scenario}", fontsize=14)
     return fig
 
 
 def main(argv):
-    if len(argv) != 3:
-        print(__doc__.split("\n\n")[1], file=sys.stderr)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("results", help="a directory written by `palermo run`")
+    parser.add_argument("out", help="the PNG to write")
+    parser.add_argument("--scenario", help="the scenario to plot (default: the first)")
+    args = parser.parse_args(argv[1:])
+    matplotlib.use("Agg")  # write a file, never open a window (not on import: 01 imports this)
+    ts, summary, manifest = load(args.results)
+    scenario = args.scenario or manifest["scenarios"][0]["name"]
+    if scenario not in set(ts["scenario"]):
+        print(f"error: no scenario {scenario!r} in {args.results}", file=sys.stderr)
         return 2
-    results, out = argv[1], argv[2]
-    ts, summary = load(results)
-    if ts["scenario"].nunique() > 1:
-        print("note: several scenarios in these results; the plots pool them", file=sys.stderr)
-    fig = figure(ts)
-    fig.savefig(out, dpi=120)
-    print(f"wrote {out}")
-    with pd.option_context("display.width", 120, "display.float_format", "{:.6g}".format):
-        print(f"\nPer-run outcomes across {len(summary)} runs (summary.csv):")
-        print(summary_means(summary))
+    ts = ts[ts["scenario"] == scenario]
+    fig = figure(ts, timeline(manifest, scenario), scenario)
+    fig.savefig(args.out, dpi=120)
+    print(f"wrote {args.out}")
     return 0
 
 
