@@ -6,12 +6,15 @@
 //! - `w2_sweep`: the 200 runs of W2 (`benches/w2.toml`: 50 values of `cooperation.default` by
 //!   4 replicates, summaries only) on one thread and on two, for the parallel speed-up.
 //! - `w3_week`: one week of the W1 world after a 104-week warm-up.
+//! - `w4_baseline`: one replicate of the shipped baseline (`scenarios/baseline.toml`: 100,000
+//!   persons, 520 weeks after a 520-week burn-in), world building included, and its ten
+//!   replicates on one thread and on two, as runs per second.
 
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 
-use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use palermo::rng::run_seed;
 use palermo::run::{advance, initial_world, run_replicate};
 use palermo::scenario::{self, Override, Scenario};
@@ -112,5 +115,35 @@ fn w3_week(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(workloads, w1_run, w2_sweep, w3_week);
+fn w4_baseline(c: &mut Criterion) {
+    let scenario = load("scenarios/baseline.toml", &[]);
+    let mut group = c.benchmark_group("w4_baseline");
+    group.sample_size(20);
+    group.measurement_time(Duration::from_secs(10));
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("one_replicate", |b| {
+        b.iter(|| run_replicate(black_box(&scenario), 0).summary.victims_total)
+    });
+    let replicates = scenario.run.replicates;
+    group.throughput(Throughput::Elements(replicates as u64));
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a thread pool");
+        group.bench_function(format!("{replicates}_replicates_{threads}_threads"), |b| {
+            b.iter(|| {
+                pool.install(|| {
+                    (0..replicates)
+                        .into_par_iter()
+                        .map(|r| run_replicate(&scenario, r).summary.victims_total)
+                        .sum::<u64>()
+                })
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(workloads, w1_run, w2_sweep, w3_week, w4_baseline);
 criterion_main!(workloads);

@@ -17,6 +17,7 @@
 use rand::Rng;
 
 use super::risk::{effective_vulnerability, returnee_risk};
+use super::seeking::await_offer;
 use crate::world::calendar::geometric_weeks;
 use crate::world::persons::NEVER;
 use crate::world::{CountryId, PersonState, Roster, Scheduling, Wheel, World};
@@ -110,6 +111,12 @@ fn refresh_wage_gap(world: &mut World, c: CountryId) -> bool {
     changed
 }
 
+/// Person `p` starts seeking in `week`: step 3 asks them from this week on.
+fn start_seeking(world: &mut World, p: usize, week: u32) {
+    world.persons.set_state(p, PersonState::Seeking);
+    await_offer(world, p, week);
+}
+
 /// At build: every person starts at home, waiting to leave from week 0 on.
 pub fn schedule_everyone(world: &mut World) {
     refresh_wage_gaps(world);
@@ -139,14 +146,14 @@ pub fn migration_pressure(world: &mut World) {
         for &p in &weekly {
             let p = p as usize;
             if world.rngs.migration.random::<f64>() < seek_hazard(world, p, week) {
-                world.persons.set_state(p, PersonState::Seeking);
+                start_seeking(world, p, week);
             }
         }
         world.return_scratch(weekly);
     }
     world.wake_due(Wheel::Seek, PersonState::Home, week, |world, p| {
         if accept_candidate(world, p, week) {
-            world.persons.set_state(p, PersonState::Seeking);
+            start_seeking(world, p, week);
         } else {
             schedule_departure(world, p, week + 1);
         }

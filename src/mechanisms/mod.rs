@@ -14,6 +14,7 @@ pub mod record;
 pub mod recruitment;
 pub mod retrafficking;
 pub mod risk;
+pub mod seeking;
 pub mod support;
 pub mod transit;
 

@@ -14,10 +14,13 @@
 use rand::Rng;
 
 use super::retrafficking::{await_return, come_home};
-use super::risk::{effective_vulnerability, returnee_risk, risk_fading};
+use super::risk::risk_fading;
+use super::seeking::{acceptance, await_offer, refresh_offer_ceilings};
 use crate::draws::draw_form;
 use crate::world::persons::TOUCH_CHUNK;
-use crate::world::{CountryId, NetworkId, PersonState, Roster, TraffickerState, World};
+use crate::world::{
+    CountryId, NetworkId, PersonState, Roster, Scheduling, TraffickerState, Wheel, World,
+};
 
 /// Refreshes `world.recruiters`: who recruits where this week, with what weight.
 pub fn update_recruiter_presence(world: &mut World) {
@@ -59,6 +62,19 @@ pub fn recruitment(world: &mut World) {
     for c in 0..world.n_countries() {
         world.countries[c].offer_probability = offer_probability(world, CountryId::new(c));
     }
+    match world.scheduling {
+        Scheduling::Weekly => ask_every_seeker(world, week),
+        Scheduling::Calendar => {
+            refresh_offer_ceilings(world, week);
+            world.wake_due(Wheel::Offer, PersonState::Seeking, week, |world, p| {
+                wake_seeker(world, p, week)
+            });
+        }
+    }
+}
+
+/// The reference: every seeker asked every week, as MODEL.md states the process.
+fn ask_every_seeker(world: &mut World, week: u32) {
     // The homes come with the roster, in order; a seeker's own record is read only when
     // something happens to them, and is touched ahead, chunk by chunk, for that.
     let (seekers, tags) = world.roster_snapshot_with_tags(Roster::Seeking);
@@ -72,14 +88,10 @@ pub fn recruitment(world: &mut World) {
         let rng = &mut world.rngs.recruitment;
         if rng.random::<f64>() < world.countries[home.index()].offer_probability {
             let network = pick_network(&world.recruiters[home.index()], rng.random());
-            let country = &world.countries[home.index()].params.numbers;
-            let aware = (world.persons.awareness_draw(p) as f64) < country.awareness;
-            let accept = world.model.accept_max
-                * effective_vulnerability(world, p)
-                * returnee_risk(world, p, week)
-                * (1.0 - world.model.awareness_effect * if aware { 1.0 } else { 0.0 });
-            if world.rngs.recruitment.random::<f64>() < accept {
-                recruit(world, p, network);
+            let country = &world.countries[home.index()];
+            let aware = (world.persons.awareness_draw(p) as f64) < country.params.numbers.awareness;
+            let accept = acceptance(world, p, week, country.shock, aware);
+            if world.rngs.recruitment.random::<f64>() < accept && recruit(world, p, network) {
                 continue;
             }
         }
@@ -88,15 +100,57 @@ pub fn recruitment(world: &mut World) {
         let legal = country.params.numbers.legal_migration;
         let rng = &mut world.rngs.recruitment;
         if rng.random::<f64>() < legal && destination != home {
-            world.persons.set_state(p, PersonState::SafeMigrant);
-            world.persons.set_location(p, destination);
-            world.counters[home.index()].safe_migrations += 1;
-            await_return(world, p, week);
+            migrate_legally(world, p, week);
         } else if rng.random::<f64>() < world.model.seek_giveup {
             come_home(world, p, None);
         }
     }
     world.return_scratch_with_tags(seekers, tags);
+}
+
+/// Seeker `p`, woken by the offer calendar in `week` (a candidate week drawn at the bound
+/// they were scheduled with, see `seeking`): each outcome comes with its weekly probability
+/// divided by the bound, from one uniform; with what is left, nothing happens and the person
+/// waits for the next candidate week.
+fn wake_seeker(world: &mut World, p: usize, week: u32) {
+    let home = world.persons.home(p);
+    let country = &world.countries[home.index()];
+    let aware = (world.persons.awareness_draw(p) as f64) < country.params.numbers.awareness;
+    let recruited = country.offer_probability * acceptance(world, p, week, country.shock, aware);
+    let legal = if country.best_destination != home {
+        country.params.numbers.legal_migration
+    } else {
+        0.0
+    };
+    // Cumulated: recruited, then a legal channel, then giving up, as in the reference.
+    let migrates = recruited + (1.0 - recruited) * legal;
+    let leaves = migrates + (1.0 - recruited) * (1.0 - legal) * world.model.seek_giveup;
+    let bound = world.persons.seek_bound(p) as f64;
+    // A bound below the weekly chance would make outcomes rarer than the model says.
+    debug_assert!(leaves <= bound * (1.0 + 1e-9), "{leaves} > bound {bound}");
+    let u = world.rngs.recruitment.random::<f64>() * bound;
+    if u < recruited {
+        // Given an offer taken, u / recruited is uniform in [0, 1): it picks the network.
+        let network = pick_network(&world.recruiters[home.index()], u / recruited);
+        if recruit(world, p, network) {
+            return;
+        }
+    } else if u < migrates {
+        return migrate_legally(world, p, week);
+    } else if u < leaves {
+        return come_home(world, p, None);
+    }
+    await_offer(world, p, week + 1);
+}
+
+/// Seeker `p` leaves by a legal channel for their country's best destination.
+fn migrate_legally(world: &mut World, p: usize, week: u32) {
+    let home = world.persons.home(p);
+    let destination = world.countries[home.index()].best_destination;
+    world.persons.set_state(p, PersonState::SafeMigrant);
+    world.persons.set_location(p, destination);
+    world.counters[home.index()].safe_migrations += 1;
+    await_return(world, p, week);
 }
 
 /// Draws a network in proportion to its weight, from cumulated weights; `u` is uniform in
@@ -111,10 +165,11 @@ fn pick_network(cumulative: &[(NetworkId, f64)], u: f64) -> NetworkId {
         .unwrap_or_default()
 }
 
-/// Person `p` accepts network `n`'s offer: recruited, in transit on the network's route.
-fn recruit(world: &mut World, p: usize, n: NetworkId) {
+/// Person `p` accepts network `n`'s offer: recruited, in transit on the network's route
+/// (false, and nothing done, if the network has no route).
+fn recruit(world: &mut World, p: usize, n: NetworkId) -> bool {
     let Some(route) = world.networks[n.index()].route else {
-        return;
+        return false;
     };
     let form = draw_form(&world.form_cumulative, world.rngs.recruitment.random());
     let home = world.persons.home(p);
@@ -137,6 +192,7 @@ fn recruit(world: &mut World, p: usize, n: NetworkId) {
     world
         .persons
         .start_trafficking(p, n, route, form, first_leg_ends);
+    true
 }
 
 #[cfg(test)]

@@ -16,7 +16,9 @@ use crate::draws::{form_cumulative, police_form_cumulative};
 use crate::ids::CountryId;
 use crate::scenario::Scenario;
 
-use super::{Agency, Calendar, Cooperation, Country, Persons, Rngs, Scheduling, World};
+use super::{
+    Agency, Calendar, Cooperation, Country, OfferCeiling, Persons, Rngs, Scheduling, World,
+};
 
 /// Vulnerability is Beta-distributed with mean `poverty`, kept strictly inside (0, 1) so that
 /// the distribution exists for every valid poverty.
@@ -51,6 +53,13 @@ pub fn build_world(scenario: &Scenario, run_seed: u64, scheduling: Scheduling) -
             structural_risk: 0.0,
             scheduled_with: (0.0, 1.0),
             offer_probability: 0.0,
+            // Below any probability: the first step 3 sets every country's ceilings.
+            offer_ceiling: OfferCeiling {
+                offer: -1.0,
+                legal: 0.0,
+                shock: 1.0,
+                set_in: super::persons::NEVER,
+            },
         })
         .collect();
 
@@ -94,6 +103,7 @@ pub fn build_world(scenario: &Scenario, run_seed: u64, scheduling: Scheduling) -
         scheduling,
         seek_calendar: Calendar::default(),
         return_calendar: Calendar::default(),
+        offer_calendar: Calendar::default(),
         scratch: Vec::new(),
         scratch_tags: Vec::new(),
         exit_table: Vec::new(),

@@ -50,6 +50,21 @@ pub struct Country {
     pub scheduled_with: (f64, f64),
     /// This week's probability that a seeker from here meets a deceptive offer (step 3).
     pub offer_probability: f64,
+    /// The ceilings the offer calendar of this country's seekers was drawn with (step 3).
+    pub offer_ceiling: OfferCeiling,
+}
+
+/// Ceilings on what a seeker's weekly chance of an event depends on in their home country:
+/// the offer probability, `legal_migration` and the shock. Every seeker of the country waits
+/// in the offer calendar at a bound computed from them; when this week's values pass one, the
+/// country's seekers are drawn again (step 3, `mechanisms::seeking`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OfferCeiling {
+    pub offer: f64,
+    pub legal: f64,
+    pub shock: f64,
+    /// The week they were set ([`persons::NEVER`] before the first).
+    pub set_in: u32,
 }
 
 /// The weekly exit hazards (inspection, police, NGO, self-report, escape), their sum, and the
@@ -61,7 +76,8 @@ pub struct ExitRow {
     pub revenue: f64,
 }
 
-/// How persons at home and safe migrants are visited (see `world::calendar`).
+/// How persons at home, seekers, safe migrants and exploited persons are visited (see
+/// `world::calendar`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scheduling {
     /// Waiting times drawn once and kept in calendars: the fast path, always used in runs.
@@ -134,6 +150,9 @@ pub enum Wheel {
     Return,
     /// Exploited persons: when they leave exploitation, by any channel (step 5).
     Exit,
+    /// Seekers: when something may happen to them (an offer taken, a legal channel, giving
+    /// up; step 3).
+    Offer,
 }
 
 /// Everything of one run.
@@ -158,6 +177,8 @@ pub struct World {
     /// When persons at home start seeking, and when safe migrants return.
     pub seek_calendar: Calendar,
     pub return_calendar: Calendar,
+    /// When something may happen to a seeker (step 3).
+    pub offer_calendar: Calendar,
     /// This week's exit hazards and revenue by country and form class (step 5).
     pub exit_table: Vec<ExitRow>,
     /// The table the exit calendar was drawn with: a row that changes is drawn again.
@@ -266,6 +287,7 @@ impl World {
             Wheel::Seek => &mut self.seek_calendar,
             Wheel::Return => &mut self.return_calendar,
             Wheel::Exit => &mut self.exit_calendar,
+            Wheel::Offer => &mut self.offer_calendar,
         };
         (calendar, &self.persons)
     }

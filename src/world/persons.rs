@@ -335,9 +335,9 @@ impl Persons {
         self.hot[p].form
     }
 
-    /// The week a calendar event is due for this person (leaving home, a safe migrant's
-    /// return, leaving exploitation; [`NEVER`] if none); entries of the calendars that disagree
-    /// with it are stale.
+    /// The week a calendar event is due for this person (leaving home, a seeker's candidate
+    /// week, a safe migrant's return, leaving exploitation; [`NEVER`] if none); entries of the
+    /// calendars that disagree with it are stale.
     pub fn due(&self, p: usize) -> u32 {
         self.hot[p].due
     }
@@ -346,8 +346,8 @@ impl Persons {
         self.hot[p].due = week;
     }
 
-    /// The hazard a person at home was scheduled with (an upper bound while a returnee's risk
-    /// fades; see step 2).
+    /// The hazard a person at home or a seeker was scheduled with (an upper bound of the
+    /// weekly hazard, thinned when woken; see steps 2 and 3).
     pub fn seek_bound(&self, p: usize) -> f32 {
         self.hot[p].seek_bound
     }

@@ -1,0 +1,115 @@
+//! The offer calendar of step 3 (MODEL.md §2): when something may happen to a seeker, drawn
+//! once instead of asking every seeker every week.
+//!
+//! Each week a seeker from country `c` is recruited with probability `r = q_c × a_p` (an offer,
+//! with this week's offer probability `q_c`, taken with the person's acceptance `a_p`), else
+//! leaves by a legal channel with probability `l_c` (when `c` has a better destination), else
+//! gives up with probability `g` (`seek_giveup`): something happens with probability
+//! `H = 1 − (1 − r)(1 − l_c)(1 − g)`. `q_c` changes every week with the networks' effort, and
+//! `a_p` falls as a returnee's risk fades, so `H` is not constant; it is bounded by
+//! `B = 1 − (1 − Q_c A_p)(1 − L_c)(1 − g)`, with ceilings `Q_c ≥ q_c`, `L_c ≥ l_c` and a
+//! shock ceiling per country ([`OfferCeiling`]) and `A_p` the person's acceptance at the
+//! ceilings, without awareness, at the week they are scheduled (a returnee's risk only falls
+//! from then on). A seeker waits a geometric time at hazard `B` for a candidate week; woken,
+//! the person meets each outcome with probability (its weekly probability) / `B`, or nothing
+//! and is scheduled again from the next week (thinning: exact in discrete time). When a
+//! country's offer probability, legal channel or shock passes its ceiling, or the offer
+//! probability falls far below it, the ceilings are set again and the country's seekers are
+//! drawn again (exact by memorylessness). With [`Scheduling::Weekly`] every seeker is asked
+//! every week instead (`recruitment.rs`): the reference `tests/it/calendar.rs` compares this
+//! with.
+
+use rand::Rng;
+
+use super::risk::returnee_risk;
+use crate::world::persons::NEVER;
+use crate::world::{OfferCeiling, Roster, Scheduling, World};
+
+/// The ceiling of the offer probability is set this much above this week's value, so that
+/// the weekly ups and downs of effort seldom pass it.
+const OFFER_HEADROOM: f64 = 1.5;
+
+/// A ceiling this many times above this week's offer probability is lowered (the bound
+/// would waste most candidate weeks).
+const OFFER_SLACK: f64 = 3.0;
+
+/// Person `p`'s chance of taking an offer in `week`: `accept_max × v_eff × returnee risk ×
+/// (1 − awareness_effect if aware)`, at most 1, with the vulnerability raised by `shock`.
+pub fn acceptance(world: &World, p: usize, week: u32, shock: f64, aware: bool) -> f64 {
+    let v_eff = (world.persons.vulnerability(p) as f64 * shock).min(1.0);
+    let awareness = 1.0 - world.model.awareness_effect * if aware { 1.0 } else { 0.0 };
+    (world.model.accept_max * v_eff * returnee_risk(world, p, week) * awareness).min(1.0)
+}
+
+/// The bound `B` of seeker `p`'s weekly chance of an event from `week` on, rounded up to
+/// the `f32` it is stored as (the same value draws the wait and thins it).
+fn offer_bound(world: &World, p: usize, week: u32) -> f32 {
+    let home = world.persons.home(p);
+    let ceiling = world.countries[home.index()].offer_ceiling;
+    let offer = ceiling.offer * acceptance(world, p, week, ceiling.shock, false);
+    let none = (1.0 - offer) * (1.0 - ceiling.legal) * (1.0 - world.model.seek_giveup);
+    let bound = (1.0 - none).clamp(0.0, 1.0);
+    let stored = bound as f32;
+    if (stored as f64) < bound {
+        stored.next_up()
+    } else {
+        stored
+    }
+}
+
+/// Schedules seeker `p`'s next candidate week, from `first_week` on (the same week
+/// included: step 3 asks a person who started seeking in step 2 that week). Nothing with
+/// [`Scheduling::Weekly`], where step 3 asks every seeker.
+pub fn await_offer(world: &mut World, p: usize, first_week: u32) {
+    if world.scheduling == Scheduling::Weekly {
+        return;
+    }
+    if world.persons.due(p) != NEVER {
+        world.persons.set_due(p, NEVER);
+        world.offer_calendar.supersede();
+    }
+    let bound = offer_bound(world, p, first_week);
+    let u = world.rngs.recruitment.random::<f64>();
+    if let Some(k) = crate::world::calendar::geometric_weeks(bound as f64, u) {
+        let due = first_week.saturating_add(k);
+        world.persons.set_due_with_bound(p, due, bound);
+        world.offer_calendar.push(due, p as u32);
+    }
+}
+
+/// Sets the ceilings of every country whose offer probability (already this week's),
+/// `legal_migration` or shock passed them, or whose offer probability fell far below its
+/// ceiling, and draws that country's seekers again from `week` on. Returns how many
+/// countries were redrawn.
+pub fn refresh_offer_ceilings(world: &mut World, week: u32) -> usize {
+    let mut redrawn = 0;
+    for country in &mut world.countries {
+        let q = country.offer_probability;
+        let legal = country.params.numbers.legal_migration;
+        let ceiling = country.offer_ceiling;
+        if q > ceiling.offer
+            || q * OFFER_SLACK < ceiling.offer
+            || legal > ceiling.legal
+            || country.shock > ceiling.shock
+        {
+            country.offer_ceiling = OfferCeiling {
+                offer: (q * OFFER_HEADROOM).min(1.0),
+                legal,
+                shock: country.shock,
+                set_in: week,
+            };
+            redrawn += 1;
+        }
+    }
+    if redrawn == 0 {
+        return 0;
+    }
+    let (seekers, tags) = world.roster_snapshot_with_tags(Roster::Seeking);
+    for (&p, tag) in seekers.iter().zip(&tags) {
+        if world.countries[tag.home.index()].offer_ceiling.set_in == week {
+            await_offer(world, p as usize, week);
+        }
+    }
+    world.return_scratch_with_tags(seekers, tags);
+    redrawn
+}
