@@ -18,7 +18,7 @@ use rand::Rng;
 
 use super::risk::{effective_vulnerability, returnee_risk};
 use super::seeking::await_offer;
-use crate::world::calendar::geometric_weeks;
+use crate::world::calendar::{geometric_wait, stored_bound};
 use crate::world::persons::NEVER;
 use crate::world::{CountryId, PersonState, Roster, Scheduling, Wheel, World};
 
@@ -73,11 +73,10 @@ fn cancel_departure(world: &mut World, p: usize) {
 /// (thinning), else is scheduled again from the next week with the lower bound.
 fn schedule_departure(world: &mut World, p: usize, first_week: u32) {
     cancel_departure(world, p);
-    let bound = seek_hazard(world, p, first_week);
-    let u = world.rngs.migration.random::<f64>();
-    if let Some(k) = geometric_weeks(bound, u) {
+    let bound = stored_bound(seek_hazard(world, p, first_week));
+    if let Some(k) = geometric_wait(bound as f64, &mut world.rngs.migration) {
         let due = first_week.saturating_add(k);
-        world.persons.set_due_with_bound(p, due, bound as f32);
+        world.persons.set_due_with_bound(p, due, bound);
         world.seek_calendar.push(due, p as u32);
     }
 }

@@ -19,9 +19,8 @@
 //! every week instead (`recruitment.rs`): the reference `tests/it/calendar.rs` compares this
 //! with.
 
-use rand::Rng;
-
 use super::risk::returnee_risk;
+use crate::world::calendar::{geometric_wait, stored_bound};
 use crate::world::persons::NEVER;
 use crate::world::{OfferCeiling, Roster, Scheduling, World};
 
@@ -48,13 +47,7 @@ fn offer_bound(world: &World, p: usize, week: u32) -> f32 {
     let ceiling = world.countries[home.index()].offer_ceiling;
     let offer = ceiling.offer * acceptance(world, p, week, ceiling.shock, false);
     let none = (1.0 - offer) * (1.0 - ceiling.legal) * (1.0 - world.model.seek_giveup);
-    let bound = (1.0 - none).clamp(0.0, 1.0);
-    let stored = bound as f32;
-    if (stored as f64) < bound {
-        stored.next_up()
-    } else {
-        stored
-    }
+    stored_bound((1.0 - none).clamp(0.0, 1.0))
 }
 
 /// Schedules seeker `p`'s next candidate week, from `first_week` on (the same week
@@ -69,8 +62,7 @@ pub fn await_offer(world: &mut World, p: usize, first_week: u32) {
         world.offer_calendar.supersede();
     }
     let bound = offer_bound(world, p, first_week);
-    let u = world.rngs.recruitment.random::<f64>();
-    if let Some(k) = crate::world::calendar::geometric_weeks(bound as f64, u) {
+    if let Some(k) = geometric_wait(bound as f64, &mut world.rngs.recruitment) {
         let due = first_week.saturating_add(k);
         world.persons.set_due_with_bound(p, due, bound);
         world.offer_calendar.push(due, p as u32);

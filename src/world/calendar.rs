@@ -9,21 +9,47 @@
 //! are recognized when they come due (the person's `due` week no longer matches); the
 //! calendar is compacted when they outnumber the live ones.
 
+use rand::Rng;
+use rand_distr::Exp1;
+
 /// Weeks until the first success of a weekly Bernoulli(`hazard`) trial, counting from 0 (the
-/// first week tried), by inversion of a uniform `u` in [0, 1); `None` if it never happens.
-pub fn geometric_weeks(hazard: f64, u: f64) -> Option<u32> {
+/// first week tried), from a standard exponential `e`; `None` if it never happens.
+pub fn geometric_weeks(hazard: f64, e: f64) -> Option<u32> {
     if hazard <= 0.0 {
         return None;
     }
     if hazard >= 1.0 {
         return Some(0);
     }
-    // P(K >= k) = (1 − h)^k, so K = floor(ln(1 − u) / ln(1 − h)).
-    // ln_1p keeps tiny hazards exact (ln(1 − 1e-300) would round to 0).
-    let k = (-u).ln_1p() / (-hazard).ln_1p();
+    // P(K >= k) = P(e >= k λ) = exp(−k λ) = (1 − h)^k with λ = −ln(1 − h), so
+    // K = floor(e / λ): one logarithm, where inverting a uniform took two. ln_1p keeps tiny
+    // hazards exact (ln(1 − 1e-300) would round to 0).
+    let k = e / -(-hazard).ln_1p();
     // k >= 0, so the conversion's truncation is the floor (without a call to `floor`, which
     // the baseline x86-64 target has no instruction for).
     (k < u32::MAX as f64 / 2.0).then_some(k as u32)
+}
+
+/// A geometric waiting time at `hazard` (see [`geometric_weeks`]), its exponential drawn from
+/// `rng` by the ziggurat method (no logarithm) when the hazard is strictly between 0 and 1.
+pub fn geometric_wait(hazard: f64, rng: &mut impl Rng) -> Option<u32> {
+    let e = if hazard > 0.0 && hazard < 1.0 {
+        rng.sample(Exp1)
+    } else {
+        0.0
+    };
+    geometric_weeks(hazard, e)
+}
+
+/// A hazard stored as `f32` (a person's thinning bound), rounded up so that it stays a bound;
+/// the waiting time is drawn with the stored value, which the thinning divides by.
+pub fn stored_bound(hazard: f64) -> f32 {
+    let stored = hazard as f32;
+    if (stored as f64) < hazard {
+        stored.next_up()
+    } else {
+        stored
+    }
 }
 
 /// Weeks covered by the wheel of buckets; later events wait in the far list.
@@ -149,16 +175,43 @@ mod tests {
     fn geometric_waiting_times_have_the_right_mean() {
         let h = 0.05;
         let n = 100_000;
+        // Exponentials by inversion of evenly spaced uniforms.
+        let exponential = |i: usize| -(-((i as f64 + 0.5) / n as f64)).ln_1p();
         let mean = (0..n)
-            .map(|i| geometric_weeks(h, (i as f64 + 0.5) / n as f64).unwrap() as f64)
+            .map(|i| geometric_weeks(h, exponential(i)).unwrap() as f64)
             .sum::<f64>()
             / n as f64;
         // E[K] = (1 − h) / h = 19.
         assert!((mean - 19.0).abs() < 0.1, "{mean}");
+        // P(K = 0) = h.
+        let zeros = (0..n)
+            .filter(|&i| geometric_weeks(h, exponential(i)) == Some(0))
+            .count();
+        assert!((zeros as f64 / n as f64 - h).abs() < 1e-3, "{zeros}");
         assert_eq!(geometric_weeks(0.0, 0.5), None);
         assert_eq!(geometric_weeks(1.0, 0.5), Some(0));
         assert_eq!(geometric_weeks(0.5, 0.0), Some(0));
-        assert_eq!(geometric_weeks(1e-300, 0.999), None);
+        assert_eq!(geometric_weeks(1e-300, 7.0), None);
+    }
+
+    #[test]
+    fn drawn_waiting_times_are_geometric() {
+        let mut rng = crate::rng::stream(3, crate::rng::Stream::Migration);
+        let (h, n) = (0.2, 200_000);
+        let waits: Vec<u32> = (0..n)
+            .map(|_| geometric_wait(h, &mut rng).unwrap())
+            .collect();
+        // P(K = k) = h (1 − h)^k for the first weeks, each within 5 standard errors.
+        for k in 0..6 {
+            let p = h * (1.0 - h).powi(k);
+            let observed = waits.iter().filter(|&&w| w == k as u32).count() as f64 / n as f64;
+            let se = (p * (1.0 - p) / n as f64).sqrt();
+            assert!((observed - p).abs() < 5.0 * se, "k {k}: {observed} vs {p}");
+        }
+        assert_eq!(geometric_wait(0.0, &mut rng), None);
+        assert_eq!(geometric_wait(1.0, &mut rng), Some(0));
+        let b = stored_bound(0.1);
+        assert!(b as f64 >= 0.1 && (b as f64) < 0.1 + 1e-8);
     }
 
     fn due(c: &mut Calendar, week: u32) -> Vec<u32> {
