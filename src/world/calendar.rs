@@ -52,42 +52,54 @@ pub fn stored_bound(hazard: f64) -> f32 {
     }
 }
 
-/// Weeks covered by the wheel of buckets; later events wait in the far list.
+/// Weeks covered by the wheel of buckets of [`Calendar::default`]; later events wait in the
+/// far list.
 const WHEEL_WEEKS: u32 = 256;
 
-/// A timing wheel: one bucket of persons per week for the next `WHEEL_WEEKS` weeks, and a
+/// A timing wheel: one bucket of persons per week for the next `wheel_weeks` weeks, and a
 /// list of later events that is swept into the wheel as time reaches them. Pushing is O(1);
 /// the persons due in a week come out of their bucket in the order they were put in.
 #[derive(Clone, Debug)]
 pub struct Calendar {
     buckets: Vec<Vec<u32>>,
     far: Vec<(u32, u32)>,
-    /// The first week the wheel covers: buckets hold weeks `start..start + WHEEL_WEEKS`.
+    /// The first week the wheel covers: buckets hold weeks `start..start + wheel_weeks`.
     start: u32,
     /// Entries known to have been superseded by a redraw.
     stale: usize,
     len: usize,
+    /// Weeks the wheel covers (its number of buckets).
+    wheel_weeks: u32,
 }
 
 impl Default for Calendar {
     fn default() -> Self {
-        Calendar {
-            buckets: vec![Vec::new(); WHEEL_WEEKS as usize],
-            far: Vec::new(),
-            start: 0,
-            stale: 0,
-            len: 0,
-        }
+        Calendar::with_wheel(WHEEL_WEEKS)
     }
 }
 
 impl Calendar {
+    /// A calendar whose wheel covers `weeks` weeks (at least 1). Each bucket keeps the largest
+    /// size it has had (so that no week allocates): a calendar of short waits, most of which
+    /// fall within a few weeks, takes less memory with a shorter wheel.
+    pub fn with_wheel(weeks: u32) -> Calendar {
+        let weeks = weeks.max(1);
+        Calendar {
+            buckets: vec![Vec::new(); weeks as usize],
+            far: Vec::new(),
+            start: 0,
+            stale: 0,
+            len: 0,
+            wheel_weeks: weeks,
+        }
+    }
+
     pub fn push(&mut self, week: u32, person: u32) {
         self.len += 1;
-        if week < self.start.saturating_add(WHEEL_WEEKS) {
+        if week < self.start.saturating_add(self.wheel_weeks) {
             // Never earlier than the wheel: an event due before `start` is due now.
             let week = week.max(self.start);
-            self.buckets[(week % WHEEL_WEEKS) as usize].push(person);
+            self.buckets[(week % self.wheel_weeks) as usize].push(person);
         } else {
             self.far.push((week, person));
         }
@@ -104,16 +116,17 @@ impl Calendar {
         out.clear();
         while self.start < week {
             // A week nobody visited: its entries are due now.
-            let skipped = std::mem::take(&mut self.buckets[(self.start % WHEEL_WEEKS) as usize]);
+            let skipped =
+                std::mem::take(&mut self.buckets[(self.start % self.wheel_weeks) as usize]);
             self.start += 1;
             self.sweep_far();
             for p in skipped {
-                self.buckets[(week % WHEEL_WEEKS) as usize].push(p);
+                self.buckets[(week % self.wheel_weeks) as usize].push(p);
             }
         }
         // Drain rather than swap: each bucket keeps its own capacity, and the caller's buffer
         // (sized for the largest roster) is not passed around the wheel.
-        out.append(&mut self.buckets[(week % WHEEL_WEEKS) as usize]);
+        out.append(&mut self.buckets[(week % self.wheel_weeks) as usize]);
         self.len -= out.len();
         self.start = week + 1;
         self.sweep_far();
@@ -122,16 +135,16 @@ impl Calendar {
     /// Moves far events that the wheel now covers into their buckets (once per turn of the
     /// wheel, so that the far list is scanned rarely).
     fn sweep_far(&mut self) {
-        if !self.start.is_multiple_of(WHEEL_WEEKS) {
+        if !self.start.is_multiple_of(self.wheel_weeks) {
             return;
         }
-        let horizon = self.start.saturating_add(WHEEL_WEEKS);
+        let horizon = self.start.saturating_add(self.wheel_weeks);
         let mut k = 0;
         while k < self.far.len() {
             let (week, p) = self.far[k];
             if week < horizon {
                 self.far.swap_remove(k);
-                self.buckets[(week.max(self.start) % WHEEL_WEEKS) as usize].push(p);
+                self.buckets[(week.max(self.start) % self.wheel_weeks) as usize].push(p);
             } else {
                 k += 1;
             }
@@ -155,8 +168,9 @@ impl Calendar {
         let start = self.start;
         let mut len = 0;
         for (i, bucket) in self.buckets.iter_mut().enumerate() {
-            // The week bucket `i` holds: the one in start..start + WHEEL_WEEKS with that residue.
-            let offset = (i as u32 + WHEEL_WEEKS - start % WHEEL_WEEKS) % WHEEL_WEEKS;
+            // The week bucket `i` holds: the one in start..start + wheel_weeks with that residue.
+            let offset =
+                (i as u32 + self.wheel_weeks - start % self.wheel_weeks) % self.wheel_weeks;
             let week = start + offset;
             bucket.retain(|&p| live(week, p));
             len += bucket.len();
@@ -262,5 +276,25 @@ mod tests {
         assert!(due(&mut c, 0).is_empty());
         assert!(due(&mut c, 1).is_empty());
         assert_eq!(due(&mut c, 2), vec![2]);
+    }
+
+    #[test]
+    fn a_short_wheel_gives_the_same_weeks() {
+        let (mut long, mut short) = (Calendar::default(), Calendar::with_wheel(8));
+        for (week, p) in [(3, 0), (7, 1), (8, 2), (9, 3), (40, 4), (17, 5), (16, 6)] {
+            long.push(week, p);
+            short.push(week, p);
+        }
+        for week in 0..50 {
+            let (mut a, mut b) = (due(&mut long, week), due(&mut short, week));
+            a.sort();
+            b.sort();
+            assert_eq!(a, b, "week {week}");
+            if week == 12 {
+                long.push(30, 7);
+                short.push(30, 7);
+            }
+        }
+        assert!(short.is_empty() && long.is_empty());
     }
 }
