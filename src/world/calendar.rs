@@ -68,7 +68,7 @@ pub struct Calendar {
     /// Entries known to have been superseded by a redraw.
     stale: usize,
     len: usize,
-    /// Weeks the wheel covers (its number of buckets).
+    /// Weeks the wheel covers (its number of buckets, a power of two).
     wheel_weeks: u32,
 }
 
@@ -79,11 +79,12 @@ impl Default for Calendar {
 }
 
 impl Calendar {
-    /// A calendar whose wheel covers `weeks` weeks (at least 1). Each bucket keeps the largest
+    /// A calendar whose wheel covers `weeks` weeks (rounded up to a power of two, so that a
+    /// week's bucket is found with a mask, not a division). Each bucket keeps the largest
     /// size it has had (so that no week allocates): a calendar of short waits, most of which
     /// fall within a few weeks, takes less memory with a shorter wheel.
     pub fn with_wheel(weeks: u32) -> Calendar {
-        let weeks = weeks.max(1);
+        let weeks = weeks.max(1).next_power_of_two();
         Calendar {
             buckets: vec![Vec::new(); weeks as usize],
             far: Vec::new(),
@@ -94,12 +95,23 @@ impl Calendar {
         }
     }
 
+    /// The mask that gives a week's bucket.
+    fn mask(&self) -> u32 {
+        self.wheel_weeks - 1
+    }
+
+    /// The bucket of `week`.
+    fn slot(&self, week: u32) -> usize {
+        (week & self.mask()) as usize
+    }
+
     pub fn push(&mut self, week: u32, person: u32) {
         self.len += 1;
         if week < self.start.saturating_add(self.wheel_weeks) {
             // Never earlier than the wheel: an event due before `start` is due now.
             let week = week.max(self.start);
-            self.buckets[(week % self.wheel_weeks) as usize].push(person);
+            let slot = self.slot(week);
+            self.buckets[slot].push(person);
         } else {
             self.far.push((week, person));
         }
@@ -116,17 +128,17 @@ impl Calendar {
         out.clear();
         while self.start < week {
             // A week nobody visited: its entries are due now.
-            let skipped =
-                std::mem::take(&mut self.buckets[(self.start % self.wheel_weeks) as usize]);
+            let slot = self.slot(self.start);
+            let skipped = std::mem::take(&mut self.buckets[slot]);
             self.start += 1;
             self.sweep_far();
-            for p in skipped {
-                self.buckets[(week % self.wheel_weeks) as usize].push(p);
-            }
+            let slot = self.slot(week);
+            self.buckets[slot].extend(skipped);
         }
         // Drain rather than swap: each bucket keeps its own capacity, and the caller's buffer
         // (sized for the largest roster) is not passed around the wheel.
-        out.append(&mut self.buckets[(week % self.wheel_weeks) as usize]);
+        let slot = self.slot(week);
+        out.append(&mut self.buckets[slot]);
         self.len -= out.len();
         self.start = week + 1;
         self.sweep_far();
@@ -135,7 +147,7 @@ impl Calendar {
     /// Moves far events that the wheel now covers into their buckets (once per turn of the
     /// wheel, so that the far list is scanned rarely).
     fn sweep_far(&mut self) {
-        if !self.start.is_multiple_of(self.wheel_weeks) {
+        if self.start & self.mask() != 0 {
             return;
         }
         let horizon = self.start.saturating_add(self.wheel_weeks);
@@ -144,7 +156,8 @@ impl Calendar {
             let (week, p) = self.far[k];
             if week < horizon {
                 self.far.swap_remove(k);
-                self.buckets[(week.max(self.start) % self.wheel_weeks) as usize].push(p);
+                let slot = self.slot(week.max(self.start));
+                self.buckets[slot].push(p);
             } else {
                 k += 1;
             }
@@ -165,12 +178,11 @@ impl Calendar {
         if self.stale * 2 <= self.len {
             return;
         }
-        let start = self.start;
+        let (start, weeks, mask) = (self.start, self.wheel_weeks, self.mask());
         let mut len = 0;
         for (i, bucket) in self.buckets.iter_mut().enumerate() {
             // The week bucket `i` holds: the one in start..start + wheel_weeks with that residue.
-            let offset =
-                (i as u32 + self.wheel_weeks - start % self.wheel_weeks) % self.wheel_weeks;
+            let offset = (i as u32 + weeks - (start & mask)) & mask;
             let week = start + offset;
             bucket.retain(|&p| live(week, p));
             len += bucket.len();
