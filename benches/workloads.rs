@@ -58,6 +58,13 @@ fn w1_run(c: &mut Criterion) {
     group.finish();
 }
 
+fn thread_pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a thread pool")
+}
+
 /// The 200 runs of W2, each a pure function of its point and replicate.
 fn w2_runs() -> Vec<(Scenario, u32)> {
     (0..50)
@@ -75,10 +82,7 @@ fn w2_sweep(c: &mut Criterion) {
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(20));
     for threads in [1, 2] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("a thread pool");
+        let pool = thread_pool(threads);
         group.bench_function(format!("200_runs_{threads}_threads"), |b| {
             b.iter(|| {
                 pool.install(|| {
@@ -127,10 +131,7 @@ fn w4_baseline(c: &mut Criterion) {
     let replicates = scenario.run.replicates;
     group.throughput(Throughput::Elements(replicates as u64));
     for threads in [1, 2] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("a thread pool");
+        let pool = thread_pool(threads);
         group.bench_function(format!("{replicates}_replicates_{threads}_threads"), |b| {
             b.iter(|| {
                 pool.install(|| {
