@@ -265,17 +265,19 @@ params! {
         "weight of organ removal";
     escape_rate: "escape_rate", UNIT, 0.008, "probability per week",
         "weekly chance an exploited person leaves on their own";
-    police_rate: "police_rate", UNIT, 0.00015, "probability per week",
+    police_rate: "police_rate", UNIT, 0.00012, "probability per week",
         "weekly chance police work finds an exploited person, at resources = training = 1 and no corruption";
     police_focus_other: "police_focus_other", UNIT, 0.5, "share",
         "police attention to forms other than sexual exploitation, relative to it";
-    inspection_rate: "inspection_rate", UNIT, 0.00008, "probability per week",
+    inspection_rate: "inspection_rate", UNIT, 0.00004, "probability per week",
         "weekly chance labour inspection finds a person in a labour form, at labour_inspection = training = 1";
-    ngo_rate: "ngo_rate", UNIT, 0.00003, "probability per week",
+    ngo_rate: "ngo_rate", UNIT, 0.00002, "probability per week",
         "weekly chance an NGO identifies an exploited person, at ngo = 1";
     self_report_rate: "self_report_rate", UNIT, 0.00003, "probability per week",
         "weekly chance an exploited person self-reports, at awareness = victim_support = 1";
-    rescue_share: "rescue_share", UNIT, 0.01, "share",
+    come_forward: "come_forward", UNIT, 0.009, "probability",
+        "chance a victim who escapes comes forward to the destination's authorities, at awareness = ngo = 1 and certain protection (support, not deportation)";
+    rescue_share: "rescue_share", UNIT, 0.007, "share",
         "share of an arrested exploiter's victims that police find and free";
     support_weeks: "support_weeks", Domain::Count { min: 1.0, max: 520.0 }, 12, "weeks",
         "weeks a supported victim stays in support before returning home";

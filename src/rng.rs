@@ -23,6 +23,7 @@ pub enum Stream {
     Intelligence = 9,
     Adaptation = 10,
     Retrafficking = 11,
+    ComingForward = 12,
 }
 
 /// SplitMix64's finalizer: a bijective mix of 64 bits.

@@ -105,6 +105,8 @@ pub struct Rngs {
     pub intelligence: ChaCha8Rng,
     pub adaptation: ChaCha8Rng,
     pub retrafficking: ChaCha8Rng,
+    /// Whether an escaped victim comes forward (step 5, `mechanisms::coming_forward`).
+    pub coming_forward: ChaCha8Rng,
 }
 
 impl Rngs {
@@ -121,6 +123,7 @@ impl Rngs {
             intelligence: stream(run_seed, Stream::Intelligence),
             adaptation: stream(run_seed, Stream::Adaptation),
             retrafficking: stream(run_seed, Stream::Retrafficking),
+            coming_forward: stream(run_seed, Stream::ComingForward),
         }
     }
 }
