@@ -24,6 +24,7 @@ pub enum Stream {
     Adaptation = 10,
     Retrafficking = 11,
     ComingForward = 12,
+    Dismantling = 13,
 }
 
 /// SplitMix64's finalizer: a bijective mix of 64 bits.

@@ -5,6 +5,7 @@
 
 pub mod adaptation;
 pub mod coming_forward;
+pub mod dismantling;
 pub mod exploitation;
 pub mod intelligence;
 pub mod investigation;
