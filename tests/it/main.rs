@@ -14,7 +14,8 @@
 //! - `report`: `palermo report` and `--report` on each kind of directory;
 //! - `sensitivity`: `sensitivity.csv` of sobol and morris sweeps;
 //! - `validate`: `palermo validate`: exit statuses 0, 1 and 2, its files, threads;
-//! - `serve`: `palermo serve`'s endpoints and event stream over HTTP.
+//! - `serve`: `palermo serve`'s endpoints and event stream over HTTP;
+//! - `serve_abuse`: the server under load, hostile requests and slow clients at once.
 
 mod architecture;
 mod bad_input;
@@ -30,6 +31,7 @@ mod report;
 mod resources;
 mod sensitivity;
 mod serve;
+mod serve_abuse;
 mod shard;
 mod signals;
 mod sweep;

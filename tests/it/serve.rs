@@ -15,14 +15,14 @@ use serde_json::Value;
 use super::{fixture, palermo, read_csv};
 
 /// A running server, killed when dropped.
-struct Server {
-    child: Child,
-    host: String,
+pub(super) struct Server {
+    pub(super) child: Child,
+    pub(super) host: String,
 }
 
 impl Server {
     /// Starts `palermo serve ARGS --port 0` in the repository root and reads its address.
-    fn start(args: &[&str]) -> Server {
+    pub(super) fn start(args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_palermo"))
             .arg("serve")
             .args(args)
@@ -47,7 +47,7 @@ impl Server {
     }
 
     /// One request; returns the status and the body.
-    fn request(&self, method: &str, path: &str, body: &str) -> (u16, String) {
+    pub(super) fn request(&self, method: &str, path: &str, body: &str) -> (u16, String) {
         let mut stream = TcpStream::connect(&self.host).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(120)))
@@ -75,13 +75,13 @@ impl Server {
         (status, body)
     }
 
-    fn get_json(&self, path: &str) -> (u16, Value) {
+    pub(super) fn get_json(&self, path: &str) -> (u16, Value) {
         let (status, body) = self.request("GET", path, "");
         (status, serde_json::from_str(&body).unwrap_or(Value::Null))
     }
 
     /// `POST /api/run`: the status, and the events (kind, data) or the error body.
-    fn run(&self, body: &str) -> (u16, Vec<(String, Value)>) {
+    pub(super) fn run(&self, body: &str) -> (u16, Vec<(String, Value)>) {
         let (status, text) = self.request("POST", "/api/run", body);
         if status != 200 {
             return (
@@ -107,7 +107,7 @@ impl Server {
     }
 
     /// Kills the server and returns what it wrote on stderr.
-    fn stop(mut self) -> String {
+    pub(super) fn stop(mut self) -> String {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
         let mut err = String::new();
@@ -129,7 +129,7 @@ impl Drop for Server {
 }
 
 /// The body of a chunked response.
-fn unchunk(mut rest: &str) -> String {
+pub(super) fn unchunk(mut rest: &str) -> String {
     let mut out = String::new();
     while let Some((size, tail)) = rest.split_once("\r\n") {
         let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
@@ -142,7 +142,7 @@ fn unchunk(mut rest: &str) -> String {
     out
 }
 
-fn weeks(events: &[(String, Value)]) -> Vec<&Value> {
+pub(super) fn weeks(events: &[(String, Value)]) -> Vec<&Value> {
     events
         .iter()
         .filter(|(k, _)| k == "week")
@@ -398,7 +398,7 @@ fn the_stream_of_a_is_palermo_run_and_a_equals_b_without_a_difference() {
 }
 
 /// The resident memory of a process in kB (Linux), if it can be read.
-fn resident_kb(pid: u32) -> Option<u64> {
+pub(super) fn resident_kb(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
