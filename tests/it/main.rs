@@ -9,6 +9,7 @@
 //! - `sweep_resume`: kill and resume, damaged records, `palermo resume`, no clobbering;
 //! - `signals`: SIGINT and SIGTERM during `run` and sweeps, two processes on one sweep;
 //! - `faults`: a full disk during `run`, `sweep`, `merge` and `report`; a half-copied shard;
+//! - `faults_readonly`: an output directory made read-only while `run` or a sweep works in it;
 //! - `sweep_compare`: `palermo compare`;
 //! - `resources`: memory flat in the replicates, the memory check and its estimate, `--dry-run`;
 //! - `report`: `palermo report` and `--report` on each kind of directory;
@@ -25,6 +26,7 @@ mod cli;
 mod determinism;
 mod docs;
 mod faults;
+mod faults_readonly;
 mod golden;
 mod patterns;
 mod report;

@@ -74,7 +74,7 @@ pub fn assert_same_files(a: &Path, b: &Path, files: &[&str]) {
 }
 
 /// Starts `palermo ARGS` with stderr captured.
-fn start(args: &[&str]) -> Child {
+pub fn start(args: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_palermo"))
         .args(args)
         .stdout(Stdio::null())
@@ -84,7 +84,7 @@ fn start(args: &[&str]) -> Child {
 }
 
 /// Waits (a minute at most) until `ready` holds, while the child still runs.
-fn wait_until(child: &mut Child, what: &str, ready: impl Fn() -> bool) {
+pub fn wait_until(child: &mut Child, what: &str, ready: impl Fn() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !ready() {
         assert!(Instant::now() < deadline, "not {what} within a minute");
@@ -168,7 +168,7 @@ fn a_stopped_run_leaves_no_file_behind() {
 }
 
 /// The records in a sweep's work area.
-fn records(out: &Path) -> usize {
+pub fn records(out: &Path) -> usize {
     files_under(&out.join(".runs/runs"))
         .iter()
         .filter(|f| f.ends_with(".run"))
