@@ -8,6 +8,7 @@
 //! - `sweep`: `palermo sweep`: files, statistics, threads, designs, bad sweeps;
 //! - `sweep_resume`: kill and resume, damaged records, `palermo resume`, no clobbering;
 //! - `signals`: SIGINT and SIGTERM during `run` and sweeps, two processes on one sweep;
+//! - `signals_merge`: SIGINT and SIGTERM at many moments of `merge` and `report`;
 //! - `faults`: a full disk during `run`, `sweep`, `merge` and `report`; a half-copied shard;
 //! - `faults_readonly`: an output directory made read-only while `run` or a sweep works in it;
 //! - `sweep_compare`: `palermo compare`;
@@ -36,6 +37,7 @@ mod serve;
 mod serve_abuse;
 mod shard;
 mod signals;
+mod signals_merge;
 mod sweep;
 mod sweep_compare;
 mod sweep_resume;
