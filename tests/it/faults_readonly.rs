@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::signals::{
-    LONG_SWEEP, SWEEP_FILES, assert_same_files, files_under, records, start, temporaries,
+    LONG_RUN, SWEEP_FILES, assert_same_files, files_under, long_sweep, records, start, temporaries,
     wait_until,
 };
-use crate::{fixture, palermo, sweep};
+use crate::{fixture, palermo};
 
 /// `dir` and every directory below it.
 fn directories(dir: &Path) -> Vec<PathBuf> {
@@ -83,19 +83,13 @@ fn a_run_whose_directory_turns_read_only_fails_and_puts_nothing_in_place() {
     }
     let out = tmp.path().join("out");
     let tiny = fixture("tiny.toml");
-    let mut child = start(&[
+    let run = [
         "run",
         tiny.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
-        "--replicates",
-        "400",
-        "--set",
-        "run.weeks=300",
-        "--threads",
-        "1",
-        "--quiet",
-    ]);
+    ];
+    let mut child = start(&[&run[..], &LONG_RUN[..]].concat());
     wait_until(&mut child, "a file is staged", || {
         !temporaries(&out).is_empty()
     });
@@ -120,24 +114,10 @@ fn a_sweep_whose_directory_turns_read_only_resumes_to_the_same_bytes() {
     if !can_make_read_only(tmp.path()) {
         return;
     }
-    let scenario = fixture("tiny_sweep.toml");
-    let extra = [&LONG_SWEEP[..], &["--timeseries", "world"]].concat();
-    let whole = tmp.path().join("whole");
-    sweep(&scenario, &whole, &extra).ok();
-
     let out = tmp.path().join("out");
     let out_s = out.to_str().unwrap();
-    let args = [
-        &[
-            "sweep",
-            scenario.to_str().unwrap(),
-            "--out",
-            out_s,
-            "--quiet",
-        ],
-        &extra[..],
-    ]
-    .concat();
+    let (whole, args) = long_sweep(tmp.path(), &out);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut child = start(&args);
     wait_until(&mut child, "20 runs are recorded", || records(&out) >= 20);
     let read_only = ReadOnly::make(&out);

@@ -64,15 +64,7 @@ impl Server {
         let text = String::from_utf8_lossy(&raw).into_owned();
         let (head, rest) = text.split_once("\r\n\r\n").expect("a response head");
         let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-        let body = if head
-            .to_ascii_lowercase()
-            .contains("transfer-encoding: chunked")
-        {
-            unchunk(rest)
-        } else {
-            rest.to_string()
-        };
-        (status, body)
+        (status, body_of(head, rest))
     }
 
     pub(super) fn get_json(&self, path: &str) -> (u16, Value) {
@@ -128,8 +120,20 @@ impl Drop for Server {
     }
 }
 
+/// The body of a response after its `head`, unchunked if it was sent in chunks.
+pub(super) fn body_of(head: &str, rest: &str) -> String {
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        unchunk(rest)
+    } else {
+        rest.to_string()
+    }
+}
+
 /// The body of a chunked response.
-pub(super) fn unchunk(mut rest: &str) -> String {
+fn unchunk(mut rest: &str) -> String {
     let mut out = String::new();
     while let Some((size, tail)) = rest.split_once("\r\n") {
         let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::fixture;
-use super::serve::{Server, resident_kb, unchunk};
+use super::serve::{Server, body_of, resident_kb};
 
 /// The server's header and request timeouts (`src/serve/listen.rs`, `src/serve/guard.rs`).
 const SERVER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -52,19 +52,10 @@ fn send(host: &str, bytes: &[u8]) -> Answer {
             body: String::new(),
         };
     };
-    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok());
-    let body = if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        unchunk(rest)
-    } else {
-        rest.to_string()
-    };
     Answer {
-        status,
+        status: head.split(' ').nth(1).and_then(|s| s.parse().ok()),
         head: head.to_string(),
-        body,
+        body: body_of(head, rest),
     }
 }
 
