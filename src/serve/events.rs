@@ -77,7 +77,7 @@ pub async fn run(State(shared): State<Arc<Shared>>, body: String) -> Response {
         && room.bytes < needs
     {
         return busy(format!(
-            "the server has not the memory for this run now: it needs about {} MiB and {} leaves {} MiB; try again in {} s, or ask for fewer replicates or persons",
+            "the server does not have the memory for this run now: it needs about {} MiB, and {} leaves {} MiB; try again in {} s, or ask for fewer replicates or persons",
             needs >> 20,
             room.source,
             room.bytes >> 20,

@@ -1,11 +1,12 @@
 //! The router's bounds on each request, before and around its handler: a body of at most
-//! [`MAX_BODY_BYTES`] (413), a URL of at most [`MAX_URL_BYTES`] (414) and headers of at most
-//! [`MAX_HEADER_BYTES`] (431), a POST only of JSON or of the `text/plain` a browser's `fetch`
-//! sends for a string (415) and only from the page's own origin when the browser names one
-//! (403: another site cannot start runs here), and [`REQUEST_TIMEOUT`] from the head to the
-//! answer's head, which bounds a slow body and leaves a streamed run to run (408). Every
-//! refusal, axum's own included (a body that is not UTF-8, a method a route does not take),
-//! is JSON, `{"error": "..."}`, as the API's are.
+//! [`MAX_BODY_BYTES`] (413, before a byte is read when its `Content-Length` says more), a URL
+//! of at most [`MAX_URL_BYTES`] (414) and headers of at most [`MAX_HEADER_BYTES`] (431), a
+//! POST only of JSON or of the `text/plain` a browser's `fetch` sends for a string (415) and
+//! only from the page's own origin when the browser names one (403: another site cannot
+//! start runs here), and [`REQUEST_TIMEOUT`] from the head to the answer's head, which bounds
+//! a slow body and leaves a streamed run to run (408). Every refusal, axum's own included (a
+//! body that is not UTF-8, a method a route does not take), is JSON, `{"error": "..."}`, as
+//! the API's are.
 
 use std::time::Duration;
 
