@@ -2,7 +2,8 @@
 //! catalog lists, each side's overrides are applied by the scenario library exactly as
 //! `palermo run SCENARIO --set ...` applies them (so a refused value gets the message
 //! `palermo check` gives), and the work asked for (persons × weeks × replicates × 2 sides)
-//! must fit under the server's caps of time (person-weeks) and memory. Every refusal is an [`ApiError`] with a 4xx status.
+//! must fit under the server's caps of time (person-weeks) and memory. Every refusal is an
+//! [`ApiError`] with a 4xx status.
 
 use axum::Json;
 use axum::http::StatusCode;
