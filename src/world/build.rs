@@ -87,6 +87,7 @@ pub fn build_world(scenario: &Scenario, run_seed: u64, scheduling: Scheduling) -
         shocks: scenario.shocks.clone(),
         ramps: Vec::new(),
         counters: vec![Default::default(); n],
+        routes: crate::metrics::RouteFlows::new(n),
         recruiters: vec![Vec::new(); n],
         identified: Vec::new(),
         arrests: Vec::new(),
