@@ -5,7 +5,8 @@
 //! and lessons this server offers (`catalog.rs`) and describes one with its controls
 //! (`describe.rs`), sharing the state of `shared.rs`; `POST /api/run` (`events.rs`) checks a request (`request.rs`), then runs
 //! both sides replicate by replicate with common random numbers on a blocking thread and the
-//! shared worker pool (`worlds.rs`), streaming each week as a server-sent event. The runs at
+//! shared worker pool (`worlds.rs`), streaming each week as a server-sent event;
+//! `POST /api/export` (`export.rs`) hands out a side's files as `palermo run` writes them. The runs at
 //! once are capped, as is the work one request may ask for. The server prints nothing: it
 //! hands one line per request to the `log` the command line gives it.
 
@@ -14,6 +15,7 @@ mod assets;
 pub mod catalog;
 pub mod describe;
 mod events;
+mod export;
 pub mod request;
 mod shared;
 pub mod worlds;
@@ -118,6 +120,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/api/lessons", get(api::lessons))
         .route("/api/check", post(api::check))
         .route("/api/run", post(events::run))
+        .route("/api/export", post(export::export))
         .fallback(get(assets::asset).fallback(api::not_found))
         .layer(middleware::from_fn_with_state(shared.clone(), log_request))
         .with_state(shared)
