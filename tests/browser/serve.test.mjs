@@ -5,7 +5,8 @@
 // transit through Caldera, more through its neighbours), that the picture's bands show the
 // same displacement (thinner into Caldera, wider into Dravia and Estmark on side B), that
 // the B − A table came, that the exports download the bytes `palermo run` writes with the
-// command line the page shows, and that no console error or failed request occurred. Saves
+// command line the page shows (and a scenario file that runs the same), and that no console
+// error or failed request occurred. Saves
 // target/screenshots/serve.png.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -95,7 +96,7 @@ try {
   const line = (await page.textContent('#cmd-b')).trim().split(/\s+/);
   if (line[0] !== 'palermo' || line[1] !== 'run') fail(`not a command line: ${line.join(' ')}`);
   const out = join(mkdtempSync(join(tmpdir(), 'palermo-export-')), 'run');
-  const ran = spawnSync(bin, [...line.slice(2), '--out', out, '--quiet'], { encoding: 'utf8' });
+  const ran = spawnSync(bin, [...line.slice(1), '--out', out, '--quiet'], { encoding: 'utf8' });
   if (ran.status !== 0) fail(`${line.join(' ')}: ${ran.stderr}`);
   for (const file of ['summary.csv', 'routes.csv']) {
     await page.selectOption('#export-file', file);
@@ -103,6 +104,19 @@ try {
     const got = readFileSync(await download.path());
     if (!got.equals(readFileSync(join(out, file)))) fail(`the exported ${file} is not the file of ${line.join(' ')}`);
     if (download.suggestedFilename() !== `palermo-b-${file}`) fail(`download named ${download.suggestedFilename()}`);
+  }
+  // Side B as a scenario file: saved under the scenario's name, `palermo run` of it writes
+  // the weeks of side B's command line.
+  await page.selectOption('#export-file', 'scenario.toml');
+  const [toml] = await Promise.all([page.waitForEvent('download'), page.click('#export-b')]);
+  if (toml.suggestedFilename() !== 'crackdown-b.toml') fail(`scenario download named ${toml.suggestedFilename()}`);
+  const copy = join(mkdtempSync(join(tmpdir(), 'palermo-toml-')), 'crackdown.toml');
+  await toml.saveAs(copy);
+  const fromFile = join(copy, '..', 'run');
+  const again = spawnSync(bin, ['run', copy, '--out', fromFile, '--quiet'], { encoding: 'utf8' });
+  if (again.status !== 0) fail(`palermo run of the exported scenario: ${again.stderr}`);
+  if (!readFileSync(join(fromFile, 'timeseries.csv')).equals(readFileSync(join(out, 'timeseries.csv')))) {
+    fail('the exported scenario does not run as side B\'s command line');
   }
 
   await page.screenshot({ path: join(screenshotDir(), 'serve.png'), fullPage: true });

@@ -436,7 +436,7 @@ fn the_stream_of_a_is_palermo_run_and_a_equals_b_without_a_difference() {
 fn exports_are_the_files_of_palermo_run_with_the_command_line_shown() {
     let tiny = fixture("tiny.toml");
     let server = Server::start(&[tiny.to_str().unwrap()]);
-    let body = r#"{"scenario":"tiny","replicates":2,"seed":11,"weeks":30,"b":["all.corruption=0.8","country.Caldera.enforcement.border_control=0.5"]}"#;
+    let body = r#"{"scenario":"tiny","replicates":3,"seed":11,"weeks":30,"b":["all.corruption=0.8","country.Caldera.enforcement.border_control=0.5"]}"#;
     let (status, checked) = server.request("POST", "/api/check", body);
     assert_eq!(status, 200, "{checked}");
     let checked: Value = serde_json::from_str(&checked).unwrap();
@@ -466,6 +466,39 @@ fn exports_are_the_files_of_palermo_run_with_the_command_line_shown() {
             );
         }
     }
+    // The scenario export: the side as a file that `palermo run` accepts, which (saved under
+    // the scenario's own name) writes the weeks and routes its command line writes. Its
+    // summary.csv differs only in the command line's override columns, which a file has none of.
+    for side in ["a", "b"] {
+        let (status, text) = server.request(
+            "POST",
+            &format!("/api/export?side={side}&file=scenario.toml"),
+            body,
+        );
+        assert_eq!(status, 200, "{text}");
+        assert!(text.contains("\nset = [\n"), "{text}");
+        let copy = out.path().join(format!("{side}-file"));
+        std::fs::create_dir(&copy).unwrap();
+        let file = copy.join("tiny.toml");
+        std::fs::write(&file, &text).unwrap();
+        let dir = copy.join("run");
+        let ran = palermo([
+            "run",
+            file.to_str().unwrap(),
+            "--out",
+            dir.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+        for csv in ["timeseries.csv", "routes.csv"] {
+            let read = |d: &std::path::Path| std::fs::read(d.join(csv)).unwrap();
+            assert!(
+                read(&dir) == read(&out.path().join(side)),
+                "side {side}: {csv} of the exported file differs from the command line's"
+            );
+        }
+    }
+
     for (query, expected) in [
         ("side=c&file=summary.csv", "side = c"),
         ("side=a&file=manifest.json", "manifest.json"),

@@ -204,7 +204,7 @@ async function exportFile(side) {
   if (!res.ok) { setStatus((await res.json()).error, true); return; }
   const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') || '');
   download(name ? name[1] : file, res.headers.get('content-type'), await res.blob());
-  setStatus(`exported ${name ? name[1] : file}: the file of ${$(`cmd-${side}`).textContent}`);
+  setStatus(`exported ${name ? name[1] : file} of world ${side.toUpperCase()}: ${$(`cmd-${side}`).textContent}`);
 }
 
 function exportPng() {
