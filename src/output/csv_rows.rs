@@ -265,24 +265,6 @@ mod tests {
     }
 
     #[test]
-    fn routes_columns_are_the_run_key_then_the_route() {
-        let cols = routes_columns().unwrap();
-        assert_eq!(
-            cols,
-            [
-                "scenario",
-                "run",
-                "replicate",
-                "seed",
-                "origin",
-                "transit",
-                "destination",
-                "persons"
-            ]
-        );
-    }
-
-    #[test]
     fn floats_are_shortest_round_trip_and_none_is_empty() {
         let s = RunSummary {
             revenue_total: 27_000.0,

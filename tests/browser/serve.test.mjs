@@ -92,6 +92,9 @@ try {
   const around = (side) => into[side].Dravia + into[side].Estmark;
   if (!(around('b') > around('a'))) fail(`the bands into Dravia and Estmark are not wider on side B: ${JSON.stringify(into)}`);
 
+  // The picture for the README, before the exports change the status line.
+  await page.screenshot({ path: join(screenshotDir(), 'serve.png'), fullPage: true });
+
   // The exports: side B's summary.csv and routes.csv are the files of its command line.
   const line = (await page.textContent('#cmd-b')).trim().split(/\s+/);
   if (line[0] !== 'palermo' || line[1] !== 'run') fail(`not a command line: ${line.join(' ')}`);
@@ -119,7 +122,6 @@ try {
     fail('the exported scenario does not run as side B\'s command line');
   }
 
-  await page.screenshot({ path: join(screenshotDir(), 'serve.png'), fullPage: true });
   if (problems.length) fail(problems.join('\n'));
   console.log(`serve: ${result.status}; Caldera ${caldera[4]}, Dravia ${neighbours[0][4]}, Estmark ${neighbours[1][4]}; into Caldera A ${into.a.Caldera.toFixed(0)} B ${into.b.Caldera.toFixed(0)}, into Dravia and Estmark A ${around('a').toFixed(0)} B ${around('b').toFixed(0)}`);
 } finally {
