@@ -108,6 +108,15 @@ try {
     if (!got.equals(readFileSync(join(out, file)))) fail(`the exported ${file} is not the file of ${line.join(' ')}`);
     if (download.suggestedFilename() !== `palermo-b-${file}`) fail(`download named ${download.suggestedFilename()}`);
   }
+  // The flow pictures as one SVG file, with the bands of both sides.
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.click('#export-svg')]);
+  const svgText = readFileSync(await svg.path(), 'utf8');
+  const bands = svgText.split('<path').slice(1).filter((p) => p.includes('class="band"'));
+  const bandsIn = (color) => bands.filter((p) => p.includes(`stroke="${color}"`)).length;
+  if (!svgText.startsWith('<svg') || !(bandsIn('#1f6fb2') >= 4 && bandsIn('#d0592a') >= 4)) {
+    fail(`the SVG export lacks the bands of A or B (${bandsIn('#1f6fb2')}, ${bandsIn('#d0592a')})`);
+  }
+
   // Side B as a scenario file: saved under the scenario's name, `palermo run` of it writes
   // the weeks of side B's command line.
   await page.selectOption('#export-file', 'scenario.toml');

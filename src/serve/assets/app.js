@@ -407,6 +407,7 @@ async function start() {
   $('export-a').addEventListener('click', () => exportFile('a').catch((e) => setStatus(String(e), true)));
   $('export-b').addEventListener('click', () => exportFile('b').catch((e) => setStatus(String(e), true)));
   $('export-png').addEventListener('click', exportPng);
+  $('export-svg').addEventListener('click', exportSvg);
 }
 
 start();

@@ -207,6 +207,29 @@ async function exportFile(side) {
   setStatus(`exported ${name ? name[1] : file} of world ${side.toUpperCase()}: ${$(`cmd-${side}`).textContent}`);
 }
 
+// The two flow pictures, A above B, as one SVG file (for slides): the pictures' own
+// elements, with the page's text style written in.
+function exportSvg() {
+  const ns = 'http://www.w3.org/2000/svg';
+  const out = document.createElementNS(ns, 'svg');
+  out.setAttribute('xmlns', ns);
+  out.setAttribute('viewBox', '0 0 640 600');
+  out.setAttribute('width', '640');
+  out.setAttribute('height', '600');
+  const style = document.createElementNS(ns, 'style');
+  style.textContent = 'text { font: 11px "DejaVu Sans", sans-serif; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; } text.through { font-weight: bold; }';
+  const back = document.createElementNS(ns, 'rect');
+  Object.entries({ width: 640, height: 600, fill: '#fff' }).forEach(([k, v]) => back.setAttribute(k, v));
+  out.append(style, back);
+  ['a', 'b'].forEach((side, k) => {
+    const g = document.createElementNS(ns, 'g');
+    g.setAttribute('transform', `translate(0 ${300 * k})`);
+    for (const child of $(`world-${side}`).children) g.append(child.cloneNode(true));
+    out.append(g);
+  });
+  download('palermo-flows.svg', 'image/svg+xml', new XMLSerializer().serializeToString(out));
+}
+
 function exportPng() {
   const canvases = [...document.querySelectorAll('.chart canvas')];
   if (!canvases.length) return;
