@@ -315,15 +315,9 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(
-            names,
-            [
-                "manifest.json",
-                "routes.csv",
-                "summary.csv",
-                "timeseries.csv"
-            ]
-        );
+        let mut expected = output::FILES.to_vec();
+        expected.sort();
+        assert_eq!(names, expected, "the files of a run, and nothing else");
 
         // A non-empty directory is refused before the threads run anything.
         let done = AtomicUsize::new(0);
