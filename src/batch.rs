@@ -122,14 +122,14 @@ fn run_on<T: Send>(
     })
 }
 
-/// Runs the batch as [`stream_batch`] does, keeping every run.
-pub fn run_batch(
+/// Runs the batch as [`run_batch`] does, on a pool the caller keeps (the server's).
+pub fn run_batch_on(
+    pool: &ThreadPool,
     scenarios: &[Scenario],
-    threads: Option<NonZeroUsize>,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Batch, SweepError> {
     let mut runs = Vec::new();
-    let streamed = stream_batch(scenarios, threads, progress, |run| {
+    let streamed = run_on(pool, scenarios, progress, &finish, |run| {
         runs.push(run);
         Ok(())
     })?;
@@ -137,6 +137,16 @@ pub fn run_batch(
         runs,
         threads: streamed.threads,
     })
+}
+
+/// Runs the batch as [`stream_batch`] does, keeping every run.
+pub fn run_batch(
+    scenarios: &[Scenario],
+    threads: Option<NonZeroUsize>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Batch, SweepError> {
+    let pool = exec::pool(threads).map_err(SweepError::Threads)?;
+    run_batch_on(&pool, scenarios, progress)
 }
 
 /// Where and how [`write_batch`] writes.
@@ -284,16 +294,30 @@ mod tests {
         let batch = run_batch(&scenarios, NonZeroUsize::new(3), &|| {}).unwrap();
         let manifest = batch.manifest(&scenarios, vec!["palermo".into()], "then".into());
         output::write_results(&collected_dir, false, &scenarios, &batch.runs, &manifest).unwrap();
-        for file in [output::TIMESERIES_FILE, output::SUMMARY_FILE] {
+        for file in [
+            output::TIMESERIES_FILE,
+            output::SUMMARY_FILE,
+            output::ROUTES_FILE,
+        ] {
             let read = |dir: &Path| std::fs::read(dir.join(file)).unwrap();
             assert_eq!(read(&streamed_dir), read(&collected_dir), "{file}");
+        }
+        // Made in memory (the page's downloads), they are the same bytes again.
+        for (file, bytes) in output::csv_files(&scenarios, &batch.runs).unwrap() {
+            assert_eq!(
+                std::fs::read(streamed_dir.join(file)).unwrap(),
+                bytes,
+                "{file}"
+            );
         }
         let mut names: Vec<String> = std::fs::read_dir(&streamed_dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(names, ["manifest.json", "summary.csv", "timeseries.csv"]);
+        let mut expected = output::FILES.to_vec();
+        expected.sort();
+        assert_eq!(names, expected, "the files of a run, and nothing else");
 
         // A non-empty directory is refused before the threads run anything.
         let done = AtomicUsize::new(0);

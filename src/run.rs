@@ -2,7 +2,7 @@
 //! counters into a [`RunResult`]. A run is a pure function of (scenario, replicate).
 
 use crate::mechanisms::{initialize, step_week};
-use crate::metrics::{RunResult, RunSummary, WeekCounters, world_total};
+use crate::metrics::{RouteFlows, RunResult, RunSummary, WeekCounters, world_total};
 use crate::rng::run_seed;
 use crate::scenario::Scenario;
 use crate::world::build::build_world;
@@ -100,6 +100,7 @@ impl ReplicateRun {
         // The recorded weeks begin: the per-run rates count what happens from here on, so
         // that each is a share of something also counted (docs/OUTPUTS.md).
         world.persons.forget_identifications();
+        world.routes.clear();
         let victims_at_start = world.persons.victims();
         ReplicateRun {
             world,
@@ -129,6 +130,11 @@ impl ReplicateRun {
         Some(&self.world.counters)
     }
 
+    /// Persons recruited per route over the recorded weeks so far.
+    pub fn routes(&self) -> &RouteFlows {
+        &self.world.routes
+    }
+
     /// The run's result once its weeks have run: `weeks` are the per-country counters the
     /// caller kept (empty if it kept none); the summary counts every recorded week that ran.
     pub fn finish(self, weeks: Vec<Vec<WeekCounters>>) -> RunResult {
@@ -141,6 +147,7 @@ impl ReplicateRun {
                 self.victims_at_start,
             ),
             weeks,
+            routes: self.world.routes,
         }
     }
 }

@@ -188,6 +188,11 @@ fn recruit(world: &mut World, p: usize, n: NetworkId) -> bool {
     if form.is_labour_form() {
         counters.recruited_labour_forms += 1;
     }
+    world.routes.add(
+        route.origin.index(),
+        route.transit.map(CountryId::index),
+        route.destination.index(),
+    );
     let first_leg_ends = world.week + world.model.transit_weeks as u32;
     world
         .persons

@@ -3,16 +3,19 @@
 //!
 //! - `counters.rs`: [`WeekCounters`], the columns of `timeseries.csv`, and [`world_total`];
 //! - [`summary`]: [`RunSummary`], per-run totals and rates computed from the counters;
-//! - [`stats`]: statistics across replicates (mean, sd, confidence interval).
+//! - [`stats`]: statistics across replicates (mean, sd, confidence interval);
+//! - [`routes`]: [`RouteFlows`], the persons recruited per route in a run (`routes.csv`).
 //!
 //! This file holds [`RunResult`], which gathers the counters and the summary of one run;
 //! the parts never import it.
 
 mod counters;
+pub mod routes;
 pub mod stats;
 pub mod summary;
 
 pub use counters::{WeekCounters, world_total};
+pub use routes::{RouteFlow, RouteFlows};
 pub use summary::RunSummary;
 
 /// Everything one run produces: `weeks[w][c]` is country `c` in week `w`; the world row is
@@ -23,6 +26,9 @@ pub struct RunResult {
     pub replicate: u32,
     pub weeks: Vec<Vec<WeekCounters>>,
     pub summary: RunSummary,
+    /// Persons recruited per route over the recorded weeks (empty where a run is read back
+    /// from a sweep's records, which do not keep them).
+    pub routes: RouteFlows,
 }
 
 impl RunResult {

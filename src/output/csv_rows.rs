@@ -1,4 +1,4 @@
-//! The rows of `timeseries.csv` and `summary.csv` as `Serialize` values.
+//! The rows of `timeseries.csv`, `summary.csv` and `routes.csv` as `Serialize` values.
 //!
 //! A row is a small key struct (which run, which week, which country) followed by the model's
 //! own [`WeekCounters`] or [`RunSummary`], serialized by the `csv` crate; so the columns are
@@ -35,8 +35,18 @@ struct SummaryKey<'a> {
     seed: u64,
 }
 
-/// What the writer keeps of a finished run: its summary, and its timeseries rows already
-/// formatted (without the header).
+/// A `routes.csv` row after the run's key: a route by its countries' names (no transit: a
+/// direct route) and the persons recruited onto it.
+#[derive(Serialize)]
+struct RouteRow<'a> {
+    origin: &'a str,
+    transit: Option<&'a str>,
+    destination: &'a str,
+    persons: u64,
+}
+
+/// What the writer keeps of a finished run: its summary, and its timeseries and routes rows
+/// already formatted (without the headers).
 #[derive(Clone, Debug)]
 pub struct FinishedRun {
     /// Index of its scenario in the invocation.
@@ -46,6 +56,7 @@ pub struct FinishedRun {
     pub seed: u64,
     pub summary: RunSummary,
     pub timeseries: Vec<u8>,
+    pub routes: Vec<u8>,
 }
 
 fn rows_writer() -> csv::Writer<Vec<u8>> {
@@ -123,6 +134,53 @@ pub fn timeseries_rows(
             w.serialize((key(&spec.name), counters))?;
         }
         w.serialize((key(WORLD), result.world_week(week)))?;
+    }
+    into_bytes(w)
+}
+
+/// The columns of `routes.csv`: the run's key as in `summary.csv`, then the route and its
+/// persons.
+pub fn routes_columns() -> Result<Vec<String>, csv::Error> {
+    let route = RouteRow {
+        origin: "",
+        transit: None,
+        destination: "",
+        persons: 0,
+    };
+    column_names(&(summary_key_example(), route))
+}
+
+/// The header line of `routes.csv`, with its line end.
+pub fn routes_header() -> Result<Vec<u8>, csv::Error> {
+    let mut w = rows_writer();
+    w.write_record(routes_columns()?)?;
+    into_bytes(w)
+}
+
+/// The `routes.csv` rows of one run (no header): one per route at least one person was
+/// recruited onto in the recorded weeks, by origin, transit (direct first) and destination
+/// in scenario order.
+pub fn routes_rows(
+    scenario: &Scenario,
+    run: usize,
+    result: &RunResult,
+) -> Result<Vec<u8>, csv::Error> {
+    let mut w = rows_writer();
+    let name = |c: usize| scenario.countries[c].name.as_str();
+    for flow in result.routes.used() {
+        let key = SummaryKey {
+            scenario: &scenario.name,
+            run,
+            replicate: result.replicate,
+            seed: result.seed,
+        };
+        let route = RouteRow {
+            origin: name(flow.origin),
+            transit: flow.transit.map(name),
+            destination: name(flow.destination),
+            persons: flow.persons,
+        };
+        w.serialize((key, route))?;
     }
     into_bytes(w)
 }

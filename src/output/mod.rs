@@ -1,6 +1,6 @@
 //! Output: what a `palermo run` leaves on disk, and nothing else. The model never writes;
 //! it hands back [`RunResult`]s and this module turns them into `timeseries.csv`,
-//! `summary.csv` and `manifest.json` (columns documented in `docs/OUTPUTS.md`).
+//! `summary.csv`, `routes.csv` and `manifest.json` (columns documented in `docs/OUTPUTS.md`).
 //!
 //! - [`csv_rows`]: the CSV rows as `Serialize` structs, so the columns come from the counters'
 //!   own field names and are never listed twice;
@@ -8,7 +8,7 @@
 //! - [`atomic`]: the output directory rule (no clobbering without `--force`) and files that
 //!   appear complete or not at all;
 //! - [`params_table`]: the parameter table as text and Markdown (`palermo params`, ODD);
-//! - [`RunFiles`] (`run_files.rs`): a run's two CSV files written while the runs finish;
+//! - [`RunFiles`] (`run_files.rs`): a run's three CSV files written while the runs finish;
 //! - [`sweep_csv`]: the columns and cells of a sweep's files and of `compare.csv` (the sweep
 //!   module decides their order and streams them);
 //! - [`temporaries`]: every temporary file staged and not yet placed, so that a signal can
@@ -16,7 +16,7 @@
 //! - `error.rs`: [`OutputError`], below every other part.
 //!
 //! The parts never import this file: it declares them, re-exports what callers use and
-//! writes a run's three files.
+//! writes a run's four files.
 
 pub mod atomic;
 pub mod csv_rows;
@@ -34,7 +34,9 @@ pub use csv_rows::FinishedRun;
 pub use error::OutputError;
 pub use manifest::{Invocation, Manifest};
 pub use params_table::{params_markdown, params_text};
-pub use run_files::{FILES, MANIFEST_FILE, RunFiles, SUMMARY_FILE, TIMESERIES_FILE};
+pub use run_files::{
+    FILES, MANIFEST_FILE, ROUTES_FILE, RunFiles, SUMMARY_FILE, TIMESERIES_FILE, csv_files,
+};
 
 use crate::metrics::RunResult;
 use crate::scenario::Scenario;
@@ -53,10 +55,11 @@ pub fn finish_run(
         seed: result.seed,
         summary: result.summary,
         timeseries: csv_rows::timeseries_rows(scenario, run, result)?,
+        routes: csv_rows::routes_rows(scenario, run, result)?,
     })
 }
 
-/// Writes the three files of an invocation into `dir`: created if absent, refused if it holds
+/// Writes the four files of an invocation into `dir`: created if absent, refused if it holds
 /// files and `force` is false. `runs` are in run order (run index = position). Each file is
 /// written aside and renamed into place, so that every file is complete or absent. (`palermo
 /// run` streams its runs into a [`RunFiles`] instead, as they finish.)

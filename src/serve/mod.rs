@@ -5,17 +5,19 @@
 //! and lessons this server offers (`catalog.rs`) and describes one with its controls
 //! (`describe.rs`), sharing the state of `shared.rs`; `POST /api/run` (`events.rs`) checks a request (`request.rs`), then runs
 //! both sides replicate by replicate with common random numbers on a blocking thread and the
-//! shared worker pool (`worlds.rs`), streaming each week as a server-sent event. The runs at
-//! once are capped, as is the work one request may ask for. Connections, heads, bodies and
-//! the time to an answer are bounded (`listen.rs`, `guard.rs`), so no client can exhaust the
-//! server. The server prints nothing: it hands one line per request to the `log` the command
-//! line gives it.
+//! shared worker pool (`worlds.rs`), streaming each week as a server-sent event;
+//! `POST /api/export` (`export.rs`) hands out a side's files as `palermo run` writes them. The
+//! runs at once are capped, as is the work one request may ask for. Connections, heads, bodies
+//! and the time to an answer are bounded (`listen.rs`, `guard.rs`), so no client can exhaust
+//! the server. The server prints nothing: it hands one line per request to the `log` the
+//! command line gives it.
 
 mod api;
 mod assets;
 pub mod catalog;
 pub mod describe;
 mod events;
+mod export;
 mod guard;
 mod listen;
 pub mod request;
@@ -119,6 +121,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/api/lessons", get(api::lessons))
         .route("/api/check", post(api::check))
         .route("/api/run", post(events::run))
+        .route("/api/export", post(export::export))
         .fallback(get(assets::asset).fallback(api::not_found));
     guard::bounded(routes)
         .layer(middleware::from_fn_with_state(shared.clone(), log_request))

@@ -131,8 +131,10 @@ pub fn prepare(catalog: &Catalog, request: &RunRequest) -> Result<Prepared, ApiE
             "look_at: `{bad}` is not a column of timeseries.csv"
         )));
     }
-    // The run settings go last, as `palermo run`'s flags do after its `--set`s.
+    // The run settings go last, as `palermo run`'s flags do after its `--set`s; the
+    // replicates too, so that a side's command line reruns what the page ran.
     let settings: Vec<String> = [
+        Some(format!("run.replicates={}", request.replicates)),
         request.seed.map(|s| format!("run.seed={s}")),
         request.weeks.map(|w| format!("run.weeks={w}")),
     ]
@@ -224,6 +226,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!((p.a.run.seed, p.b.run.seed, p.a.run.weeks), (7, 7, 10));
+        assert_eq!((p.a.run.replicates, p.b.run.replicates), (2, 2));
         assert!(
             p.b.countries
                 .iter()

@@ -3,15 +3,18 @@
 //! that the mean and 95 % band of each side can be reported week by week as the weeks come,
 //! and at the end the paired differences B − A that `palermo compare` computes
 //! ([`crate::sweep::compare`]), plus per-country paired totals of the metrics a lesson looks
-//! at. The worlds are [`ReplicateRun`]s, so the recorded weeks are those of `palermo run`.
+//! at. Each week also carries each side's trafficking flows by route so far (persons
+//! recruited onto each route `origin → [transit] → destination`, mean over replicates), the
+//! bands of the page's picture. The worlds are [`ReplicateRun`]s, so the recorded weeks are
+//! those of `palermo run`.
 
 use std::sync::Mutex;
 
 use rayon::ThreadPool;
 use serde::Serialize;
 
-use crate::metrics::WeekCounters;
 use crate::metrics::stats::Estimate;
+use crate::metrics::{RouteFlows, WeekCounters};
 use crate::output::sweep_csv;
 use crate::run::ReplicateRun;
 use crate::scenario::Scenario;
@@ -68,12 +71,25 @@ pub struct SideWeek {
     pub countries: Vec<Vec<f64>>,
 }
 
+/// A route (countries by index in scenario order; no transit: direct) and the persons
+/// recruited onto it over the recorded weeks so far, mean over each side's replicates.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RouteMean {
+    pub origin: usize,
+    pub transit: Option<usize>,
+    pub destination: usize,
+    pub a: f64,
+    pub b: f64,
+}
+
 /// One recorded week of both sides (week 0 is the first recorded week).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Week {
     pub week: u32,
     pub a: SideWeek,
     pub b: SideWeek,
+    /// Every route either side used so far.
+    pub routes: Vec<RouteMean>,
     /// Per charted metric, the paired difference B − A of the totals over the weeks so far
     /// (for a stock such as `exploited`, person-weeks), with its 95 % CI.
     pub running: Vec<Band>,
@@ -148,17 +164,26 @@ pub fn run_pair(
     let mut week = 0;
     while week < weeks {
         let round = WEEKS_PER_ROUND.min(weeks - week);
-        let chunks: Vec<Vec<Vec<WeekCounters>>> = exec::map(pool, 2 * n, |j| {
+        // Per run, per week of the round: its counters and its flows by route so far.
+        let chunks: Vec<Vec<(Vec<WeekCounters>, RouteFlows)>> = exec::map(pool, 2 * n, |j| {
             let mut run = runs[j].lock().map_err(|_| ())?;
             Ok::<_, ()>(
                 (0..round)
-                    .filter_map(|_| run.next_week().map(<[_]>::to_vec))
+                    .filter_map(|_| {
+                        let counters = run.next_week()?.to_vec();
+                        Some((counters, run.routes().clone()))
+                    })
                     .collect(),
             )
         })
         .ok()?;
         for k in 0..round as usize {
-            let of_run = |j: usize| chunks[j].get(k).map(Vec::as_slice).unwrap_or(&[]);
+            let of_run = |j: usize| chunks[j].get(k).map_or(&[][..], |w| w.0.as_slice());
+            let routes_of = |s: usize| {
+                (s * n..(s + 1) * n)
+                    .filter_map(|j| chunks[j].get(k).map(|w| &w.1))
+                    .collect::<Vec<_>>()
+            };
             for (j, run_totals) in totals.iter_mut().enumerate() {
                 for (m, name) in look_at.iter().enumerate() {
                     for (c, counters) in of_run(j).iter().enumerate() {
@@ -190,6 +215,7 @@ pub fn run_pair(
                 week: week + k as u32,
                 a: side(0),
                 b: side(1),
+                routes: route_means(countries, &routes_of(0), &routes_of(1)),
                 running,
             };
             if !on_week(event) {
@@ -235,6 +261,30 @@ pub fn run_pair(
         }
     }
     Some(Finished { seeds, differences })
+}
+
+/// Every route either side's replicates used, with each side's mean persons on it.
+fn route_means(countries: usize, a: &[&RouteFlows], b: &[&RouteFlows]) -> Vec<RouteMean> {
+    let sum = |runs: &[&RouteFlows]| {
+        let mut total = RouteFlows::new(countries);
+        runs.iter().for_each(|r| total.add_all(r));
+        total
+    };
+    let (sum_a, sum_b) = (sum(a), sum(b));
+    let mut both = sum_a.clone();
+    both.add_all(&sum_b);
+    let mean = |total: &RouteFlows, runs: usize, f: &crate::metrics::RouteFlow| {
+        total.persons(f.origin, f.transit, f.destination) as f64 / runs.max(1) as f64
+    };
+    both.used()
+        .map(|f| RouteMean {
+            origin: f.origin,
+            transit: f.transit,
+            destination: f.destination,
+            a: mean(&sum_a, a.len(), &f),
+            b: mean(&sum_b, b.len(), &f),
+        })
+        .collect()
 }
 
 /// One side's week from its replicates' per-country counters.
@@ -291,6 +341,19 @@ mod tests {
         assert_eq!(metric(&c, "exploited"), Some(7.0));
         assert_eq!(metric(&c, "revenue"), Some(2.5));
         assert_eq!(metric(&c, "nonsense"), None);
+    }
+
+    #[test]
+    fn route_means_are_per_side_over_the_union_of_routes() {
+        let mut a = RouteFlows::new(3);
+        a.add(0, Some(1), 2);
+        let mut b = RouteFlows::new(3);
+        b.add(0, None, 2);
+        b.add(0, None, 2);
+        let means = route_means(3, &[&a, &RouteFlows::new(3)], &[&b, &b]);
+        let got: Vec<(Option<usize>, f64, f64)> =
+            means.iter().map(|m| (m.transit, m.a, m.b)).collect();
+        assert_eq!(got, [(None, 0.0, 2.0), (Some(1), 0.5, 0.0)]);
     }
 
     #[test]

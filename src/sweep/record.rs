@@ -292,6 +292,7 @@ mod tests {
             replicate: 1,
             summary: RunSummary::from_world_weeks(&world, 15, 0),
             weeks,
+            routes: Default::default(),
         }
     }
 

@@ -139,6 +139,7 @@ mod tests {
             replicate: 0,
             summary: RunSummary::from_world_weeks(&rows, scenario.world_at_risk(), 7),
             weeks,
+            routes: Default::default(),
         }
     }
 

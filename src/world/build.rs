@@ -97,6 +97,7 @@ pub fn build_world(scenario: &Scenario, run_seed: u64, scheduling: Scheduling) -
         dismantlings: scenario.dismantlings.clone(),
         ramps: Vec::new(),
         counters: vec![Default::default(); n],
+        routes: crate::metrics::RouteFlows::new(n),
         recruiters: vec![Vec::new(); n],
         identified: Vec::new(),
         arrests: Vec::new(),

@@ -23,7 +23,7 @@ pub use persons::{PersonState, Persons, Roster, RosterTag};
 
 use rand_chacha::ChaCha8Rng;
 
-use crate::metrics::WeekCounters;
+use crate::metrics::{RouteFlows, WeekCounters};
 use crate::params::{CountryParams, ModelParams, Offence};
 use crate::rng::{Stream, stream};
 use crate::scenario::{CooperationSpec, Dismantling, Policy, Shock};
@@ -180,6 +180,9 @@ pub struct World {
     pub ramps: Vec<Ramp>,
     /// This week's counters, one per country.
     pub counters: Vec<WeekCounters>,
+    /// Persons recruited per route since the recorded weeks began (since week 0 during the
+    /// burn-in, which `run` then clears): a run's flows, unlike the weekly counters.
+    pub routes: RouteFlows,
     pub scheduling: Scheduling,
     /// When persons at home start seeking, and when safe migrants return.
     pub seek_calendar: Calendar,

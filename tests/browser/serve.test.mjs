@@ -2,9 +2,15 @@
 // network beyond loopback, pick the lesson "a crackdown in one transit country", make world B
 // differ once more with a control (Caldera's labour inspection), run three replicates, and
 // check that both sides' charts fill in, that B differs from A where the lesson says (less
-// transit through Caldera, more through its neighbours), that the B − A table came, and that
-// no console error or failed request occurred. Saves target/screenshots/serve.png.
-import { spawn } from 'node:child_process';
+// transit through Caldera, more through its neighbours), that the picture's bands show the
+// same displacement (thinner into Caldera, wider into Dravia and Estmark on side B), that
+// the B − A table came, that the exports download the bytes `palermo run` writes with the
+// command line the page shows (and a scenario file that runs the same), and that no console
+// error or failed request occurred. Saves
+// target/screenshots/serve.png.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { openBrowser, screenshotDir, fail } from './browser.mjs';
@@ -74,9 +80,59 @@ try {
   if (!neighbours.every((r) => r && Number(r[4]) > 0)) fail(`no displacement to the neighbours: ${JSON.stringify(neighbours)}`);
   if (!result.rows.some((r) => r[0] === 'prevalence_mean')) fail('no prevalence_mean row');
 
+  // The picture: per side, the persons on the bands that cross into a transit country.
+  const into = await page.evaluate(() => {
+    const sum = (side, to) => [...document.querySelectorAll(`#world-${side} path.band`)]
+      .filter((p) => p.dataset.to === to).reduce((t, p) => t + Number(p.dataset.persons), 0);
+    const of = (side) => ({ Caldera: sum(side, 'Caldera'), Dravia: sum(side, 'Dravia'), Estmark: sum(side, 'Estmark') });
+    return { a: of('a'), b: of('b'), bands: document.querySelectorAll('path.band').length };
+  });
+  if (into.bands < 4) fail(`the picture has ${into.bands} bands`);
+  if (!(into.b.Caldera < into.a.Caldera)) fail(`the bands into Caldera are not thinner on side B: ${JSON.stringify(into)}`);
+  const around = (side) => into[side].Dravia + into[side].Estmark;
+  if (!(around('b') > around('a'))) fail(`the bands into Dravia and Estmark are not wider on side B: ${JSON.stringify(into)}`);
+
+  // The picture for the README, before the exports change the status line.
   await page.screenshot({ path: join(screenshotDir(), 'serve.png'), fullPage: true });
+
+  // The exports: side B's summary.csv and routes.csv are the files of its command line.
+  const line = (await page.textContent('#cmd-b')).trim().split(/\s+/);
+  if (line[0] !== 'palermo' || line[1] !== 'run') fail(`not a command line: ${line.join(' ')}`);
+  const out = join(mkdtempSync(join(tmpdir(), 'palermo-export-')), 'run');
+  const ran = spawnSync(bin, [...line.slice(1), '--out', out, '--quiet'], { encoding: 'utf8' });
+  if (ran.status !== 0) fail(`${line.join(' ')}: ${ran.stderr}`);
+  for (const file of ['summary.csv', 'routes.csv']) {
+    await page.selectOption('#export-file', file);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-b')]);
+    const got = readFileSync(await download.path());
+    if (!got.equals(readFileSync(join(out, file)))) fail(`the exported ${file} is not the file of ${line.join(' ')}`);
+    if (download.suggestedFilename() !== `palermo-b-${file}`) fail(`download named ${download.suggestedFilename()}`);
+  }
+  // The flow pictures as one SVG file, with the bands of both sides.
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.click('#export-svg')]);
+  const svgText = readFileSync(await svg.path(), 'utf8');
+  const bands = svgText.split('<path').slice(1).filter((p) => p.includes('class="band"'));
+  const bandsIn = (color) => bands.filter((p) => p.includes(`stroke="${color}"`)).length;
+  if (!svgText.startsWith('<svg') || !(bandsIn('#1f6fb2') >= 4 && bandsIn('#d0592a') >= 4)) {
+    fail(`the SVG export lacks the bands of A or B (${bandsIn('#1f6fb2')}, ${bandsIn('#d0592a')})`);
+  }
+
+  // Side B as a scenario file: saved under the scenario's name, `palermo run` of it writes
+  // the weeks of side B's command line.
+  await page.selectOption('#export-file', 'scenario.toml');
+  const [toml] = await Promise.all([page.waitForEvent('download'), page.click('#export-b')]);
+  if (toml.suggestedFilename() !== 'crackdown-b.toml') fail(`scenario download named ${toml.suggestedFilename()}`);
+  const copy = join(mkdtempSync(join(tmpdir(), 'palermo-toml-')), 'crackdown.toml');
+  await toml.saveAs(copy);
+  const fromFile = join(copy, '..', 'run');
+  const again = spawnSync(bin, ['run', copy, '--out', fromFile, '--quiet'], { encoding: 'utf8' });
+  if (again.status !== 0) fail(`palermo run of the exported scenario: ${again.stderr}`);
+  if (!readFileSync(join(fromFile, 'timeseries.csv')).equals(readFileSync(join(out, 'timeseries.csv')))) {
+    fail('the exported scenario does not run as side B\'s command line');
+  }
+
   if (problems.length) fail(problems.join('\n'));
-  console.log(`serve: ${result.status}; Caldera ${caldera[4]}, Dravia ${neighbours[0][4]}, Estmark ${neighbours[1][4]}`);
+  console.log(`serve: ${result.status}; Caldera ${caldera[4]}, Dravia ${neighbours[0][4]}, Estmark ${neighbours[1][4]}; into Caldera A ${into.a.Caldera.toFixed(0)} B ${into.b.Caldera.toFixed(0)}, into Dravia and Estmark A ${around('a').toFixed(0)} B ${around('b').toFixed(0)}`);
 } finally {
   await context.close();
   server.kill();

@@ -108,7 +108,7 @@ fn strings(xs: &[&str]) -> Vec<String> {
 }
 
 #[test]
-fn run_writes_three_files_with_exact_columns_and_row_counts() {
+fn run_writes_four_files_with_exact_columns_and_row_counts() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("results/nested");
     palermo([
@@ -125,9 +125,50 @@ fn run_writes_three_files_with_exact_columns_and_row_counts() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names, ["manifest.json", "summary.csv", "timeseries.csv"]);
+    assert_eq!(
+        names,
+        [
+            "manifest.json",
+            "routes.csv",
+            "summary.csv",
+            "timeseries.csv"
+        ]
+    );
 
     let (header, rows) = read_csv(&out.join("timeseries.csv"));
+    // Per run, the persons recruited onto the routes are those the world rows count as
+    // recruited: routes.csv splits the same flow by route.
+    let recruited = |run: &str| -> u64 {
+        rows.iter()
+            .filter(|r| r[1] == run && r[5] == "ALL")
+            .map(|r| r[12].parse::<u64>().unwrap())
+            .sum()
+    };
+    assert_eq!(header[12], "recruited_new");
+    let (route_header, routes) = read_csv(&out.join("routes.csv"));
+    assert_eq!(
+        route_header,
+        strings(&[
+            "scenario",
+            "run",
+            "replicate",
+            "seed",
+            "origin",
+            "transit",
+            "destination",
+            "persons"
+        ])
+    );
+    for run in ["0", "1"] {
+        let on_routes: u64 = routes
+            .iter()
+            .filter(|r| r[1] == run)
+            .map(|r| r[7].parse::<u64>().unwrap())
+            .sum();
+        assert!(on_routes > 0, "the tiny world recruits");
+        assert_eq!(on_routes, recruited(run), "run {run}");
+    }
+    assert!(routes.iter().all(|r| r[0] == "tiny" && r[4] != r[6]));
     assert_eq!(header, strings(TIMESERIES_COLUMNS));
     // 2 replicates x 20 weeks x (3 countries + the world row).
     assert_eq!(rows.len(), 2 * 20 * 4);
@@ -232,6 +273,7 @@ fn a_non_empty_directory_needs_force_and_force_replaces() {
         [
             "manifest.json",
             "notes.txt",
+            "routes.csv",
             "summary.csv",
             "timeseries.csv"
         ],

@@ -35,7 +35,7 @@ fn thread_count_does_not_change_a_byte() {
         rows.iter().any(|r| r[victims] != "0"),
         "the fixtures must traffic someone, or this test compares zeros"
     );
-    for file in ["timeseries.csv", "summary.csv"] {
+    for file in ["timeseries.csv", "summary.csv", "routes.csv"] {
         let bytes = fs::read(one.join(file)).unwrap();
         assert_eq!(
             bytes,
@@ -73,7 +73,7 @@ fn a_scenario_gives_the_same_rows_alone_or_with_others() {
     );
     let first = run(tmp.path(), "first", &[fixture("tiny.toml")], "2");
     let second = run(tmp.path(), "second", &[fixture("tiny2.toml")], "1");
-    for file in ["timeseries.csv", "summary.csv"] {
+    for file in ["timeseries.csv", "summary.csv", "routes.csv"] {
         let mut apart = rows_without_run(&first.join(file));
         apart.extend(rows_without_run(&second.join(file)));
         assert_eq!(rows_without_run(&together.join(file)), apart, "{file}");
@@ -89,7 +89,7 @@ fn the_same_invocation_twice_gives_the_same_bytes() {
     let tmp = tempfile::tempdir().unwrap();
     let a = run(tmp.path(), "a", &[fixture("tiny.toml")], "2");
     let b = run(tmp.path(), "b", &[fixture("tiny.toml")], "2");
-    for file in ["timeseries.csv", "summary.csv"] {
+    for file in ["timeseries.csv", "summary.csv", "routes.csv"] {
         assert_eq!(
             fs::read(a.join(file)).unwrap(),
             fs::read(b.join(file)).unwrap(),

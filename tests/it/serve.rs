@@ -399,6 +399,131 @@ fn the_stream_of_a_is_palermo_run_and_a_equals_b_without_a_difference() {
         );
     }
     assert!(differs, "corruption 0.9 on side B changes the world");
+
+    // The flows by route of side A so far are those `routes.csv` records for the run.
+    let (_, routes) = read_csv(&dir.join("routes.csv"));
+    assert!(!routes.is_empty(), "the tiny world recruits");
+    let name = |v: &Value| v.as_u64().map(|i| countries[i as usize].clone());
+    let mut streamed_routes: Vec<(String, String, String, f64)> = last["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["a"].as_f64() > Some(0.0))
+        .map(|r| {
+            (
+                name(&r["origin"]).unwrap(),
+                name(&r["transit"]).unwrap_or_default(),
+                name(&r["destination"]).unwrap(),
+                r["a"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    streamed_routes.sort_by(|x, y| x.partial_cmp(y).unwrap());
+    let mut written: Vec<(String, String, String, f64)> = routes
+        .iter()
+        .map(|r| {
+            (
+                r[4].clone(),
+                r[5].clone(),
+                r[6].clone(),
+                r[7].parse().unwrap(),
+            )
+        })
+        .collect();
+    written.sort_by(|x, y| x.partial_cmp(y).unwrap());
+    assert_eq!(streamed_routes, written);
+}
+
+/// Each exported file of a side is, byte for byte, the file `palermo run` writes with the
+/// command line the page shows for that side; bad exports are 400.
+#[test]
+fn exports_are_the_files_of_palermo_run_with_the_command_line_shown() {
+    let tiny = fixture("tiny.toml");
+    let server = Server::start(&[tiny.to_str().unwrap()]);
+    let body = r#"{"scenario":"tiny","replicates":3,"seed":11,"weeks":30,"b":["all.corruption=0.8","country.Caldera.enforcement.border_control=0.5"]}"#;
+    let (status, checked) = server.request("POST", "/api/check", body);
+    assert_eq!(status, 200, "{checked}");
+    let checked: Value = serde_json::from_str(&checked).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    for side in ["a", "b"] {
+        let line = checked[side].as_str().unwrap();
+        let args: Vec<&str> = line.strip_prefix("palermo ").unwrap().split(' ').collect();
+        let dir = out.path().join(side);
+        let ran = palermo(
+            args.iter()
+                .copied()
+                .chain(["--out", dir.to_str().unwrap(), "--quiet"]),
+        );
+        assert_eq!(ran.code, Some(0), "{line}: {}", ran.stderr);
+        for file in ["timeseries.csv", "summary.csv", "routes.csv"] {
+            let (status, exported) = server.request(
+                "POST",
+                &format!("/api/export?side={side}&file={file}"),
+                body,
+            );
+            assert_eq!(status, 200, "{side} {file}: {exported}");
+            let written = std::fs::read_to_string(dir.join(file)).unwrap();
+            assert!(written.lines().count() > 1, "{file} has rows");
+            assert!(
+                exported == written,
+                "side {side}: {file} differs from `{line}`'s"
+            );
+        }
+    }
+    // The scenario export: the side as a file that `palermo run` accepts, which (saved under
+    // the scenario's own name) writes the weeks and routes its command line writes. Its
+    // summary.csv differs only in the command line's override columns, which a file has none of.
+    for side in ["a", "b"] {
+        let (status, text) = server.request(
+            "POST",
+            &format!("/api/export?side={side}&file=scenario.toml"),
+            body,
+        );
+        assert_eq!(status, 200, "{text}");
+        assert!(text.contains("\nset = [\n"), "{text}");
+        let copy = out.path().join(format!("{side}-file"));
+        std::fs::create_dir(&copy).unwrap();
+        let file = copy.join("tiny.toml");
+        std::fs::write(&file, &text).unwrap();
+        let dir = copy.join("run");
+        let ran = palermo([
+            "run",
+            file.to_str().unwrap(),
+            "--out",
+            dir.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+        for csv in ["timeseries.csv", "routes.csv"] {
+            let read = |d: &std::path::Path| std::fs::read(d.join(csv)).unwrap();
+            assert!(
+                read(&dir) == read(&out.path().join(side)),
+                "side {side}: {csv} of the exported file differs from the command line's"
+            );
+        }
+    }
+
+    for (query, expected) in [
+        ("side=c&file=summary.csv", "side = c"),
+        ("side=a&file=manifest.json", "manifest.json"),
+        ("file=summary.csv", "side = (none)"),
+    ] {
+        let (status, text) = server.request("POST", &format!("/api/export?{query}"), body);
+        assert_eq!(status, 400, "{query}: {text}");
+        assert!(text.contains(expected), "{query}: {text}");
+    }
+    let (status, text) = server.request(
+        "POST",
+        "/api/export?side=b&file=summary.csv",
+        r#"{"scenario":"tiny","b":["all.corruption=2"]}"#,
+    );
+    assert_eq!(status, 400);
+    assert!(
+        text.contains("side B") && text.contains("corruption"),
+        "{text}"
+    );
+    let log = server.stop();
+    assert!(log.contains("POST /api/export 200"), "{log}");
 }
 
 /// The resident memory of a process in kB (Linux), if it can be read.

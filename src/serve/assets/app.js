@@ -2,7 +2,8 @@
 // controls (every one a `--set PATH=VALUE`), run side by side with common random numbers.
 // The server streams each week as a server-sent event (POST /api/run, read with fetch);
 // the page draws the bands of both sides on the same axes as they come, a picture of the
-// transit flows by country, and at the end the paired B − A table of `palermo compare`.
+// trafficking flows by route of each side, and at the end the paired B − A table of
+// `palermo compare`.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -18,7 +19,7 @@ const state = {
   lookAt: ['transit_flow'],
   charts: [],
   data: null, // per charted metric: [weeks, aMean, aLow, aHigh, bMean, bLow, bHigh]
-  flows: null, // per side: running totals of transit_flow per country
+  routes: null, // the last week's routes: persons recruited so far per route, A and B means
   weeksShown: 0,
   controller: null,
   rows: [],
@@ -243,10 +244,7 @@ function addWeek(w) {
       d[k + 2].push(band.high);
     }
   });
-  const flow = state.lookAt.indexOf('transit_flow');
-  for (const side of ['a', 'b']) {
-    w[side].countries[flow].forEach((x, c) => { state.flows[side][c] += x; });
-  }
+  state.routes = w.routes;
   state.weeksShown = w.week + 1;
   state.running = w.running;
 }
@@ -319,7 +317,7 @@ async function run(weeks) {
           buildCharts(event.charted);
           state.charted = event.charted;
           state.running = null;
-          state.flows = { a: event.countries.map(() => 0), b: event.countries.map(() => 0) };
+          state.routes = null;
           $('cmd-a').textContent = event.command_a;
           $('cmd-b').textContent = event.command_b;
           showDifferences([]);
@@ -358,7 +356,7 @@ async function loadScenario(name) {
   buildControls('b');
   showControls();
   changed();
-  state.flows = null;
+  state.routes = null;
   state.weeksShown = 0;
   drawWorld();
 }
@@ -406,8 +404,10 @@ async function start() {
     showDifferences([]);
     setStatus('reset to the scenario');
   });
-  $('export-csv').addEventListener('click', exportCsv);
+  $('export-a').addEventListener('click', () => exportFile('a').catch((e) => setStatus(String(e), true)));
+  $('export-b').addEventListener('click', () => exportFile('b').catch((e) => setStatus(String(e), true)));
   $('export-png').addEventListener('click', exportPng);
+  $('export-svg').addEventListener('click', exportSvg);
 }
 
 start();
