@@ -115,6 +115,9 @@ pub fn format_tick(v: f64, step: f64) -> String {
     format!("{v:.decimals$}")
 }
 
+/// The least height of a plot area, in pixels.
+pub const MIN_PLOT_HEIGHT: f64 = 120.0;
+
 /// The pixel frame of a chart: its size, and the plot area inside the margins.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Frame {
@@ -128,14 +131,18 @@ pub struct Frame {
 
 impl Frame {
     /// A frame with room for a title and `legend_rows` rows of legend above the plot area,
-    /// tick labels at the left and an axis title below.
+    /// tick labels at the left and an axis title below. A long legend makes the chart taller
+    /// rather than the plot shorter: the plot area keeps at least [`MIN_PLOT_HEIGHT`] pixels
+    /// (several scenarios overlaid, each with six identification channels, take a dozen rows).
     pub fn new(width: f64, height: f64, left_margin: f64, legend_rows: usize) -> Frame {
+        let top = 30.0 + 16.0 * legend_rows as f64;
+        let height = height.max(top + MIN_PLOT_HEIGHT + 40.0);
         Frame {
             width,
             height,
             left: left_margin,
             right: width - 14.0,
-            top: 30.0 + 16.0 * legend_rows as f64,
+            top,
             bottom: height - 40.0,
         }
     }
@@ -321,6 +328,16 @@ pub fn legend(out: &mut String, f: &Frame, entries: &[(String, SeriesStyle)]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_legend_makes_the_chart_taller_not_the_plot_negative() {
+        let f = Frame::new(460.0, 260.0, 58.0, 2);
+        assert_eq!((f.height, f.top, f.bottom), (260.0, 62.0, 220.0));
+        let f = Frame::new(460.0, 260.0, 58.0, 12);
+        assert_eq!(f.top, 222.0);
+        assert_eq!(f.bottom - f.top, MIN_PLOT_HEIGHT);
+        assert_eq!(f.height, f.bottom + 40.0);
+    }
 
     #[test]
     fn ticks_are_nice_and_cover_the_data() {
