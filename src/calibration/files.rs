@@ -4,9 +4,7 @@
 //! (each free parameter's posterior summary) and `calibrated.toml` (the scenario with the
 //! posterior medians recorded as the `--set` overrides that apply them).
 
-use std::path::Path;
-
-use super::model::{Calibration, set_texts};
+use super::model::{Calibration, set_texts, with_values};
 use super::summary::{ParameterSummary, summarize};
 use crate::output::OutputError;
 use crate::output::atomic::{OutputDir, Pending};
@@ -35,29 +33,31 @@ impl Calibration {
         set_texts(&self.free, &medians)
     }
 
+    /// The scenario with the free parameters at their posterior medians (`None` only if an
+    /// override were refused, which [`super::Free::check`] rules out).
+    pub fn calibrated_scenario(&self, scenario: &Scenario) -> Option<Scenario> {
+        let medians: Vec<f64> = self.parameters().iter().map(|p| p.median).collect();
+        with_values(scenario, &self.free, &medians)
+    }
+
     /// Runs of the model so far (simulations × replicates).
     pub fn runs(&self, simulations: u64) -> u64 {
         simulations * u64::from(self.replicates)
     }
 }
 
-/// Writes the four files into `dir` (refused if not empty, unless `force`).
-pub fn write(
-    dir: &Path,
-    force: bool,
+/// Stages the four files in `out`, to be committed with whatever else the command writes.
+pub fn stage(
+    out: &OutputDir,
     calibration: &Calibration,
     scenario: &Scenario,
-    manifest: &str,
-) -> Result<(), OutputError> {
-    OutputDir::write_all(dir, force, |out| {
-        Ok(vec![
-            posterior(out, calibration)?,
-            generations(out, calibration)?,
-            parameters(out, calibration)?,
-            out.stage_text(CALIBRATED_TOML, &calibrated(calibration, scenario))?,
-            out.stage_text(crate::output::MANIFEST_FILE, manifest)?,
-        ])
-    })
+) -> Result<Vec<Pending>, OutputError> {
+    Ok(vec![
+        posterior(out, calibration)?,
+        generations(out, calibration)?,
+        parameters(out, calibration)?,
+        out.stage_text(CALIBRATED_TOML, &calibrated(calibration, scenario))?,
+    ])
 }
 
 /// A CSV file staged in `out`, its rows written by `rows`.

@@ -1,11 +1,34 @@
 //! `palermo calibrate` through the real binary: bad free parameters are exit status 2 with
 //! `palermo check`'s messages and nothing written; a small fit writes its files, its last
-//! generation's weights sum to 1, and the same bytes come out whatever `--threads` is.
+//! generation's weights sum to 1, and the same bytes come out whatever `--threads` is; the
+//! calibrated scenario is validated against every target, with validate's exit status; a fit
+//! killed after a few generations resumes to the same bytes as one never stopped.
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::{Outcome, fixture, palermo, read_csv};
+
+/// The files a fit writes (beside `manifest.json`, which records times).
+const FILES: [&str; 6] = [
+    "posterior.csv",
+    "generations.csv",
+    "parameters.csv",
+    "calibrated.toml",
+    "validation.csv",
+    "validation.md",
+];
+
+/// A finished fit: exit status 0 when the calibrated scenario passes every target, 1 when
+/// one fails (as `palermo validate`), never a panic.
+#[track_caller]
+fn finished(o: Outcome) -> Outcome {
+    assert!(matches!(o.code, Some(0 | 1)), "stderr: {}", o.stderr);
+    assert!(!o.stderr.contains("panicked"), "{}", o.stderr);
+    o
+}
 
 fn baseline_targets() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("targets/baseline.toml")
@@ -13,23 +36,31 @@ fn baseline_targets() -> PathBuf {
 
 /// `palermo calibrate tiny.toml --targets targets/baseline.toml --quiet EXTRA...`, small.
 fn calibrate(extra: &[&str]) -> Outcome {
+    palermo(calibrate_args(extra))
+}
+
+/// The arguments of [`calibrate`]: the baseline's targets, 104 weeks, 2 replicates, 24
+/// particles and 600 runs unless `extra` says otherwise.
+fn calibrate_args(extra: &[&str]) -> Vec<String> {
     let mut args: Vec<String> = vec![
         "calibrate".into(),
         fixture("tiny.toml").display().to_string(),
-        "--targets".into(),
-        baseline_targets().display().to_string(),
         "--quiet".into(),
-        "--weeks".into(),
-        "104".into(),
-        "--replicates".into(),
-        "2".into(),
-        "--particles".into(),
-        "24".into(),
-        "--max-runs".into(),
-        "600".into(),
     ];
+    let targets = baseline_targets().display().to_string();
+    for (flag, value) in [
+        ("--targets", targets.as_str()),
+        ("--weeks", "104"),
+        ("--replicates", "2"),
+        ("--particles", "24"),
+        ("--max-runs", "600"),
+    ] {
+        if !extra.contains(&flag) {
+            args.extend([flag.to_string(), value.to_string()]);
+        }
+    }
     args.extend(extra.iter().map(|s| s.to_string()));
-    palermo(args)
+    args
 }
 
 #[test]
@@ -66,7 +97,7 @@ fn a_small_fit_writes_its_files_the_same_whatever_the_threads() {
     let dir = tempfile::tempdir().unwrap();
     let run = |threads: &str| {
         let out = dir.path().join(format!("t{threads}"));
-        calibrate(&[
+        let done = finished(calibrate(&[
             "--free",
             "model.deterrence=0.1..5",
             "--free",
@@ -75,17 +106,11 @@ fn a_small_fit_writes_its_files_the_same_whatever_the_threads() {
             threads,
             "--out",
             &out.display().to_string(),
-        ])
-        .ok();
-        out
+        ]));
+        (out, done)
     };
-    let (one, two) = (run("1"), run("3"));
-    for name in [
-        "posterior.csv",
-        "generations.csv",
-        "parameters.csv",
-        "calibrated.toml",
-    ] {
+    let ((one, done), (two, _)) = (run("1"), run("3"));
+    for name in FILES {
         let a = fs::read(one.join(name)).unwrap();
         assert_eq!(a, fs::read(two.join(name)).unwrap(), "{name}");
     }
@@ -119,6 +144,23 @@ fn a_small_fit_writes_its_files_the_same_whatever_the_threads() {
         calibrated.contains("--set model.deterrence="),
         "{calibrated}"
     );
+    // The calibrated scenario is validated against every target, held-out ones included,
+    // and the exit status is validate's.
+    let (_, rows) = read_csv(&one.join("validation.csv"));
+    let baseline = fs::read_to_string(baseline_targets()).unwrap();
+    assert_eq!(rows.len(), baseline.matches("[[target]]").count());
+    assert!(rows.iter().any(|r| r[4] == "hold_out"));
+    let failed = rows.iter().any(|r| r[17] == "fail");
+    assert_eq!(done.code, Some(i32::from(failed)), "{}", done.stderr);
+    assert!(
+        done.stdout.contains("against every target"),
+        "{}",
+        done.stdout
+    );
+    assert!(
+        !one.join(".calibration").exists(),
+        "the work area is removed"
+    );
     // A non-empty output directory is not clobbered.
     calibrate(&[
         "--free",
@@ -127,4 +169,136 @@ fn a_small_fit_writes_its_files_the_same_whatever_the_threads() {
         &one.display().to_string(),
     ])
     .bad_input();
+}
+
+/// The generations recorded in a fit's work area so far.
+fn recorded_generations(out: &Path) -> usize {
+    fs::read_to_string(out.join(".calibration/generations.csv"))
+        .map(|t| {
+            let mut g: Vec<&str> = t.lines().filter_map(|l| l.split(',').next()).collect();
+            g.dedup();
+            g.len()
+        })
+        .unwrap_or(0)
+}
+
+/// A figure the tiny world can approach generation after generation (a value with a small
+/// sd never reaches distance 0), and one held out.
+const ESCAPE_TARGETS: &str = r#"schema = 1
+
+[[target]]
+name = "escapes_per_victim_year"
+ratio = ["escaped", "exploited"]
+scale = 52
+value = 0.6
+sd = 0.001
+role = "calibrate"
+source = "a test figure"
+year = "2026"
+
+[[target]]
+name = "iceberg"
+statistic = "identified_per_exploited_year"
+band = [0, 1]
+role = "hold_out"
+source = "a test figure"
+year = "2026"
+"#;
+
+#[test]
+fn a_killed_fit_resumes_to_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let targets = tmp.path().join("targets.toml");
+    fs::write(&targets, ESCAPE_TARGETS).unwrap();
+    // Eight generations, each slower than the last (a few seconds in all, most of it after
+    // generation 1): long enough to be stopped after generation 1.
+    let extra = [
+        "--targets",
+        targets.to_str().unwrap(),
+        "--free",
+        "model.escape_rate=0.002..0.03",
+        "--particles",
+        "60",
+        "--max-runs",
+        "20000",
+        "--generations",
+        "8",
+        "--min-acceptance",
+        "0.02",
+        "--threads",
+        "1",
+    ];
+    let whole = tmp.path().join("whole");
+    let mut args = extra.to_vec();
+    args.extend(["--out", whole.to_str().unwrap()]);
+    finished(calibrate(&args));
+
+    let out = tmp.path().join("killed");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_palermo"))
+        .args(calibrate_args(&extra))
+        .arg("--out")
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while recorded_generations(&out) < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "no generation recorded in two minutes"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the fit ended before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    child.kill().unwrap(); // SIGKILL: no chance to clean up
+    child.wait().unwrap();
+    let done = recorded_generations(&out);
+    assert!(
+        (2..8).contains(&done) && !out.join("posterior.csv").exists(),
+        "killed midway: {done} of 8 generations recorded"
+    );
+
+    // Without --resume, the stopped fit is not touched.
+    let mut args = extra.to_vec();
+    args.extend(["--out", out.to_str().unwrap()]);
+    let refused = calibrate(&args).bad_input();
+    assert!(refused.stderr.contains("--resume"), "{}", refused.stderr);
+    // Resuming with other inputs is refused, and says so.
+    let mut other = args.clone();
+    other.extend(["--seed", "8", "--resume"]);
+    let refused = calibrate(&other).bad_input();
+    assert!(
+        refused.stderr.contains("other inputs"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        recorded_generations(&out),
+        done,
+        "a refused resume changes nothing"
+    );
+
+    args.push("--resume");
+    finished(calibrate(&args));
+    for name in FILES {
+        assert!(
+            fs::read(whole.join(name)).unwrap() == fs::read(out.join(name)).unwrap(),
+            "{name} differs after resuming from generation {done}"
+        );
+    }
+    assert!(
+        !out.join(".calibration").exists(),
+        "the work area is removed"
+    );
+    // Nothing is left to resume.
+    let nothing = calibrate(&args).bad_input();
+    assert!(
+        nothing.stderr.contains("no fit to resume"),
+        "{}",
+        nothing.stderr
+    );
 }
