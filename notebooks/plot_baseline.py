@@ -7,7 +7,7 @@ Usage:
 
 `palermo run ... --report` (or `palermo report results/baseline`) already draws these charts and
 more as one self-contained HTML page, with no Python; this script is for those who want the
-figure as a PNG or the matplotlib code to start from. notebooks/01_baseline.ipynb uses its
+figure as a PNG or the matplotlib code to start from. notebooks/01_quickstart.ipynb uses its
 functions.
 
 Reads RESULTS/timeseries.csv, summary.csv and manifest.json (docs/OUTPUTS.md) and draws three

@@ -4,18 +4,20 @@
 //! column; `validate/` checks them against the [`params`](crate::params) table and builds the
 //! typed [`Scenario`] below; `overrides.rs` applies `--set PATH=VALUE` (and the points of a
 //! sweep) with the same paths and, through `checks.rs`, the same checks and messages;
-//! `sweep/` reads the optional `[sweep]` section, which a run checks but does not run.
+//! `sweep/` reads the optional `[sweep]` section, which a run checks but does not run;
+//! `rewrite.rs` writes overrides into a scenario's text as its own `set` list.
 //! Nothing downstream of this module sees raw TOML.
 
 pub(crate) mod checks;
 pub mod error;
 pub mod file;
 pub mod overrides;
+pub mod rewrite;
 pub mod sweep;
 pub mod validate;
 
 pub use error::ScenarioError;
-pub use validate::{load, parse};
+pub use validate::{SET_KEY, load, parse};
 
 use std::fmt;
 

@@ -12,13 +12,16 @@
 //! The files, by what they check: `located.rs` the shared located-value helpers (a raw value
 //! read with its line and column, refusals as errors there), `settings.rs` the schema, `[run]`
 //! and `[model]`, `countries.rs` `[defaults]`, each `[[country]]` and the borders,
-//! `cooperation.rs` the default level, blocs and pairs, `timeline.rs` policies and shocks.
+//! `cooperation.rs` the default level, blocs and pairs, `timeline.rs` policies and shocks,
+//! `set.rs` the file's own overrides (`set = ["PATH=VALUE", ...]`, applied last).
 //! This file holds the entry points, [`load`] and [`parse`], and the order the sections are
 //! read in. The checks and messages shared with `--set` are in `scenario/checks.rs`.
 
 mod cooperation;
 mod countries;
 pub(crate) mod located;
+mod set;
+pub use set::SET_KEY;
 mod settings;
 mod timeline;
 
@@ -46,6 +49,8 @@ const SECTIONS: &[&str] = &[
     "shock",
     // Read by `scenario/sweep/` (every command checks it; only `palermo sweep` runs it).
     "sweep",
+    // The file's own `--set` overrides (`set.rs`).
+    set::SET_KEY,
 ];
 
 /// Reads and validates a scenario file, then applies the overrides in order (recorded in
@@ -88,6 +93,9 @@ impl Checker<'_> {
         if clean || find(&top, "schema").is_some() {
             self.keep(self.schema(find(&top, "schema")));
         }
+        let file_overrides = find(&top, set::SET_KEY)
+            .map(|leaf| self.file_overrides(leaf))
+            .unwrap_or_default();
         let run = match find(&top, "run") {
             Some(leaf) => self.keep(self.table(leaf)).and_then(|t| self.run(t)),
             None => {
@@ -162,7 +170,7 @@ impl Checker<'_> {
                 "the run settings do not fit",
             ));
         };
-        Ok(Scenario {
+        let mut scenario = Scenario {
             name: file_stem(self.file),
             path: self.file.to_string(),
             text: text.to_string(),
@@ -173,7 +181,9 @@ impl Checker<'_> {
             policies,
             shocks,
             overrides: Vec::new(),
-        })
+        };
+        self.apply_file_overrides(&mut scenario, &file_overrides)?;
+        Ok(scenario)
     }
 }
 
