@@ -199,8 +199,10 @@ pub fn execute(args: &CalibrateArgs) -> Result<(), CliError> {
             crate::sweep::exec::thread_count(threads),
             started,
         )?;
+        let calibrated_text = files::calibrated(&fit, scenario)
+            .map_err(|e| CliError::Other(format!("calibrated.toml: {e}")))?;
         let out = OutputDir::existing(dir);
-        let mut staged = files::stage(&out, &fit, scenario)?;
+        let mut staged = files::stage(&out, &fit, &calibrated_text)?;
         staged.extend(report::stage(&out, &checked.rows, &checked.markdown())?);
         staged.push(out.stage_text(output::MANIFEST_FILE, &json)?);
         out.commit(staged)?;

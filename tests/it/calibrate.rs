@@ -139,11 +139,34 @@ fn a_small_fit_writes_its_files_the_same_whatever_the_threads() {
     assert!((weights - 1.0).abs() < 1e-9, "{weights}");
     let (_, params) = read_csv(&one.join("parameters.csv"));
     assert_eq!(params.len(), 2);
+    // calibrated.toml is the scenario the fit validated: validating it again gives the same
+    // table, and its `set` list holds the medians of parameters.csv.
     let calibrated = fs::read_to_string(one.join("calibrated.toml")).unwrap();
-    assert!(
-        calibrated.contains("--set model.deterrence="),
-        "{calibrated}"
-    );
+    let again = dir.path().join("again");
+    let validated = palermo([
+        "validate",
+        one.join("calibrated.toml").to_str().unwrap(),
+        "--targets",
+        baseline_targets().to_str().unwrap(),
+        "--quiet",
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(validated.code, done.code, "{}", validated.stderr);
+    for name in ["validation.csv", "validation.md"] {
+        assert!(
+            fs::read(one.join(name)).unwrap() == fs::read(again.join(name)).unwrap(),
+            "{name}: calibrated.toml is not the scenario validated\n{calibrated}"
+        );
+    }
+    for p in &params {
+        assert!(
+            calibrated.contains(&format!("\"{}={}\"", p[0], p[4])),
+            "{} = {} not in the set list:\n{calibrated}",
+            p[0],
+            p[4]
+        );
+    }
     // The calibrated scenario is validated against every target, held-out ones included,
     // and the exit status is validate's.
     let (_, rows) = read_csv(&one.join("validation.csv"));
