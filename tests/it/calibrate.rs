@@ -6,10 +6,9 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::{Outcome, fixture, palermo, read_csv};
+use crate::{Outcome, fixture, kill_when, palermo, read_csv};
 
 /// The files a fit writes (beside `manifest.json`, which records times).
 const FILES: [&str; 6] = [
@@ -257,28 +256,14 @@ fn a_killed_fit_resumes_to_the_same_bytes() {
     finished(calibrate(&args));
 
     let out = tmp.path().join("killed");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_palermo"))
-        .args(calibrate_args(&extra))
-        .arg("--out")
-        .arg(&out)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while recorded_generations(&out) < 2 {
-        assert!(
-            Instant::now() < deadline,
-            "no generation recorded in two minutes"
-        );
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the fit ended before it could be killed"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    child.kill().unwrap(); // SIGKILL: no chance to clean up
-    child.wait().unwrap();
+    let mut args = calibrate_args(&extra);
+    args.extend(["--out".to_string(), out.display().to_string()]);
+    kill_when(
+        args,
+        || recorded_generations(&out) >= 2,
+        Duration::from_secs(120),
+        "the fit",
+    );
     let done = recorded_generations(&out);
     assert!(
         (2..8).contains(&done) && !out.join("posterior.csv").exists(),

@@ -38,7 +38,8 @@ mod sweep_resume;
 mod validate;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// What one invocation of the binary did.
 pub struct Outcome {
@@ -92,6 +93,32 @@ fn sweep(scenario: &Path, out: &Path, extra: &[&str]) -> Outcome {
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
     palermo(args)
+}
+
+/// Starts `palermo ARGS` (no output) and kills it (SIGKILL: no chance to clean up) as soon
+/// as `ready()` holds, failing when it ends first or nothing is ready within `patience`.
+pub fn kill_when<I, S>(args: I, ready: impl Fn() -> bool, patience: Duration, what: &str)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let mut child = Command::new(env!("CARGO_BIN_EXE_palermo"))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + patience;
+    while !ready() {
+        assert!(Instant::now() < deadline, "{what}: nothing to stop in time");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "{what}: ended before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
 
 /// A fixture of `tests/fixtures/cli/`.
