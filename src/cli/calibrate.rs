@@ -134,6 +134,9 @@ pub fn execute(args: &CalibrateArgs) -> Result<(), CliError> {
     let size = RunSize::of(scenario);
     let threads = memory::check(size, &Demand::of_outcomes(size), args.threads)?;
     let (checkpoint, done) = work_area(args, &problem, &settings)?;
+    if let Some(dir) = args.out.as_deref().filter(|_| checkpoint.is_some()) {
+        super::signals::running_fit(dir);
+    }
 
     let quiet = args.quiet;
     if let (false, Some(last)) = (quiet, done.last()) {

@@ -40,7 +40,7 @@ fn calibrate(extra: &[&str]) -> Outcome {
 
 /// The arguments of [`calibrate`]: the baseline's targets, 104 weeks, 2 replicates, 24
 /// particles and 600 runs unless `extra` says otherwise.
-fn calibrate_args(extra: &[&str]) -> Vec<String> {
+pub fn calibrate_args(extra: &[&str]) -> Vec<String> {
     let mut args: Vec<String> = vec![
         "calibrate".into(),
         fixture("tiny.toml").display().to_string(),
@@ -194,7 +194,7 @@ fn a_small_fit_writes_its_files_the_same_whatever_the_threads() {
 }
 
 /// The generations recorded in a fit's work area so far.
-fn recorded_generations(out: &Path) -> usize {
+pub fn recorded_generations(out: &Path) -> usize {
     fs::read_to_string(out.join(".calibration/generations.csv"))
         .map(|t| {
             let mut g: Vec<&str> = t.lines().filter_map(|l| l.split(',').next()).collect();
@@ -206,7 +206,7 @@ fn recorded_generations(out: &Path) -> usize {
 
 /// A figure the tiny world can approach generation after generation (a value with a small
 /// sd never reaches distance 0), and one held out.
-const ESCAPE_TARGETS: &str = r#"schema = 1
+pub const ESCAPE_TARGETS: &str = r#"schema = 1
 
 [[target]]
 name = "escapes_per_victim_year"
