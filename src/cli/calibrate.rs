@@ -1,5 +1,6 @@
 //! `palermo calibrate SCENARIO --targets FILE --free PATH=LOW..HIGH ...`: fit free
-//! parameters to the `calibrate` targets of a targets file by adaptive ABC-SMC
+//! parameters (given by `--free`, or by the targets file's `[calibrate]` section) to the
+//! `calibrate` targets of a targets file by adaptive ABC-SMC
 //! (`docs/VALIDATION.md` § Calibration). Every input is checked first (scenario, overrides,
 //! targets against the scenario, each free path and range as `palermo check` checks an
 //! override, the settings, the output directory, memory); then one line per generation on
@@ -24,6 +25,7 @@ use crate::calibration::{self, AbcError, Free, Generation, Problem, Settings, fi
 use crate::output::manifest::now_rfc3339;
 use crate::output::{self, OutputDir};
 use crate::params::fmt_num;
+use crate::scenario::error::ScenarioError;
 use crate::validation::{self, Role, Targets, report};
 
 /// Proposals simulated at once at the least: enough to keep a few cores busy, fixed so that
@@ -39,8 +41,9 @@ pub struct CalibrateArgs {
     #[arg(long, value_name = "FILE")]
     pub targets: PathBuf,
     /// A free parameter and its uniform prior, e.g. --free model.deterrence=0.1..0.9
-    /// (repeatable; a real-valued path of `palermo params`).
-    #[arg(long = "free", value_name = "PATH=LOW..HIGH", required = true)]
+    /// (repeatable; a real-valued path of `palermo params`). Given, they replace the targets
+    /// file's `[calibrate]` list of free parameters.
+    #[arg(long = "free", value_name = "PATH=LOW..HIGH")]
     pub free: Vec<String>,
     #[command(flatten)]
     pub settings: SettingsArgs,
@@ -87,7 +90,7 @@ pub fn execute(args: &CalibrateArgs) -> Result<(), CliError> {
     let overrides = args.settings.overrides()?;
     let (scenarios, mut errors) = load_all(std::slice::from_ref(&args.scenario), &overrides);
     let targets = Targets::load(&args.targets).map_err(|e| errors.push(e.to_string()));
-    let free: Vec<Free> = args
+    let mut free: Vec<Free> = args
         .free
         .iter()
         .filter_map(|text| Free::parse(text).map_err(|e| errors.push(e)).ok())
@@ -95,12 +98,29 @@ pub fn execute(args: &CalibrateArgs) -> Result<(), CliError> {
     let (Some(scenario), Ok(targets)) = (scenarios.first(), targets) else {
         return Err(CliError::BadInput(errors));
     };
-    // Every mistake at once: the targets against the scenario, and each free parameter.
+    // Every mistake at once: the targets against the scenario, and each free parameter
+    // (those of the targets file reported at their place in it).
     let resolved = targets
         .resolve(scenario)
         .map_err(|e| errors.push(e.to_string()))
         .unwrap_or_default();
-    errors.extend(free.iter().filter_map(|f| f.check(scenario).err()));
+    if args.free.is_empty() {
+        for (text, pos) in &targets.free {
+            let located = |m: String| ScenarioError::at(&targets.file, *pos, Some("free"), m);
+            match Free::parse(text).and_then(|f| f.check(scenario).map(|()| f)) {
+                Ok(f) => free.push(f),
+                Err(m) => errors.push(located(m).to_string()),
+            }
+        }
+        if targets.free.is_empty() {
+            errors.push(format!(
+                "no free parameter: give --free PATH=LOW..HIGH, or list them in {} as [calibrate] free = [\"PATH=LOW..HIGH\", ...]",
+                targets.file
+            ));
+        }
+    } else {
+        errors.extend(free.iter().filter_map(|f| f.check(scenario).err()));
+    }
     for (i, f) in free.iter().enumerate() {
         if free[..i].iter().any(|g| g.path == f.path) {
             errors.push(format!("--free {}: the path is given twice", f.path));

@@ -6,7 +6,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use crate::{Outcome, fixture, kill_when, palermo, read_csv};
 
@@ -227,29 +226,30 @@ source = "a test figure"
 year = "2026"
 "#;
 
+/// A fit of [`ESCAPE_TARGETS`] in eight generations, each slower than the last (a few
+/// seconds in all, most of it after generation 1): long enough to be stopped midway.
+pub const LONG_FIT: [&str; 12] = [
+    "--free",
+    "model.escape_rate=0.002..0.03",
+    "--particles",
+    "60",
+    "--max-runs",
+    "20000",
+    "--generations",
+    "8",
+    "--min-acceptance",
+    "0.02",
+    "--threads",
+    "1",
+];
+
 #[test]
 fn a_killed_fit_resumes_to_the_same_bytes() {
     let tmp = tempfile::tempdir().unwrap();
     let targets = tmp.path().join("targets.toml");
     fs::write(&targets, ESCAPE_TARGETS).unwrap();
-    // Eight generations, each slower than the last (a few seconds in all, most of it after
-    // generation 1): long enough to be stopped after generation 1.
-    let extra = [
-        "--targets",
-        targets.to_str().unwrap(),
-        "--free",
-        "model.escape_rate=0.002..0.03",
-        "--particles",
-        "60",
-        "--max-runs",
-        "20000",
-        "--generations",
-        "8",
-        "--min-acceptance",
-        "0.02",
-        "--threads",
-        "1",
-    ];
+    let mut extra = vec!["--targets", targets.to_str().unwrap()];
+    extra.extend(LONG_FIT);
     let whole = tmp.path().join("whole");
     let mut args = extra.to_vec();
     args.extend(["--out", whole.to_str().unwrap()]);
@@ -258,12 +258,9 @@ fn a_killed_fit_resumes_to_the_same_bytes() {
     let out = tmp.path().join("killed");
     let mut args = calibrate_args(&extra);
     args.extend(["--out".to_string(), out.display().to_string()]);
-    kill_when(
-        args,
-        || recorded_generations(&out) >= 2,
-        Duration::from_secs(120),
-        "the fit",
-    );
+    kill_when(args, "2 generations are recorded", || {
+        recorded_generations(&out) >= 2
+    });
     let done = recorded_generations(&out);
     assert!(
         (2..8).contains(&done) && !out.join("posterior.csv").exists(),
@@ -308,5 +305,52 @@ fn a_killed_fit_resumes_to_the_same_bytes() {
         nothing.stderr.contains("no fit to resume"),
         "{}",
         nothing.stderr
+    );
+}
+
+#[test]
+fn free_parameters_can_come_from_the_targets_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let with_section = |free: &str| {
+        let path = tmp.path().join(format!("t{}.toml", free.len()));
+        fs::write(
+            &path,
+            format!("{ESCAPE_TARGETS}\n[calibrate]\nfree = [{free}]\n"),
+        )
+        .unwrap();
+        path
+    };
+    let header_of = |targets: &Path, extra: &[&str]| {
+        let out = tmp.path().join(format!("out{}", extra.len()));
+        let mut args = vec!["--targets", targets.to_str().unwrap(), "--generations", "2"];
+        args.extend(["--out", out.to_str().unwrap()]);
+        args.extend(extra);
+        finished(calibrate(&args));
+        read_csv(&out.join("posterior.csv")).0
+    };
+    let targets = with_section("\"model.escape_rate=0.002..0.03\"");
+    assert_eq!(header_of(&targets, &[])[3], "model.escape_rate");
+    // --free replaces the file's list.
+    let replaced = header_of(&targets, &["--free", "all.corruption=0..1"]);
+    assert_eq!(replaced[3], "all.corruption");
+    assert!(!replaced.contains(&"model.escape_rate".to_string()));
+
+    // A bad entry is reported at its place in the targets file.
+    let bad = with_section("\n  \"model.escape_rate=0.002..0.03\",\n  \"model.nope=0..1\",\n");
+    let shown = calibrate(&["--targets", bad.to_str().unwrap()]).bad_input();
+    let place = format!("{}:", bad.file_name().unwrap().to_str().unwrap());
+    assert!(
+        shown.stderr.contains(&place) && shown.stderr.contains("unknown model parameter `nope`"),
+        "{}",
+        shown.stderr
+    );
+    // Neither --free nor a [calibrate] section: nothing to fit.
+    let plain = tmp.path().join("plain.toml");
+    fs::write(&plain, ESCAPE_TARGETS).unwrap();
+    let shown = calibrate(&["--targets", plain.to_str().unwrap()]).bad_input();
+    assert!(
+        shown.stderr.contains("no free parameter"),
+        "{}",
+        shown.stderr
     );
 }

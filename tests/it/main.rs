@@ -38,7 +38,7 @@ mod sweep_resume;
 mod validate;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// What one invocation of the binary did.
@@ -95,9 +95,22 @@ fn sweep(scenario: &Path, out: &Path, extra: &[&str]) -> Outcome {
     palermo(args)
 }
 
+/// Waits (a minute at most) until `ready` holds, while the child still runs.
+pub fn wait_until(child: &mut Child, what: &str, ready: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !ready() {
+        assert!(Instant::now() < deadline, "not {what} within a minute");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "palermo ended before {what}"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
 /// Starts `palermo ARGS` (no output) and kills it (SIGKILL: no chance to clean up) as soon
-/// as `ready()` holds, failing when it ends first or nothing is ready within `patience`.
-pub fn kill_when<I, S>(args: I, ready: impl Fn() -> bool, patience: Duration, what: &str)
+/// as `ready()` holds (see [`wait_until`]).
+pub fn kill_when<I, S>(args: I, what: &str, ready: impl Fn() -> bool)
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
@@ -108,15 +121,7 @@ where
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + patience;
-    while !ready() {
-        assert!(Instant::now() < deadline, "{what}: nothing to stop in time");
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "{what}: ended before it could be killed"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    wait_until(&mut child, what, ready);
     child.kill().unwrap();
     child.wait().unwrap();
 }

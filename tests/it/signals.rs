@@ -7,9 +7,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
-use crate::{calibrate, fixture, sweep};
+use crate::{calibrate, fixture, sweep, wait_until};
 
 /// Every file under `dir` (recursively), as paths relative to it, sorted.
 pub fn files_under(dir: &Path) -> Vec<String> {
@@ -81,19 +80,6 @@ fn start(args: &[&str]) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap()
-}
-
-/// Waits (a minute at most) until `ready` holds, while the child still runs.
-fn wait_until(child: &mut Child, what: &str, ready: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !ready() {
-        assert!(Instant::now() < deadline, "not {what} within a minute");
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "palermo ended before {what}"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
 }
 
 /// Sends `signal` (INT or TERM) and returns the exit status and stderr.
@@ -287,24 +273,14 @@ fn a_stopped_fit_says_how_to_resume() {
     let targets = tmp.path().join("targets.toml");
     fs::write(&targets, calibrate::ESCAPE_TARGETS).unwrap();
     let out = tmp.path().join("fit");
-    let args = calibrate::calibrate_args(&[
+    let mut extra = vec![
         "--targets",
         targets.to_str().unwrap(),
-        "--free",
-        "model.escape_rate=0.002..0.03",
-        "--particles",
-        "60",
-        "--max-runs",
-        "20000",
-        "--generations",
-        "8",
-        "--min-acceptance",
-        "0.02",
-        "--threads",
-        "1",
         "--out",
         out.to_str().unwrap(),
-    ]);
+    ];
+    extra.extend(calibrate::LONG_FIT);
+    let args = calibrate::calibrate_args(&extra);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut child = start(&args);
     wait_until(&mut child, "a generation is recorded", || {

@@ -6,7 +6,6 @@
 use std::fs;
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
 use crate::sweep::names_in;
 use crate::{fixture, kill_when, palermo, sweep};
@@ -45,12 +44,7 @@ fn a_killed_sweep_resumes_to_the_same_bytes() {
     let mut args = vec!["sweep".as_ref(), scenario.as_os_str(), "--out".as_ref()];
     args.extend([out.as_os_str(), "--quiet".as_ref()]);
     args.extend(extra.iter().map(std::ffi::OsStr::new));
-    kill_when(
-        args,
-        || records(&out) >= 5,
-        Duration::from_secs(60),
-        "the sweep",
-    );
+    kill_when(args, "5 runs are recorded", || records(&out) >= 5);
     let done = records(&out);
     assert!(
         (5..360).contains(&done),
