@@ -30,18 +30,12 @@ use std::num::NonZeroUsize;
 
 use rand::Rng;
 
+pub use super::distance::Observed;
 use super::distance::{distance, quantile, scales};
 use super::mvn::{Kernel, weighted_covariance};
 pub use super::prior::Prior;
 use crate::rng::abc_proposal;
 use crate::sweep::exec;
-
-/// What the real world says about one statistic.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Observed {
-    Band { low: f64, high: f64 },
-    Value { value: f64, sd: f64 },
-}
 
 /// How a fit runs.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -199,12 +193,12 @@ pub fn resume(
         proposals: 0,
     };
     let (scales, mut generations) = if let Some(first) = done.first() {
-        (scales(observed, &first.particles), done)
+        (scales(observed, &statistics_of(&first.particles)), done)
     } else {
         let first = sampler
             .generation(0, None, &|_| 0.0)
             .map_err(|why| AbcError::FirstGeneration(why.describe().to_string()))?;
-        let scales = scales(observed, &first);
+        let scales = scales(observed, &statistics_of(&first));
         let mut population = first;
         for p in &mut population {
             p.distance = distance(observed, &scales, &p.statistics);
@@ -240,6 +234,11 @@ pub fn resume(
         stop,
         simulations: sampler.simulations,
     })
+}
+
+/// Each particle's statistics.
+fn statistics_of(particles: &[Particle]) -> Vec<&[f64]> {
+    particles.iter().map(|p| p.statistics.as_slice()).collect()
 }
 
 /// The generations of a fit to resume: numbered from 0, each with `particles` particles of

@@ -1,17 +1,23 @@
 //! The distance of a particle's statistics to what is observed, and the per-statistic scales
 //! it divides by (`abc.rs` explains the choice), with the order statistics both need.
 
-use super::abc::{Observed, Particle};
+/// What the real world says about one statistic.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Observed {
+    Band { low: f64, high: f64 },
+    Value { value: f64, sd: f64 },
+}
 
 /// The scale of each statistic's distance (see the module's text).
-pub(super) fn scales(observed: &[Observed], first: &[Particle]) -> Vec<f64> {
+/// `first`: the statistics of generation 0's particles.
+pub(super) fn scales(observed: &[Observed], first: &[&[f64]]) -> Vec<f64> {
     observed
         .iter()
         .enumerate()
         .map(|(k, o)| match *o {
             Observed::Value { sd, .. } => sd,
             Observed::Band { low, high } => {
-                let values: Vec<f64> = first.iter().map(|p| p.statistics[k]).collect();
+                let values: Vec<f64> = first.iter().map(|statistics| statistics[k]).collect();
                 let mad = 1.4826 * median_absolute_deviation(&values);
                 if mad > 0.0 {
                     mad

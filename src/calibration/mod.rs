@@ -23,6 +23,4 @@ pub use abc::{AbcError, Generation, Prior, Settings};
 pub use model::{Calibration, Free, Problem, calibrate};
 
 #[cfg(test)]
-mod recovery;
-#[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! Parameter recovery on palermo itself: synthetic targets made from known parameter values
-//! (run with seeds the fit does not use) and fitted by [`calibrate`]; the known values must
-//! lie inside the reported 90 % intervals (`docs/VALIDATION.md` § Parameter recovery).
+//! (run with seeds the fit does not use) and fitted by the library's [`calibrate`]; the known
+//! values must lie inside the reported 90 % intervals (`docs/VALIDATION.md` § Parameter
+//! recovery). A test binary of its own, because the coverage study prints its table.
 //!
 //! The world is the tiny one of the command-line tests (three countries, about 1,450 at-risk
 //! persons), run for two years with two replicates a particle. Two parameters, each with a
@@ -15,7 +16,7 @@
 //! - `coverage_study` is the larger study, ignored by default: 40 truths drawn from the prior,
 //!   each fitted; the share of truths inside their 90 % intervals, per parameter, against the
 //!   binomial range of a calibrated posterior. Run it with
-//!   `cargo test --lib calibration::recovery::coverage_study -- --ignored --nocapture`.
+//!   `cargo test --test recovery -- --ignored --nocapture`.
 //!   Truths drawn from the prior are what makes coverage a test of the posterior: averaged
 //!   over the prior, a correct posterior's 90 % intervals hold the truth 90 % of the time. An
 //!   ABC posterior at a tolerance above 0 is somewhat wider than the exact one, so its
@@ -26,10 +27,10 @@ use std::path::Path;
 
 use rand::{Rng, SeedableRng};
 
-use super::abc::Settings;
-use super::model::{Calibration, Free, Problem, calibrate, particle_statistics};
-use crate::scenario::{Override, Scenario};
-use crate::validation::{Expected, Role, Targets};
+use palermo::calibration::abc::Settings;
+use palermo::calibration::model::{Calibration, Free, Problem, calibrate, particle_statistics};
+use palermo::scenario::{Override, Scenario};
+use palermo::validation::{Expected, Role, Targets};
 
 const TARGETS: &str = r#"
 schema = 1
@@ -56,7 +57,7 @@ year = "2026"
 fn world() -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cli/tiny.toml");
     let sets = ["run.weeks=104", "run.replicates=2"].map(|s| Override::parse(s).unwrap());
-    crate::scenario::load(&path, &sets).unwrap()
+    palermo::scenario::load(&path, &sets).unwrap()
 }
 
 fn free() -> Vec<Free> {
