@@ -12,7 +12,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz --locked --quiet
 fi
 export RUSTC_BOOTSTRAP=1
-targets=(scenario set sweep record targets)
+targets=(scenario set sweep record targets request)
 cargo fuzz build --sanitizer none
 total=0
 for t in "${targets[@]}"; do

@@ -25,6 +25,7 @@ CHANNELS = {
     "identified_police": "police",
     "identified_ngo": "NGO",
     "identified_self": "self-report",
+    "identified_self_exit": "escaped, came forward",
 }
 
 

@@ -35,6 +35,7 @@ pub mod draws;
 pub mod ids;
 pub mod mechanisms;
 pub mod metrics;
+pub mod offence;
 pub mod output;
 pub mod params;
 pub mod report;

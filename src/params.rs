@@ -10,7 +10,7 @@
 //! are given in the optional `[model]` section. Run settings and cooperation levels have
 //! their own entries so that `palermo params` lists every path a user can address.
 
-use std::fmt;
+pub use crate::offence::{Offence, OffenceSet};
 
 /// Where a parameter lives, which decides the path prefix a user writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -265,17 +265,19 @@ params! {
         "weight of organ removal";
     escape_rate: "escape_rate", UNIT, 0.008, "probability per week",
         "weekly chance an exploited person leaves on their own";
-    police_rate: "police_rate", UNIT, 0.00015, "probability per week",
+    police_rate: "police_rate", UNIT, 0.00012, "probability per week",
         "weekly chance police work finds an exploited person, at resources = training = 1 and no corruption";
     police_focus_other: "police_focus_other", UNIT, 0.5, "share",
         "police attention to forms other than sexual exploitation, relative to it";
-    inspection_rate: "inspection_rate", UNIT, 0.00008, "probability per week",
+    inspection_rate: "inspection_rate", UNIT, 0.00004, "probability per week",
         "weekly chance labour inspection finds a person in a labour form, at labour_inspection = training = 1";
-    ngo_rate: "ngo_rate", UNIT, 0.00003, "probability per week",
+    ngo_rate: "ngo_rate", UNIT, 0.00002, "probability per week",
         "weekly chance an NGO identifies an exploited person, at ngo = 1";
     self_report_rate: "self_report_rate", UNIT, 0.00003, "probability per week",
         "weekly chance an exploited person self-reports, at awareness = victim_support = 1";
-    rescue_share: "rescue_share", UNIT, 0.01, "share",
+    come_forward: "come_forward", UNIT, 0.009, "probability",
+        "chance a victim who escapes comes forward to the destination's authorities, at awareness = ngo = 1 and certain protection (support, not deportation)";
+    rescue_share: "rescue_share", UNIT, 0.007, "share",
         "share of an arrested exploiter's victims that police find and free";
     support_weeks: "support_weeks", Domain::Count { min: 1.0, max: 520.0 }, 12, "weeks",
         "weeks a supported victim stays in support before returning home";
@@ -539,156 +541,6 @@ pub fn closest_name<'a>(
     most_similar.map(|(_, c)| c)
 }
 
-/// A form of trafficking (MODEL.md §1, `law.offences`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[repr(u8)]
-pub enum Offence {
-    Sexual = 0,
-    Labour = 1,
-    Child = 2,
-    DebtBondage = 3,
-    DomesticServitude = 4,
-    ForcedCriminality = 5,
-    OrganRemoval = 6,
-}
-
-impl Offence {
-    pub const ALL: [Offence; 7] = [
-        Offence::Sexual,
-        Offence::Labour,
-        Offence::Child,
-        Offence::DebtBondage,
-        Offence::DomesticServitude,
-        Offence::ForcedCriminality,
-        Offence::OrganRemoval,
-    ];
-    pub const ALL_NAMES: &'static str = "sexual, labour, child, debt_bondage, domestic_servitude, forced_criminality, organ_removal";
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Offence::Sexual => "sexual",
-            Offence::Labour => "labour",
-            Offence::Child => "child",
-            Offence::DebtBondage => "debt_bondage",
-            Offence::DomesticServitude => "domestic_servitude",
-            Offence::ForcedCriminality => "forced_criminality",
-            Offence::OrganRemoval => "organ_removal",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Offence> {
-        Offence::ALL.into_iter().find(|o| o.name() == name)
-    }
-
-    /// Forms found by labour inspection (MODEL.md §2 step 5: "labour forms").
-    pub fn is_labour_form(self) -> bool {
-        matches!(
-            self,
-            Offence::Labour | Offence::DebtBondage | Offence::DomesticServitude | Offence::Child
-        )
-    }
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    /// What exit hazards and revenue depend on besides the country (step 5): sexual
-    /// exploitation (0: revenue, police focus), the labour forms (1: inspection), others (2).
-    pub fn class(self) -> usize {
-        if self == Offence::Sexual {
-            0
-        } else if self.is_labour_form() {
-            1
-        } else {
-            2
-        }
-    }
-
-    /// The number of classes of [`Offence::class`].
-    pub const CLASSES: usize = 3;
-}
-
-impl fmt::Display for Offence {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A set of offence forms, as a bit mask.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Hash)]
-pub struct OffenceSet(u8);
-
-impl OffenceSet {
-    pub const EMPTY: OffenceSet = OffenceSet(0);
-
-    /// Every form: the full Palermo Protocol definition.
-    pub fn palermo() -> OffenceSet {
-        OffenceSet((1 << Offence::ALL.len()) - 1)
-    }
-
-    pub fn contains(self, o: Offence) -> bool {
-        self.0 & (1 << o as u8) != 0
-    }
-
-    pub fn insert(&mut self, o: Offence) {
-        self.0 |= 1 << o as u8;
-    }
-
-    pub fn len(self) -> u32 {
-        self.0.count_ones()
-    }
-
-    pub fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-
-    pub fn intersection(self, other: OffenceSet) -> OffenceSet {
-        OffenceSet(self.0 & other.0)
-    }
-
-    pub fn union(self, other: OffenceSet) -> OffenceSet {
-        OffenceSet(self.0 | other.0)
-    }
-
-    /// Harmonization `H(i, j) = |O_i ∩ O_j| / |O_i ∪ O_j|` (Jaccard, MODEL.md §1);
-    /// two empty sets are taken as fully harmonized (nothing differs between them).
-    pub fn jaccard(self, other: OffenceSet) -> f64 {
-        let union = self.union(other).len();
-        if union == 0 {
-            1.0
-        } else {
-            self.intersection(other).len() as f64 / union as f64
-        }
-    }
-
-    pub fn iter(self) -> impl Iterator<Item = Offence> {
-        Offence::ALL.into_iter().filter(move |o| self.contains(*o))
-    }
-
-    pub fn names(self) -> Vec<&'static str> {
-        self.iter().map(Offence::name).collect()
-    }
-
-    /// Parses offence names; on an unknown name returns it.
-    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<OffenceSet, String> {
-        let mut set = OffenceSet::EMPTY;
-        for n in names {
-            set.insert(Offence::from_name(n).ok_or_else(|| n.to_string())?);
-        }
-        Ok(set)
-    }
-}
-
-impl FromIterator<Offence> for OffenceSet {
-    fn from_iter<T: IntoIterator<Item = Offence>>(iter: T) -> Self {
-        let mut s = OffenceSet::EMPTY;
-        for o in iter {
-            s.insert(o);
-        }
-        s
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -734,16 +586,6 @@ mod tests {
         assert!(count.check(2.5).is_err());
         assert!(count.check(0.0).is_err());
         assert!(count.check(10.0).is_ok());
-    }
-
-    #[test]
-    fn jaccard_harmonization() {
-        let a = OffenceSet::from_names(["sexual", "labour"]).unwrap();
-        let b = OffenceSet::from_names(["sexual", "child"]).unwrap();
-        assert!((a.jaccard(b) - 1.0 / 3.0).abs() < 1e-12);
-        assert_eq!(a.jaccard(a), 1.0);
-        assert_eq!(OffenceSet::EMPTY.jaccard(a), 0.0);
-        assert_eq!(OffenceSet::from_names(["nope"]), Err("nope".to_string()));
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub enum Stream {
     Intelligence = 9,
     Adaptation = 10,
     Retrafficking = 11,
+    ComingForward = 12,
+    Dismantling = 13,
 }
 
 /// SplitMix64's finalizer: a bijective mix of 64 bits.

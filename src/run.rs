@@ -92,6 +92,10 @@ impl ReplicateRun {
         let burn_in = scenario.run.burn_in;
         world.policies.iter_mut().for_each(|p| p.week += burn_in);
         world.shocks.iter_mut().for_each(|s| s.week += burn_in);
+        world
+            .dismantlings
+            .iter_mut()
+            .for_each(|d| d.week += burn_in);
         advance(&mut world, burn_in);
         // The recorded weeks begin: the per-run rates count what happens from here on, so
         // that each is a share of something also counted (docs/OUTPUTS.md).

@@ -61,6 +61,18 @@ pub fn running_fit(dir: &Path) {
     *WHAT_IS_LEFT.lock().unwrap_or_else(|p| p.into_inner()) = Some(Left::Fit(dir.into()));
 }
 
+/// What a sweep stopped in `dir` (by a signal or a failure) leaves, and the command that
+/// continues it; `None` when it has recorded nothing to resume.
+pub fn how_to_resume(dir: &Path) -> Option<String> {
+    WorkArea::exists_in(dir).then(|| {
+        format!(
+            "the finished runs are kept in {}; `palermo resume {}` continues the sweep",
+            dir.join(WORK_DIR).display(),
+            dir.display()
+        )
+    })
+}
+
 /// Removes the temporaries, says what is left, and ends the process.
 fn stop(signal: i32) -> ! {
     let held = temporaries::remove_all();
@@ -74,17 +86,16 @@ fn stop(signal: i32) -> ! {
         .unwrap_or_else(|p| p.into_inner())
         .clone();
     let message = match left {
-        Some(Left::Sweep(dir)) if WorkArea::exists_in(&dir) => format!(
-            "the finished runs are kept in {}; `palermo resume {}` continues the sweep",
-            dir.join(WORK_DIR).display(),
-            dir.display()
-        ),
-        Some(Left::Fit(dir)) if Checkpoint::exists_in(&dir) => format!(
-            "the complete generations are kept in {}; the same command with --resume continues the fit",
-            dir.join(checkpoint::WORK_DIR).display()
-        ),
-        _ => "no file is left half written, and no temporary file is left".to_string(),
-    };
+        Some(Left::Sweep(dir)) => how_to_resume(&dir),
+        Some(Left::Fit(dir)) => Checkpoint::exists_in(&dir).then(|| {
+            format!(
+                "the complete generations are kept in {}; the same command with --resume continues the fit",
+                dir.join(checkpoint::WORK_DIR).display()
+            )
+        }),
+        _ => None,
+    }
+    .unwrap_or_else(|| "no file is left half written, and no temporary file is left".to_string());
     eprintln!("\ninterrupted by {name}: {message}");
     // `exit` flushes and ends every thread; `held` keeps anything from being put in place
     // meanwhile.

@@ -133,7 +133,15 @@ pub fn run_sweep(plan: &Plan, options: &sweep::Options, quiet: bool) -> Result<(
     };
     let progress = SweepProgress::new(quiet);
     super::signals::running_sweep(&options.dir);
-    let report = sweep::execute(plan, options, &progress)?;
+    let report = sweep::execute(plan, options, &progress).map_err(|e| {
+        // A disk that filled up or turned read-only: the recorded runs stand.
+        match super::signals::how_to_resume(&options.dir) {
+            Some(how) if !e.is_bad_input() => {
+                CliError::Other(format!("{e}\n{how} once the cause is fixed"))
+            }
+            _ => CliError::from(e),
+        }
+    })?;
     progress.bar.finish_and_clear();
     let out = options.dir.display();
     if let (Some(shard), false) = (options.shard, quiet) {

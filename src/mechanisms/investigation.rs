@@ -353,7 +353,7 @@ pub fn pay_bribe(world: &mut World, network: NetworkId, country: CountryId) -> b
 }
 
 /// Arrests trafficker `t` where he is (`case.country`), with the case for his trial.
-fn arrest(world: &mut World, agency: CountryId, t: TraffickerId, case: Case) {
+pub fn arrest(world: &mut World, agency: CountryId, t: TraffickerId, case: Case) {
     let tr = &mut world.traffickers[t.index()];
     let (here, role, network) = (tr.country, tr.role, tr.network);
     tr.state = TraffickerState::Arrested;

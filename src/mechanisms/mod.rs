@@ -4,6 +4,8 @@
 //! from its own named random stream, and only adds to the week's counters.
 
 pub mod adaptation;
+pub mod coming_forward;
+pub mod dismantling;
 pub mod exploitation;
 pub mod intelligence;
 pub mod investigation;

@@ -1,6 +1,7 @@
 //! Step 1, policy schedule (MODEL.md §2 and §4): applies the interventions and shocks due this
 //! week. A policy sets or scales parameters of a country, a bloc's members, every country, a
-//! bloc's internal cooperation or a pair's cooperation, at once or ramped linearly.
+//! bloc's internal cooperation or a pair's cooperation, at once or ramped linearly; then the
+//! shocks, and the targeted dismantlings due (`dismantling`).
 
 use crate::params::{Domain, country_spec};
 use crate::scenario::{Change, Pair, Target, Value};
@@ -62,6 +63,7 @@ pub fn apply_policy_schedule(world: &mut World) {
             crate::world::Cooperation::from_spec(&world.cooperation_spec, world.n_countries());
     }
     apply_shocks(world);
+    super::dismantling::dismantle(world);
 }
 
 /// The vulnerability multiplier of each country this week: the product of its active shocks.

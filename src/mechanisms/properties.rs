@@ -50,7 +50,7 @@ fn random_scenario() -> impl Strategy<Value = Scenario> {
 }
 
 /// Every rate of `summary.csv`: a share, in [0, 1].
-fn rates(s: &RunSummary) -> [Option<f64>; 8] {
+fn rates(s: &RunSummary) -> [Option<f64>; 9] {
     [
         s.identification_rate,
         s.conviction_rate,
@@ -59,6 +59,7 @@ fn rates(s: &RunSummary) -> [Option<f64>; 8] {
         s.re_trafficking_rate_identified,
         s.labour_share_of_victims,
         s.labour_share_of_convictions,
+        s.self_initiated_share,
         Some(s.prevalence_mean / 100_000.0),
     ]
 }
@@ -77,7 +78,9 @@ proptest! {
                 prop_assert!(c.revenue >= 0.0 && c.revenue.is_finite());
                 prop_assert!(c.bribes_paid >= 0.0 && c.bribes_paid.is_finite());
                 prop_assert!(c.identified_total == c.identified_border + c.identified_inspection
-                    + c.identified_police + c.identified_ngo + c.identified_self);
+                    + c.identified_police + c.identified_ngo + c.identified_self
+                    + c.identified_self_exit);
+                prop_assert!(c.identified_self_exit <= c.escaped);
                 prop_assert_eq!(c.jurisdiction_failures, c.failures_dual_criminality
                     + c.failures_refused + c.failures_corruption, "week {}", week);
             }

@@ -51,6 +51,7 @@ pub fn scenario() -> Scenario {
         },
         policies: vec![],
         shocks: vec![],
+        dismantlings: vec![],
         overrides: Vec::new(),
     }
 }

@@ -82,6 +82,7 @@ pub fn identify(world: &mut World, p: usize, country: CountryId, channel: Channe
         Channel::Police => c.identified_police += 1,
         Channel::Ngo => c.identified_ngo += 1,
         Channel::SelfReport => c.identified_self += 1,
+        Channel::SelfExit => c.identified_self_exit += 1,
     }
 }
 

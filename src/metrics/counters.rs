@@ -23,7 +23,11 @@ pub struct WeekCounters {
     pub identified_inspection: u32,
     pub identified_police: u32,
     pub identified_ngo: u32,
+    /// Exploited persons who self-reported from within exploitation.
     pub identified_self: u32,
+    /// Persons who escaped on their own and came forward to the authorities (a subset of
+    /// `escaped`, counted in `identified_total` too): the self-exits known to the authorities.
+    pub identified_self_exit: u32,
     pub identified_total: u32,
     pub supported: u32,
     pub deported: u32,
@@ -89,6 +93,7 @@ impl WeekCounters {
             identified_police,
             identified_ngo,
             identified_self,
+            identified_self_exit,
             identified_total,
             supported,
             deported,

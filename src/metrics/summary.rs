@@ -49,6 +49,12 @@ pub struct RunSummary {
     pub convictions_per_identified: Option<f64>,
     pub escaped_total: u64,
     pub identified_police_total: u64,
+    /// Sum of `identified_self_exit`: escapees who came forward.
+    pub identified_self_exit_total: u64,
+    /// (identified_self + identified_self_exit) / identified_total: the share of
+    /// identifications the victim initiated, from within exploitation or after escaping
+    /// (UNODC's "victim's own action", GLOTIP 2022).
+    pub self_initiated_share: Option<f64>,
     pub arrests_total: u64,
     pub jurisdiction_failures_total: u64,
     /// jurisdiction_failures_total by cause (sums of the weekly columns); the three sum to it.
@@ -125,6 +131,11 @@ impl RunSummary {
             convictions_per_identified: ratio(convictions, identified),
             escaped_total: total(|w| w.escaped),
             identified_police_total: total(|w| w.identified_police),
+            identified_self_exit_total: total(|w| w.identified_self_exit),
+            self_initiated_share: ratio(
+                total(|w| w.identified_self + w.identified_self_exit),
+                identified,
+            ),
             arrests_total: total(|w| w.arrests),
             jurisdiction_failures_total: total(|w| w.jurisdiction_failures),
             failures_dual_criminality_total: total(|w| w.failures_dual_criminality),

@@ -1,9 +1,39 @@
-//! The scenario's timeline as the charts mark it: each policy and shock of every scenario,
-//! read from the scenario itself (its recorded text parsed again), described in words and
-//! numbered in week order (`P1`, `P2`, …, `S1`, …). Nothing here knows any one scenario.
+//! The scenario's timeline as the charts mark it: each policy, dismantling and shock of every
+//! scenario, read from the scenario itself (its recorded text parsed again), described in words
+//! and numbered in week order (`P1`, `P2`, …, `S1`, …; a dismantling is marked as a policy, the
+//! countries of one week and share together). Nothing here knows any one scenario.
 
 use super::svg::lines::{MarkKind, TimeMark};
 use crate::scenario::{Change, Policy, Scenario, Shock, Target, Value};
+
+/// The dismantlings of a scenario in words, one per week and share, its countries together:
+/// `week 52, dismantling in Aurelia, Borealis: each trafficker there arrested with probability 0.9`.
+pub fn describe_dismantlings(s: &Scenario) -> Vec<(u32, String)> {
+    let mut groups: Vec<(u32, f64, Vec<&str>)> = Vec::new();
+    for d in &s.dismantlings {
+        let name = s
+            .countries
+            .get(d.country.index())
+            .map_or("?", |c| c.name.as_str());
+        match groups
+            .iter_mut()
+            .find(|(w, share, _)| *w == d.week && *share == d.share)
+        {
+            Some(group) => group.2.push(name),
+            None => groups.push((d.week, d.share, vec![name])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(week, share, names)| {
+            let text = format!(
+                "week {week}, dismantling in {}: each trafficker there arrested with probability {share}",
+                names.join(", ")
+            );
+            (week, text)
+        })
+        .collect()
+}
 
 /// What a policy targets, in words.
 fn target(s: &Scenario, t: &Target) -> String {
@@ -79,15 +109,19 @@ pub fn marks(scenarios: &[Scenario]) -> Vec<TimeMark> {
         }
     };
     for s in scenarios {
-        for p in &s.policies {
-            let d = describe_policy(s, p);
+        let rules = s
+            .policies
+            .iter()
+            .map(|p| (p.week, describe_policy(s, p)))
+            .chain(describe_dismantlings(s));
+        for (week, d) in rules {
             if let Some(same) = policies
                 .iter_mut()
-                .find(|(w, t)| *w == f64::from(p.week) && t.ends_with(&d))
+                .find(|(w, t)| *w == f64::from(week) && t.ends_with(&d))
             {
                 same.1 = d; // shared by several scenarios: no scenario named
             } else {
-                policies.push((f64::from(p.week), named(s, d)));
+                policies.push((f64::from(week), named(s, d)));
             }
         }
         for k in &s.shocks {
@@ -179,5 +213,30 @@ vulnerability = 1.5
         let m = marks(&[a, b]);
         assert_eq!(m.len(), 3);
         assert!(!m[0].title.starts_with("a:"));
+    }
+
+    #[test]
+    fn dismantlings_of_one_week_and_share_are_one_mark() {
+        let text = format!(
+            "{TEXT}[[dismantle]]\ncountry = \"A\"\nweek = 8\nshare = 0.9\n\
+             [[dismantle]]\ncountry = \"B\"\nweek = 8\nshare = 0.9\n\
+             [[dismantle]]\ncountry = \"B\"\nweek = 30\nshare = 0.5\n"
+        );
+        let s = crate::scenario::parse(&text, "t.toml", &[]).unwrap();
+        let m = marks(std::slice::from_ref(&s));
+        let titles: Vec<(&str, &str)> = m
+            .iter()
+            .map(|m| (m.label.as_str(), m.title.as_str()))
+            .collect();
+        assert_eq!(
+            titles[1],
+            (
+                "P2",
+                "week 8, dismantling in A, B: each trafficker there arrested with probability 0.9"
+            )
+        );
+        assert_eq!(titles[3].0, "P4");
+        assert!(titles[3].1.starts_with("week 30, dismantling in B:"));
+        assert_eq!(m.len(), 5);
     }
 }

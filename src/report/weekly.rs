@@ -50,6 +50,7 @@ pub const CHARTS: [WeeklyChart; 6] = [
             "identified_police",
             "identified_ngo",
             "identified_self",
+            "identified_self_exit",
         ],
         stock: false,
     },

@@ -44,6 +44,8 @@ pub struct Scenario {
     /// Policies sorted by week (stable: file order within a week).
     pub policies: Vec<Policy>,
     pub shocks: Vec<Shock>,
+    /// Targeted dismantlings, in file order.
+    pub dismantlings: Vec<Dismantling>,
     /// The `--set` overrides applied, in the order given (for `summary.csv` and the manifest).
     pub overrides: Vec<Override>,
 }
@@ -177,6 +179,17 @@ pub struct Shock {
     pub weeks: u32,
     /// Multiplier on persons' vulnerability while the shock lasts (capped at 1).
     pub vulnerability: f64,
+}
+
+/// A targeted dismantling (MODEL.md §5, "networks recover"): a police operation that, in one
+/// week, arrests each trafficker working in a country with probability `share`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dismantling {
+    pub country: CountryId,
+    pub week: u32,
+    /// The chance that each active trafficker in the country (under investigation or not) is
+    /// arrested.
+    pub share: f64,
 }
 
 impl Scenario {

@@ -2,14 +2,16 @@
 //! refusal is a 4xx JSON answer, before any stream); then a `start` event (the settings, the
 //! countries, the charted columns and the command lines of both sides), one `week` event per
 //! recorded week with each side's bands, and a `done` event with the paired differences
-//! B − A. The run holds one of the server's run permits and goes on a blocking thread, its
-//! worlds on the shared pool; it stops when the page goes away (the channel closes).
+//! B − A. The run holds one of the server's run permits (a request waits a moment for one,
+//! then gets 429 with a `Retry-After`) and goes on a blocking thread, its worlds on the
+//! shared pool; it stops when the page goes away (the channel closes) or stops reading.
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -22,6 +24,15 @@ use super::worlds::{self, CHARTED};
 
 /// Events buffered between the run and a slow page before the run waits.
 const BUFFER: usize = 64;
+
+/// How long a run request waits for a permit before it is refused (429).
+const PERMIT_WAIT: Duration = Duration::from_secs(2);
+
+/// The `Retry-After` of a refusal for want of a permit or of memory.
+const RETRY_AFTER: Duration = Duration::from_secs(5);
+
+/// How long a run waits for its page to take an event before it stops.
+const STALLED_PAGE: Duration = Duration::from_secs(60);
 
 #[derive(Serialize)]
 struct Start<'a> {
@@ -39,15 +50,13 @@ struct Start<'a> {
 
 /// Checks the request, then streams the run.
 pub async fn run(State(shared): State<Arc<Shared>>, body: String) -> Response {
-    let Ok(permit) = shared.runs.clone().try_acquire_owned() else {
-        return ApiError {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            message: format!(
-                "the server is busy: {} runs at once; try again when one ends",
-                MAX_RUNS_AT_ONCE
-            ),
-        }
-        .into_response();
+    // A run that ends soon frees its permit for a request that waits a little.
+    let waited = tokio::time::timeout(PERMIT_WAIT, shared.runs.clone().acquire_owned()).await;
+    let Ok(Ok(permit)) = waited else {
+        return busy(format!(
+            "the server is busy: {MAX_RUNS_AT_ONCE} runs at once; try again in {} s",
+            RETRY_AFTER.as_secs()
+        ));
     };
     let checked = {
         let shared = shared.clone();
@@ -62,6 +71,19 @@ pub async fn run(State(shared): State<Arc<Shared>>, body: String) -> Response {
         Ok(Err(e)) => return e.into_response(),
         Err(e) => return ApiError::bad(format!("internal error: {e}")).into_response(),
     };
+    // The request's cap bounds its memory; what the machine has left now may be less.
+    let needs = request::memory_bytes(&prepared);
+    if let Ok(Some(room)) = crate::budget::machine::available()
+        && room.bytes < needs
+    {
+        return busy(format!(
+            "the server does not have the memory for this run now: it needs about {} MiB, and {} leaves {} MiB; try again in {} s, or ask for fewer replicates or persons",
+            needs >> 20,
+            room.source,
+            room.bytes >> 20,
+            RETRY_AFTER.as_secs()
+        ));
+    }
     let (tx, mut rx) = mpsc::channel::<Event>(BUFFER);
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
@@ -75,14 +97,33 @@ pub async fn run(State(shared): State<Arc<Shared>>, body: String) -> Response {
         .into_response()
 }
 
+/// 429 with a `Retry-After`: the server is full now, not the request wrong.
+fn busy(message: String) -> Response {
+    let mut response = ApiError {
+        status: StatusCode::TOO_MANY_REQUESTS,
+        message,
+    }
+    .into_response();
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from(RETRY_AFTER.as_secs()),
+    );
+    response
+}
+
 /// Runs both sides, sending every event into `tx`; stops when the page has gone.
 fn stream_pair(shared: &Shared, name: &str, p: &Prepared, tx: &mpsc::Sender<Event>) {
+    let runtime = tokio::runtime::Handle::current();
+    // A page that takes no event for STALLED_PAGE is gone, or stalling on purpose: the run
+    // stops and gives its permit back.
     let send = |kind: &str, data: &dyn erased::Data| -> bool {
         let event = Event::default().event(kind).data(
             data.json()
                 .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")),
         );
-        tx.blocking_send(event).is_ok()
+        runtime
+            .block_on(tx.send_timeout(event, STALLED_PAGE))
+            .is_ok()
     };
     let start = Start {
         scenario: name,

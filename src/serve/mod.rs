@@ -6,14 +6,18 @@
 //! (`describe.rs`), sharing the state of `shared.rs`; `POST /api/run` (`events.rs`) checks a request (`request.rs`), then runs
 //! both sides replicate by replicate with common random numbers on a blocking thread and the
 //! shared worker pool (`worlds.rs`), streaming each week as a server-sent event. The runs at
-//! once are capped, as is the work one request may ask for. The server prints nothing: it
-//! hands one line per request to the `log` the command line gives it.
+//! once are capped, as is the work one request may ask for. Connections, heads, bodies and
+//! the time to an answer are bounded (`listen.rs`, `guard.rs`), so no client can exhaust the
+//! server. The server prints nothing: it hands one line per request to the `log` the command
+//! line gives it.
 
 mod api;
 mod assets;
 pub mod catalog;
 pub mod describe;
 mod events;
+mod guard;
+mod listen;
 pub mod request;
 mod shared;
 pub mod worlds;
@@ -61,8 +65,6 @@ pub enum ServeError {
     Bind(String, std::io::Error),
     #[error("cannot start the server: {0}")]
     Start(String),
-    #[error("the server stopped: {0}")]
-    Stopped(std::io::Error),
 }
 
 /// Binds the listening socket (port 0: a free one) and prepares the runtime and the pool.
@@ -105,29 +107,38 @@ impl Server {
     /// Serves until the process ends.
     pub fn run(self) -> Result<(), ServeError> {
         let app = router(self.shared);
-        self.runtime
-            .block_on(async move { axum::serve(self.listener, app).await })
-            .map_err(ServeError::Stopped)
+        self.runtime.block_on(listen::serve(self.listener, app));
+        Ok(())
     }
 }
 
 fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/api/scenarios", get(api::scenarios))
         .route("/api/scenario", get(api::scenario))
         .route("/api/lessons", get(api::lessons))
         .route("/api/check", post(api::check))
         .route("/api/run", post(events::run))
-        .fallback(get(assets::asset).fallback(api::not_found))
+        .fallback(get(assets::asset).fallback(api::not_found));
+    guard::bounded(routes)
         .layer(middleware::from_fn_with_state(shared.clone(), log_request))
         .with_state(shared)
 }
+
+/// The characters of a request's path a log line keeps.
+const LOGGED_PATH_CHARS: usize = 200;
 
 /// One line per request: method, path, status, milliseconds to the response's head.
 async fn log_request(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let path = request.uri().path().to_string();
+    // A hostile path may be kilobytes long: the log keeps its start.
+    let path: String = request
+        .uri()
+        .path()
+        .chars()
+        .take(LOGGED_PATH_CHARS)
+        .collect();
     let response = next.run(request).await;
     (shared.log)(format!(
         "{method} {path} {} {}ms",

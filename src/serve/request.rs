@@ -2,7 +2,8 @@
 //! catalog lists, each side's overrides are applied by the scenario library exactly as
 //! `palermo run SCENARIO --set ...` applies them (so a refused value gets the message
 //! `palermo check` gives), and the work asked for (persons × weeks × replicates × 2 sides)
-//! must fit under the server's cap. Every refusal is an [`ApiError`] with a 4xx status.
+//! must fit under the server's caps of time (person-weeks) and memory. Every refusal is an
+//! [`ApiError`] with a 4xx status.
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalog::Catalog;
 use super::worlds;
+use crate::budget::RunSize;
 use crate::scenario::{Override, Scenario};
 
 /// Replicates a request may ask for.
@@ -18,6 +20,12 @@ pub const MAX_REPLICATES: u32 = 20;
 /// The most work one request may ask for, in person-weeks (persons at risk × (burn-in +
 /// recorded weeks) × replicates × 2 sides): twenty replicates of the baseline fit.
 pub const MAX_PERSON_WEEKS: f64 = 1.0e10;
+
+/// The most memory one request's worlds may take (both sides, every replicate, held at
+/// once), by the cost model of [`crate::budget`]: twenty replicates of the baseline need
+/// about 360 MiB; a world of 10⁸ persons for one week, within the person-weeks cap, would
+/// need tens of GiB.
+pub const MAX_REQUEST_BYTES: u64 = 1 << 30;
 
 /// A refused request: its status and the message the page shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,9 +97,15 @@ pub struct Prepared {
     pub look_at: Vec<String>,
 }
 
-/// Parses a body (malformed JSON or unknown fields: 400 with serde's message).
+/// Parses a body (malformed JSON, a value of the wrong type or out of range, unknown fields:
+/// 400 with serde's message, after the field's name when there is one). JSON nested past
+/// serde_json's recursion limit (128) is refused, not followed.
 pub fn parse(body: &str) -> Result<RunRequest, ApiError> {
-    serde_json::from_str(body).map_err(|e| ApiError::bad(format!("bad request body: {e}")))
+    let bad = |e: &dyn std::fmt::Display| ApiError::bad(format!("bad request body: {e}"));
+    let mut json = serde_json::Deserializer::from_str(body);
+    let request = serde_path_to_error::deserialize(&mut json).map_err(|e| bad(&e))?;
+    json.end().map_err(|e| bad(&e))?;
+    Ok(request)
 }
 
 /// Checks a request against the catalog and the caps and loads both sides.
@@ -156,12 +170,28 @@ pub fn prepare(catalog: &Catalog, request: &RunRequest) -> Result<Prepared, ApiE
             "the world is too big for the page: {total:.3e} person-weeks (persons at risk × (burn-in + weeks) × replicates, both sides) where at most {MAX_PERSON_WEEKS:.0e} are allowed; use fewer replicates or weeks, or `palermo compare`"
         )));
     }
-    Ok(Prepared {
+    let prepared = Prepared {
         a,
         b,
         replicates: request.replicates,
         look_at,
-    })
+    };
+    let bytes = memory_bytes(&prepared);
+    if bytes > MAX_REQUEST_BYTES {
+        return Err(ApiError::bad(format!(
+            "the worlds are too big for the page: about {} MiB of memory (persons at risk × replicates, both sides) where at most {} MiB are allowed; use fewer replicates or persons, or `palermo compare`",
+            bytes >> 20,
+            MAX_REQUEST_BYTES >> 20
+        )));
+    }
+    Ok(prepared)
+}
+
+/// The memory a prepared request's worlds take: every replicate of both sides is in
+/// progress at once (`worlds::run_pair` advances them together).
+pub fn memory_bytes(p: &Prepared) -> u64 {
+    let side = |s: &Scenario| RunSize::of(s).working_bytes();
+    (side(&p.a).saturating_add(side(&p.b))).saturating_mul(u64::from(p.replicates))
 }
 
 fn labelled(side: &str, e: ApiError) -> ApiError {
@@ -215,5 +245,54 @@ mod tests {
         assert!(request(r#"{"scenario":"baseline","extra":1}"#).is_err());
         let e = request(r#"{"scenario":"baseline","a":["all.at_risk=100000000"]}"#).unwrap_err();
         assert!(e.message.contains("too big"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_world_within_the_time_cap_but_not_the_memory_cap_is_refused() {
+        // 9 × 10⁸ persons for one week and no burn-in: 1.8 × 10⁹ person-weeks, under the
+        // time cap, and about 54 GiB a world.
+        let e = request(
+            r#"{"scenario":"baseline","weeks":1,"a":["all.at_risk=100000000","run.burn_in=0"],"b":["run.burn_in=0"]}"#,
+        )
+        .unwrap_err();
+        assert!(e.message.contains("MiB of memory"), "{}", e.message);
+        // Twenty replicates of the baseline fit both caps.
+        let p = request(r#"{"scenario":"baseline","replicates":20}"#).unwrap();
+        assert!(
+            memory_bytes(&p) < MAX_REQUEST_BYTES / 2,
+            "{}",
+            memory_bytes(&p)
+        );
+    }
+
+    #[test]
+    fn huge_and_negative_numbers_and_deep_json_are_refused() {
+        for body in [
+            r#"{"scenario":"baseline","seed":18446744073709551616}"#,
+            r#"{"scenario":"baseline","weeks":1e12}"#,
+            r#"{"scenario":"baseline","weeks":1000000000000}"#,
+            r#"{"scenario":"baseline","replicates":-1}"#,
+            r#"{"scenario":"baseline","weeks":4294967295}"#,
+            r#"{"scenario":"baseline","a":["run.weeks=1e300"]}"#,
+        ] {
+            let e = request(body).unwrap_err();
+            assert_eq!(e.status, StatusCode::BAD_REQUEST, "{body}: {}", e.message);
+        }
+        // Deep JSON where a value of any shape is read is stopped by the recursion limit;
+        // elsewhere the first bracket of the wrong type ends it. Neither follows the depth.
+        for deep in [
+            format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+            format!(r#"{{"scenario":"baseline","a":{}"#, "[".repeat(100_000)),
+            format!("{}1{}", "{\"a\":".repeat(100_000), "}".repeat(100_000)),
+        ] {
+            let e = parse(&deep).unwrap_err();
+            assert!(e.message.starts_with("bad request body"), "{}", e.message);
+        }
+        let e = parse(r#"{"scenario":"baseline","replicates":-1}"#).unwrap_err();
+        assert!(
+            e.message.contains("replicates: invalid value"),
+            "{}",
+            e.message
+        );
     }
 }

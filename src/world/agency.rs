@@ -70,6 +70,8 @@ pub enum Channel {
     Police,
     Ngo,
     SelfReport,
+    /// A victim who escaped on their own and came forward (step 5, `coming_forward`).
+    SelfExit,
 }
 
 /// A person identified this week, waiting for the victim-support step.

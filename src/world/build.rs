@@ -85,6 +85,7 @@ pub fn build_world(scenario: &Scenario, run_seed: u64, scheduling: Scheduling) -
         agencies: vec![Agency::default(); n],
         policies: scenario.policies.clone(),
         shocks: scenario.shocks.clone(),
+        dismantlings: scenario.dismantlings.clone(),
         ramps: Vec::new(),
         counters: vec![Default::default(); n],
         recruiters: vec![Vec::new(); n],

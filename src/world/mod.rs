@@ -26,7 +26,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::metrics::WeekCounters;
 use crate::params::{CountryParams, ModelParams, Offence};
 use crate::rng::{Stream, stream};
-use crate::scenario::{CooperationSpec, Policy, Shock};
+use crate::scenario::{CooperationSpec, Dismantling, Policy, Shock};
 
 /// A country: its current parameters (changed by the policy timeline) and what the
 /// mechanisms derive from them each week.
@@ -105,6 +105,10 @@ pub struct Rngs {
     pub intelligence: ChaCha8Rng,
     pub adaptation: ChaCha8Rng,
     pub retrafficking: ChaCha8Rng,
+    /// Whether an escaped victim comes forward (step 5, `mechanisms::coming_forward`).
+    pub coming_forward: ChaCha8Rng,
+    /// Who a targeted dismantling arrests (step 1, `mechanisms::dismantling`).
+    pub dismantling: ChaCha8Rng,
 }
 
 impl Rngs {
@@ -121,6 +125,8 @@ impl Rngs {
             intelligence: stream(run_seed, Stream::Intelligence),
             adaptation: stream(run_seed, Stream::Adaptation),
             retrafficking: stream(run_seed, Stream::Retrafficking),
+            coming_forward: stream(run_seed, Stream::ComingForward),
+            dismantling: stream(run_seed, Stream::Dismantling),
         }
     }
 }
@@ -151,6 +157,7 @@ pub struct World {
     pub agencies: Vec<Agency>,
     pub policies: Vec<Policy>,
     pub shocks: Vec<Shock>,
+    pub dismantlings: Vec<Dismantling>,
     pub ramps: Vec<Ramp>,
     /// This week's counters, one per country.
     pub counters: Vec<WeekCounters>,

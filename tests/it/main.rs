@@ -8,13 +8,16 @@
 //! - `sweep`: `palermo sweep`: files, statistics, threads, designs, bad sweeps;
 //! - `sweep_resume`: kill and resume, damaged records, `palermo resume`, no clobbering;
 //! - `signals`: SIGINT and SIGTERM during `run` and sweeps, two processes on one sweep;
+//! - `signals_merge`: SIGINT and SIGTERM at many moments of `merge` and `report`;
 //! - `faults`: a full disk during `run`, `sweep`, `merge` and `report`; a half-copied shard;
+//! - `faults_readonly`: an output directory made read-only while `run` or a sweep works in it;
 //! - `sweep_compare`: `palermo compare`;
 //! - `resources`: memory flat in the replicates, the memory check and its estimate, `--dry-run`;
 //! - `report`: `palermo report` and `--report` on each kind of directory;
 //! - `sensitivity`: `sensitivity.csv` of sobol and morris sweeps;
 //! - `validate`: `palermo validate`: exit statuses 0, 1 and 2, its files, threads;
-//! - `serve`: `palermo serve`'s endpoints and event stream over HTTP.
+//! - `serve`: `palermo serve`'s endpoints and event stream over HTTP;
+//! - `serve_abuse`: the server under load, hostile requests and slow clients at once.
 
 mod architecture;
 mod bad_input;
@@ -24,14 +27,17 @@ mod cli;
 mod determinism;
 mod docs;
 mod faults;
+mod faults_readonly;
 mod golden;
 mod patterns;
 mod report;
 mod resources;
 mod sensitivity;
 mod serve;
+mod serve_abuse;
 mod shard;
 mod signals;
+mod signals_merge;
 mod sweep;
 mod sweep_compare;
 mod sweep_resume;

@@ -15,14 +15,14 @@ use serde_json::Value;
 use super::{fixture, palermo, read_csv};
 
 /// A running server, killed when dropped.
-struct Server {
-    child: Child,
-    host: String,
+pub(super) struct Server {
+    pub(super) child: Child,
+    pub(super) host: String,
 }
 
 impl Server {
     /// Starts `palermo serve ARGS --port 0` in the repository root and reads its address.
-    fn start(args: &[&str]) -> Server {
+    pub(super) fn start(args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_palermo"))
             .arg("serve")
             .args(args)
@@ -47,7 +47,7 @@ impl Server {
     }
 
     /// One request; returns the status and the body.
-    fn request(&self, method: &str, path: &str, body: &str) -> (u16, String) {
+    pub(super) fn request(&self, method: &str, path: &str, body: &str) -> (u16, String) {
         let mut stream = TcpStream::connect(&self.host).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(120)))
@@ -64,24 +64,16 @@ impl Server {
         let text = String::from_utf8_lossy(&raw).into_owned();
         let (head, rest) = text.split_once("\r\n\r\n").expect("a response head");
         let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-        let body = if head
-            .to_ascii_lowercase()
-            .contains("transfer-encoding: chunked")
-        {
-            unchunk(rest)
-        } else {
-            rest.to_string()
-        };
-        (status, body)
+        (status, body_of(head, rest))
     }
 
-    fn get_json(&self, path: &str) -> (u16, Value) {
+    pub(super) fn get_json(&self, path: &str) -> (u16, Value) {
         let (status, body) = self.request("GET", path, "");
         (status, serde_json::from_str(&body).unwrap_or(Value::Null))
     }
 
     /// `POST /api/run`: the status, and the events (kind, data) or the error body.
-    fn run(&self, body: &str) -> (u16, Vec<(String, Value)>) {
+    pub(super) fn run(&self, body: &str) -> (u16, Vec<(String, Value)>) {
         let (status, text) = self.request("POST", "/api/run", body);
         if status != 200 {
             return (
@@ -107,7 +99,7 @@ impl Server {
     }
 
     /// Kills the server and returns what it wrote on stderr.
-    fn stop(mut self) -> String {
+    pub(super) fn stop(mut self) -> String {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
         let mut err = String::new();
@@ -128,6 +120,18 @@ impl Drop for Server {
     }
 }
 
+/// The body of a response after its `head`, unchunked if it was sent in chunks.
+pub(super) fn body_of(head: &str, rest: &str) -> String {
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        unchunk(rest)
+    } else {
+        rest.to_string()
+    }
+}
+
 /// The body of a chunked response.
 fn unchunk(mut rest: &str) -> String {
     let mut out = String::new();
@@ -142,7 +146,7 @@ fn unchunk(mut rest: &str) -> String {
     out
 }
 
-fn weeks(events: &[(String, Value)]) -> Vec<&Value> {
+pub(super) fn weeks(events: &[(String, Value)]) -> Vec<&Value> {
     events
         .iter()
         .filter(|(k, _)| k == "week")
@@ -398,7 +402,7 @@ fn the_stream_of_a_is_palermo_run_and_a_equals_b_without_a_difference() {
 }
 
 /// The resident memory of a process in kB (Linux), if it can be read.
-fn resident_kb(pid: u32) -> Option<u64> {
+pub(super) fn resident_kb(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     line.split_whitespace().nth(1)?.parse().ok()

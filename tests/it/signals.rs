@@ -40,6 +40,18 @@ pub fn temporaries(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Flags that make `palermo run` of the tiny fixture long enough to be stopped midway: 400
+/// replicates of 300 weeks on one thread.
+pub const LONG_RUN: [&str; 7] = [
+    "--replicates",
+    "400",
+    "--set",
+    "run.weeks=300",
+    "--threads",
+    "1",
+    "--quiet",
+];
+
 /// A sweep of the tiny fixture long enough to be stopped midway: 6 points × 60 replicates of
 /// 300 weeks on one thread, 360 runs in a few seconds.
 pub const LONG_SWEEP: [&str; 6] = [
@@ -50,6 +62,21 @@ pub const LONG_SWEEP: [&str; 6] = [
     "--threads",
     "1",
 ];
+
+/// [`LONG_SWEEP`] with `--timeseries world`, run once undisturbed into `tmp/whole`: that
+/// directory, and the arguments of the same sweep into `out`.
+pub fn long_sweep(tmp: &Path, out: &Path) -> (PathBuf, Vec<String>) {
+    let scenario = fixture("tiny_sweep.toml");
+    let extra = [&LONG_SWEEP[..], &["--timeseries", "world"]].concat();
+    let whole = tmp.join("whole");
+    sweep(&scenario, &whole, &extra).ok();
+    let mut args: Vec<String> = ["sweep", scenario.to_str().unwrap(), "--out"]
+        .map(String::from)
+        .to_vec();
+    args.extend([out.display().to_string(), "--quiet".into()]);
+    args.extend(extra.iter().map(|s| s.to_string()));
+    (whole, args)
+}
 
 /// The result files of a sweep with `--timeseries world`.
 pub const SWEEP_FILES: [&str; 4] = [
@@ -73,7 +100,7 @@ pub fn assert_same_files(a: &Path, b: &Path, files: &[&str]) {
 }
 
 /// Starts `palermo ARGS` with stderr captured.
-fn start(args: &[&str]) -> Child {
+pub fn start(args: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_palermo"))
         .args(args)
         .stdout(Stdio::null())
@@ -109,15 +136,7 @@ fn a_stopped_run_leaves_no_file_behind() {
     let tmp = tempfile::tempdir().unwrap();
     let tiny = fixture("tiny.toml");
     let tiny = tiny.to_str().unwrap();
-    let long = [
-        "--replicates",
-        "400",
-        "--set",
-        "run.weeks=300",
-        "--threads",
-        "1",
-        "--quiet",
-    ];
+    let long = LONG_RUN;
     for signal in ["INT", "TERM"] {
         // A new directory: removed again, with the staged files in it.
         let out = tmp.path().join(format!("new-{signal}"));
@@ -154,7 +173,7 @@ fn a_stopped_run_leaves_no_file_behind() {
 }
 
 /// The records in a sweep's work area.
-fn records(out: &Path) -> usize {
+pub fn records(out: &Path) -> usize {
     files_under(&out.join(".runs/runs"))
         .iter()
         .filter(|f| f.ends_with(".run"))
@@ -183,24 +202,10 @@ fn stop_sweep(mut child: Child, out: &Path, runs: usize, signal: &str) -> usize 
 #[test]
 fn a_sweep_stopped_again_and_again_resumes_to_the_same_bytes() {
     let tmp = tempfile::tempdir().unwrap();
-    let scenario = fixture("tiny_sweep.toml");
-    let extra = [&LONG_SWEEP[..], &["--timeseries", "world"]].concat();
-    let whole = tmp.path().join("whole");
-    sweep(&scenario, &whole, &extra).ok();
-
     let out: PathBuf = tmp.path().join("stopped");
     let out_s = out.to_str().unwrap();
-    let sweep_args = [
-        &[
-            "sweep",
-            scenario.to_str().unwrap(),
-            "--out",
-            out_s,
-            "--quiet",
-        ],
-        &extra[..],
-    ]
-    .concat();
+    let (whole, sweep_args) = long_sweep(tmp.path(), &out);
+    let sweep_args: Vec<&str> = sweep_args.iter().map(String::as_str).collect();
     let resume_args = ["resume", out_s, "--threads", "1", "--quiet"];
     // At the start (no run recorded yet, or hardly any), after some runs, after most.
     let first = stop_sweep(start(&sweep_args), &out, 0, "TERM");

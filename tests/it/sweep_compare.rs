@@ -52,7 +52,7 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
     );
     assert!(shown.stdout.lines().nth(1).unwrap().starts_with("outcome"));
     let rows = compare_rows(&out);
-    assert_eq!(rows.len(), 32);
+    assert_eq!(rows.len(), 34);
     for r in &rows {
         match r[1].as_str() {
             "0" => assert!(r[2..].iter().all(String::is_empty), "{r:?}"),

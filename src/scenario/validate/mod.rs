@@ -12,8 +12,8 @@
 //! The files, by what they check: `located.rs` the shared located-value helpers (a raw value
 //! read with its line and column, refusals as errors there), `settings.rs` the schema, `[run]`
 //! and `[model]`, `countries.rs` `[defaults]`, each `[[country]]` and the borders,
-//! `cooperation.rs` the default level, blocs and pairs, `timeline.rs` policies and shocks,
-//! `set.rs` the file's own overrides (`set = ["PATH=VALUE", ...]`, applied last).
+//! `cooperation.rs` the default level, blocs and pairs, `timeline.rs` policies, shocks and
+//! dismantlings, `set.rs` the file's own overrides (`set = ["PATH=VALUE", ...]`, applied last).
 //! This file holds the entry points, [`load`] and [`parse`], and the order the sections are
 //! read in. The checks and messages shared with `--set` are in `scenario/checks.rs`.
 
@@ -47,6 +47,7 @@ const SECTIONS: &[&str] = &[
     "pair",
     "policy",
     "shock",
+    "dismantle",
     // Read by `scenario/sweep/` (every command checks it; only `palermo sweep` runs it).
     "sweep",
     // The file's own `--set` overrides (`set.rs`).
@@ -143,6 +144,7 @@ impl Checker<'_> {
         // accepted; with none, every name in them would be unknown, which says nothing new.
         let mut policies = Vec::new();
         let mut shocks = Vec::new();
+        let mut dismantlings = Vec::new();
         if !names.is_empty() {
             if let Some(items) = find(&top, "bloc").and_then(|l| self.keep(self.items(l))) {
                 cooperation.blocs = self.blocs(items, &names);
@@ -155,6 +157,9 @@ impl Checker<'_> {
             }
             if let Some(items) = find(&top, "shock").and_then(|l| self.keep(self.items(l))) {
                 shocks = self.shocks(items, &names);
+            }
+            if let Some(items) = find(&top, "dismantle").and_then(|l| self.keep(self.items(l))) {
+                dismantlings = self.dismantlings(items, &names);
             }
         }
         // Stable: policies of the same week keep the order of the file.
@@ -180,6 +185,7 @@ impl Checker<'_> {
             cooperation,
             policies,
             shocks,
+            dismantlings,
             overrides: Vec::new(),
         };
         self.apply_file_overrides(&mut scenario, &file_overrides)?;

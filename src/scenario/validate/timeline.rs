@@ -1,5 +1,6 @@
 //! The policy timeline: each `[[policy]]` (a week, a target, the parameters it sets or
-//! scales, a ramp) and each `[[shock]]` (a rise of vulnerability in a country for a while),
+//! scales, a ramp), each `[[shock]]` (a rise of vulnerability in a country for a while) and
+//! each `[[dismantle]]` (an operation that arrests a share of a country's traffickers at once),
 //! checked against the countries and blocs that were accepted.
 
 use super::located::{Checker, Item, Leaf, find};
@@ -8,10 +9,12 @@ use crate::scenario::checks::{
     BLOC_COOPERATION, COOPERATION_KEY, PAIR_COOPERATION, coop_spec, find_bloc, find_country,
 };
 use crate::scenario::error::ScenarioError;
-use crate::scenario::{Bloc, Change, Policy, Shock, Target, Value};
+use crate::scenario::{Bloc, Change, Dismantling, Policy, Shock, Target, Value};
 
 const POLICY_KEYS: &[&str] = &["week", "target", "set", "scale", "ramp_weeks"];
 const SHOCK_KEYS: &[&str] = &["country", "week", "weeks", "vulnerability"];
+const DISMANTLE_KEYS: &[&str] = &["country", "week", "share"];
+const SHARE: Domain = Domain::Real { min: 0.0, max: 1.0 };
 
 /// Timeline fields are not model parameters, so their ranges live here: a week is any
 /// 0-based week (one past the horizon simply never comes), a shock lasts at least a week and
@@ -214,6 +217,33 @@ impl Checker<'_> {
             }
         }
         shocks
+    }
+
+    pub(super) fn dismantlings(&self, items: Vec<Item<'_>>, names: &[&str]) -> Vec<Dismantling> {
+        let mut dismantlings = Vec::new();
+        for item in &items {
+            let (leaves, clean) = self.read_leaves(item.table, DISMANTLE_KEYS, "in [[dismantle]]");
+            let what = "[[dismantle]]";
+            let country = self.country_ref(item, &leaves, clean, "country", what, names);
+            let week = self.required_whole(item, &leaves, clean, "week", what, WEEK);
+            let share = match find(&leaves, "share") {
+                Some(leaf) => self.keep(self.number(leaf, SHARE)),
+                None => {
+                    if clean {
+                        self.note(self.err(item.pos, "share", "[[dismantle]] is missing `share`"));
+                    }
+                    None
+                }
+            };
+            if let (Some(country), Some(week), Some(share)) = (country, week, share) {
+                dismantlings.push(Dismantling {
+                    country,
+                    week,
+                    share,
+                });
+            }
+        }
+        dismantlings
     }
 
     fn scale_factor(&self, leaf: &Leaf<'_>) -> Result<f64, ScenarioError> {

@@ -1,0 +1,255 @@
+//! `palermo serve` under load and abuse, on loopback, in one bounded test (about 15 s, most of
+//! it the server's 10 s header and request timeouts): good clients run and read the page's
+//! endpoints while hostile requests (path traversal, huge numbers, deep JSON, bodies that are
+//! not UTF-8 or too big, wrong content types, other sites' origins, long URLs and headers, a
+//! world too big for memory) and slow clients (half a head, half a body, then silence) come
+//! in among them. Every good request is answered, with the bytes of an undisturbed run; every
+//! hostile one gets its 4xx and a JSON message; every slow one is cut off on time; and
+//! afterwards the server still serves, with its resident memory back near where it started.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::fixture;
+use super::serve::{Server, body_of, resident_kb};
+
+/// The server's header and request timeouts (`src/serve/listen.rs`, `src/serve/guard.rs`).
+const SERVER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An answer read off the wire: no status when the server closed without one.
+#[derive(Debug)]
+struct Answer {
+    status: Option<u16>,
+    head: String,
+    body: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+/// Sends `bytes` on a new connection and reads the answer until the server closes the
+/// connection (every request says `Connection: close`; a slow client's is never finished,
+/// and the server must close it). The connection stays open for writing: to hyper, a client
+/// that shuts its side has gone.
+fn send(host: &str, bytes: &[u8]) -> Answer {
+    let mut stream = TcpStream::connect(host).unwrap();
+    stream.set_read_timeout(Some(SERVER_TIMEOUT * 3)).unwrap();
+    // A server may refuse and close before reading everything: a failed write is an answer.
+    let _ = stream.write_all(bytes);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let Some((head, rest)) = text.split_once("\r\n\r\n") else {
+        return Answer {
+            status: None,
+            head: text,
+            body: String::new(),
+        };
+    };
+    Answer {
+        status: head.split(' ').nth(1).and_then(|s| s.parse().ok()),
+        head: head.to_string(),
+        body: body_of(head, rest),
+    }
+}
+
+/// A POST of a body, JSON unless `extra` header lines say otherwise.
+fn post(path: &str, body: &[u8], extra: &str) -> Vec<u8> {
+    let kind = if extra.contains("Content-Type") {
+        ""
+    } else {
+        "Content-Type: application/json\r\n"
+    };
+    let mut bytes = format!(
+        "POST {path} HTTP/1.1\r\nHost: h\r\nConnection: close\r\n{kind}{extra}Content-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+fn get(path: &str, extra: &str) -> Vec<u8> {
+    format!("GET {path} HTTP/1.1\r\nHost: h\r\nConnection: close\r\n{extra}\r\n").into_bytes()
+}
+
+/// The hostile requests: what is sent, the status expected, and a word of its message.
+fn hostile() -> Vec<(&'static str, Vec<u8>, u16, &'static str)> {
+    let run = |json: &str| post("/api/run", json.as_bytes(), "");
+    let deep = format!(
+        r#"{{"scenario":"tiny","a":{}{}}}"#,
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    vec![
+        ("dot-dot path", get("/../../etc/passwd", ""), 404, "no such"),
+        ("encoded dot-dot", get("/%2e%2e/%2e%2e/etc/passwd", ""), 404, "no such"),
+        ("dot-dot name", get("/api/scenario?name=../../Cargo", ""), 404, "unknown"),
+        ("bad escape", get("/api/scenario?name=%ff%fe%00", ""), 404, "unknown"),
+        ("absolute scenario", run(r#"{"scenario":"/etc/passwd"}"#), 404, "unknown scenario"),
+        ("dot-dot scenario", run(r#"{"scenario":"../../../etc/passwd"}"#), 404, "unknown"),
+        ("seed 2^64", run(r#"{"scenario":"tiny","seed":18446744073709551616}"#), 400, "seed"),
+        ("weeks 1e12", run(r#"{"scenario":"tiny","weeks":1e12}"#), 400, "weeks"),
+        ("replicates -1", run(r#"{"scenario":"tiny","replicates":-1}"#), 400, "replicates"),
+        ("deep JSON", run(&deep), 400, "bad request body"),
+        ("not UTF-8", post("/api/run", b"{\"scenario\":\"\xff\xfe\"}", ""), 400, "UTF-8"),
+        (
+            "a form",
+            post("/api/run", b"scenario=tiny", "Content-Type: application/x-www-form-urlencoded\r\n"),
+            415,
+            "JSON",
+        ),
+        (
+            "another site",
+            post("/api/run", br#"{"scenario":"tiny"}"#, "Origin: http://evil.example\r\n"),
+            403,
+            "evil.example",
+        ),
+        ("long URL", get(&format!("/api/scenario?name={}", "a".repeat(9000)), ""), 414, "URL"),
+        ("long header", get("/api/scenarios", &format!("X-Long: {}\r\n", "a".repeat(20_000))), 431, "headers"),
+        ("big body", run(&format!(r#"{{"scenario":"{}"}}"#, "a".repeat(100_000))), 413, "body"),
+        (
+            "10 GB announced",
+            b"POST /api/run HTTP/1.1\r\nHost: h\r\nConnection: close\r\nContent-Length: 10000000000\r\n\r\n{".to_vec(),
+            413,
+            "10000000000",
+        ),
+        ("wrong method", get("/api/run", ""), 405, "GET /api/run"),
+        (
+            "too big for memory",
+            run(r#"{"scenario":"baseline","weeks":1,"a":["all.at_risk=100000000","run.burn_in=0"],"b":["run.burn_in=0"]}"#),
+            400,
+            "memory",
+        ),
+    ]
+}
+
+#[test]
+fn good_hostile_and_slow_clients_at_once() {
+    let tiny = fixture("tiny.toml");
+    let server = Server::start(&[tiny.to_str().unwrap()]);
+    let host = server.host.clone();
+    let good = br#"{"scenario":"tiny","replicates":2,"weeks":30,"b":["all.corruption=0.6"]}"#;
+    // The reference run, undisturbed; it also warms the pool and the allocator.
+    let reference = send(&host, &post("/api/run", good, ""));
+    assert_eq!(reference.status, Some(200), "{reference:?}");
+    assert_eq!(reference.body.matches("event: week").count(), 30);
+    let before = resident_kb(server.child.id());
+    let started = Instant::now();
+
+    std::thread::scope(|scope| {
+        // Slow clients first, so that they hold their connections while the rest is served.
+        let half_heads: Vec<_> = (0..30)
+            .map(|_| {
+                let host = &host;
+                scope.spawn(move || {
+                    let t = Instant::now();
+                    let answer = send(host, b"POST /api/run HTTP/1.1\r\nHost: h\r\nContent-");
+                    (t.elapsed(), answer)
+                })
+            })
+            .collect();
+        let half_bodies: Vec<_> = (0..3)
+            .map(|_| {
+                let host = &host;
+                scope.spawn(move || {
+                    let head = "POST /api/run HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"scen";
+                    let t = Instant::now();
+                    let answer = send(host, head.as_bytes());
+                    (t.elapsed(), answer)
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(300));
+        let bad: Vec<_> = hostile()
+            .into_iter()
+            .map(|(what, bytes, status, says)| {
+                let host = &host;
+                scope.spawn(move || (what, send(host, &bytes), status, says))
+            })
+            .collect();
+        let runs: Vec<_> = (0..16)
+            .map(|_| {
+                let host = &host;
+                scope.spawn(move || {
+                    let listed = send(host, &get("/api/scenarios", ""));
+                    let t = Instant::now();
+                    let ran = send(host, &post("/api/run", good, ""));
+                    (listed, ran, t.elapsed())
+                })
+            })
+            .collect();
+
+        for handle in bad {
+            let (what, answer, status, says) = handle.join().unwrap();
+            assert_eq!(answer.status, Some(status), "{what}: {answer:?}");
+            let message = answer.json()["error"].as_str().unwrap_or("").to_string();
+            assert!(message.contains(says), "{what}: {message:?} in {answer:?}");
+        }
+        let mut ran = 0;
+        for handle in runs {
+            let (listed, answer, took) = handle.join().unwrap();
+            assert_eq!(listed.status, Some(200), "{listed:?}");
+            match answer.status {
+                Some(200) => {
+                    // The bytes of the undisturbed run: nothing else leaked into it.
+                    assert_eq!(answer.body, reference.body);
+                    ran += 1;
+                }
+                Some(429) => {
+                    assert!(answer.body.contains("try again in"), "{answer:?}");
+                    assert!(answer.head.to_ascii_lowercase().contains("retry-after: 5"));
+                }
+                _ => panic!("a good run: {answer:?}"),
+            }
+            // Served while the slow clients still held their connections.
+            assert!(took < SERVER_TIMEOUT, "a good run waited {took:?}");
+        }
+        assert!(ran >= 4, "only {ran} of 16 good runs went through");
+        for handle in half_heads {
+            let (took, answer) = handle.join().unwrap();
+            assert!(
+                answer.status.is_none() || answer.status == Some(408),
+                "{answer:?}"
+            );
+            assert!(
+                took >= SERVER_TIMEOUT - Duration::from_secs(1) && took < SERVER_TIMEOUT * 2,
+                "a half head was cut off after {took:?}"
+            );
+        }
+        for handle in half_bodies {
+            let (took, answer) = handle.join().unwrap();
+            assert_eq!(answer.status, Some(408), "{answer:?}");
+            assert!(
+                answer.json()["error"]
+                    .as_str()
+                    .unwrap()
+                    .contains("too slowly")
+            );
+            assert!(
+                took < SERVER_TIMEOUT * 2,
+                "a half body was cut off after {took:?}"
+            );
+        }
+    });
+    assert!(started.elapsed() < Duration::from_secs(30));
+
+    // Still serving, the same bytes, and the worlds of the runs are gone.
+    let again = send(&host, &post("/api/run", good, ""));
+    assert_eq!(again.status, Some(200));
+    assert_eq!(again.body, reference.body);
+    if let (Some(before), Some(after)) = (before, resident_kb(server.child.id())) {
+        assert!(
+            after < before + 64 * 1024,
+            "resident memory {before} kB before, {after} kB after"
+        );
+    }
+    let log = server.stop();
+    assert!(!log.contains("panicked"), "{log}");
+}
