@@ -30,17 +30,12 @@ use std::num::NonZeroUsize;
 
 use rand::Rng;
 
+pub use super::distance::Observed;
+use super::distance::{distance, quantile, scales};
 use super::mvn::{Kernel, weighted_covariance};
 pub use super::prior::Prior;
 use crate::rng::abc_proposal;
 use crate::sweep::exec;
-
-/// What the real world says about one statistic.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Observed {
-    Band { low: f64, high: f64 },
-    Value { value: f64, sd: f64 },
-}
 
 /// How a fit runs.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -138,6 +133,8 @@ pub enum AbcError {
     Settings(String),
     #[error("{0}")]
     Threads(String),
+    #[error("the fit to resume does not fit these settings: {0}")]
+    Resume(String),
     #[error(
         "generation 0 could not be completed: {0} (every statistic must be defined, i.e. finite, for a particle to count)"
     )]
@@ -159,26 +156,57 @@ pub fn fit(
     simulate: &Simulate<'_>,
     progress: &mut dyn FnMut(&Generation),
 ) -> Result<Fit, AbcError> {
+    resume(
+        priors,
+        observed,
+        settings,
+        threads,
+        Vec::new(),
+        simulate,
+        progress,
+    )
+}
+
+/// [`fit`], continued after the complete generations `done` of a fit of the same priors,
+/// statistics and settings (a fresh fit if `done` is empty). Everything the next generation
+/// depends on is in them: the last population, the simulations so far, and (from generation
+/// 0's statistics) the distances' scales; so the fit goes on exactly as if it had never
+/// stopped. Only the budget and the generation cap may differ from the first run's.
+pub fn resume(
+    priors: &[Prior],
+    observed: &[Observed],
+    settings: &Settings,
+    threads: Option<NonZeroUsize>,
+    done: Vec<Generation>,
+    simulate: &Simulate<'_>,
+    progress: &mut dyn FnMut(&Generation),
+) -> Result<Fit, AbcError> {
     check(priors, observed, settings)?;
+    check_done(&done, priors.len(), observed.len(), settings.particles)?;
     let pool = exec::pool(threads).map_err(AbcError::Threads)?;
     let mut sampler = Sampler {
         priors,
         settings,
         pool: &pool,
         simulate,
-        simulations: 0,
+        simulations: done.last().map_or(0, |g| g.simulations),
         proposals: 0,
     };
-    let first = sampler
-        .generation(0, None, &|_| 0.0)
-        .map_err(|why| AbcError::FirstGeneration(why.describe().to_string()))?;
-    let scales = scales(observed, &first);
-    let mut population = first;
-    for p in &mut population {
-        p.distance = distance(observed, &scales, &p.statistics);
-    }
-    let mut generations = vec![summarize(0, f64::INFINITY, &population, &sampler)];
-    progress(&generations[0]);
+    let (scales, mut generations) = if let Some(first) = done.first() {
+        (scales(observed, &statistics_of(&first.particles)), done)
+    } else {
+        let first = sampler
+            .generation(0, None, &|_| 0.0)
+            .map_err(|why| AbcError::FirstGeneration(why.describe().to_string()))?;
+        let scales = scales(observed, &statistics_of(&first));
+        let mut population = first;
+        for p in &mut population {
+            p.distance = distance(observed, &scales, &p.statistics);
+        }
+        let first = summarize(0, f64::INFINITY, &population, &sampler);
+        progress(&first);
+        (scales, vec![first])
+    };
     let stop = loop {
         let index = generations.len() as u32;
         if index >= settings.max_generations {
@@ -206,6 +234,33 @@ pub fn fit(
         stop,
         simulations: sampler.simulations,
     })
+}
+
+/// Each particle's statistics.
+fn statistics_of(particles: &[Particle]) -> Vec<&[f64]> {
+    particles.iter().map(|p| p.statistics.as_slice()).collect()
+}
+
+/// The generations of a fit to resume: numbered from 0, each with `particles` particles of
+/// `dimensions` parameters and `statistics` statistics.
+fn check_done(
+    done: &[Generation],
+    dimensions: usize,
+    statistics: usize,
+    particles: usize,
+) -> Result<(), AbcError> {
+    for (i, g) in done.iter().enumerate() {
+        let shaped = g.particles.len() == particles
+            && g.particles
+                .iter()
+                .all(|p| p.theta.len() == dimensions && p.statistics.len() == statistics);
+        if g.index as usize != i || !shaped {
+            return Err(AbcError::Resume(format!(
+                "generation {i} should have {particles} particles of {dimensions} parameters and {statistics} statistics"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn check(priors: &[Prior], observed: &[Observed], s: &Settings) -> Result<(), AbcError> {
@@ -429,69 +484,4 @@ fn summarize(index: u32, tolerance: f64, particles: &[Particle], s: &Sampler<'_>
 /// The effective sample size of weights that sum to 1: `1 / Σ w²`.
 pub fn ess(weights: impl Iterator<Item = f64>) -> f64 {
     1.0 / weights.map(|w| w * w).sum::<f64>()
-}
-
-/// The scale of each statistic's distance (see the module's text).
-fn scales(observed: &[Observed], first: &[Particle]) -> Vec<f64> {
-    observed
-        .iter()
-        .enumerate()
-        .map(|(k, o)| match *o {
-            Observed::Value { sd, .. } => sd,
-            Observed::Band { low, high } => {
-                let values: Vec<f64> = first.iter().map(|p| p.statistics[k]).collect();
-                let mad = 1.4826 * median_absolute_deviation(&values);
-                if mad > 0.0 {
-                    mad
-                } else if (high - low).is_finite() && high > low {
-                    high - low
-                } else {
-                    1.0
-                }
-            }
-        })
-        .collect()
-}
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    }
-}
-
-/// The median of `|x − median(x)|`.
-pub fn median_absolute_deviation(values: &[f64]) -> f64 {
-    let mut v = values.to_vec();
-    let m = median(&mut v);
-    let mut deviations: Vec<f64> = values.iter().map(|x| (x - m).abs()).collect();
-    median(&mut deviations)
-}
-
-/// The scaled distance of a particle's statistics to what is observed; infinite where a
-/// statistic is undefined.
-pub fn distance(observed: &[Observed], scales: &[f64], statistics: &[f64]) -> f64 {
-    let mut sum = 0.0;
-    for ((o, s), x) in observed.iter().zip(scales).zip(statistics) {
-        if !x.is_finite() {
-            return f64::INFINITY;
-        }
-        let error = match *o {
-            Observed::Band { low, high } => (low - x).max(x - high).max(0.0),
-            Observed::Value { value, .. } => x - value,
-        };
-        sum += (error / s).powi(2);
-    }
-    sum.sqrt()
-}
-
-/// The lower `q` quantile of the values: the `⌈q n⌉`-th smallest.
-fn quantile(values: impl Iterator<Item = f64>, q: f64) -> f64 {
-    let mut v: Vec<f64> = values.collect();
-    v.sort_by(f64::total_cmp);
-    let k = ((q * v.len() as f64).ceil() as usize).clamp(1, v.len());
-    v[k - 1]
 }

@@ -2,16 +2,16 @@
 //! `posterior.csv` (every generation's particles: the last generation is the posterior),
 //! `generations.csv` (tolerance, acceptance, ESS and runs per generation), `parameters.csv`
 //! (each free parameter's posterior summary) and `calibrated.toml` (the scenario with the
-//! posterior medians recorded as the `--set` overrides that apply them).
+//! posterior medians in its `set` list).
 
-use std::path::Path;
-
-use super::model::{Calibration, set_texts};
+use super::model::{Calibration, set_texts, with_values};
 use super::summary::{ParameterSummary, summarize};
 use crate::output::OutputError;
 use crate::output::atomic::{OutputDir, Pending};
 use crate::params::fmt_num;
-use crate::scenario::Scenario;
+use crate::scenario::error::ScenarioError;
+use crate::scenario::rewrite::with_overrides;
+use crate::scenario::{Override, Scenario};
 
 pub const POSTERIOR_CSV: &str = "posterior.csv";
 pub const GENERATIONS_CSV: &str = "generations.csv";
@@ -35,29 +35,32 @@ impl Calibration {
         set_texts(&self.free, &medians)
     }
 
+    /// The scenario with the free parameters at their posterior medians (`None` only if an
+    /// override were refused, which [`super::Free::check`] rules out).
+    pub fn calibrated_scenario(&self, scenario: &Scenario) -> Option<Scenario> {
+        let medians: Vec<f64> = self.parameters().iter().map(|p| p.median).collect();
+        with_values(scenario, &self.free, &medians)
+    }
+
     /// Runs of the model so far (simulations × replicates).
     pub fn runs(&self, simulations: u64) -> u64 {
         simulations * u64::from(self.replicates)
     }
 }
 
-/// Writes the four files into `dir` (refused if not empty, unless `force`).
-pub fn write(
-    dir: &Path,
-    force: bool,
+/// Stages the four files in `out`, to be committed with whatever else the command writes;
+/// `calibrated_text` is [`calibrated`]'s.
+pub fn stage(
+    out: &OutputDir,
     calibration: &Calibration,
-    scenario: &Scenario,
-    manifest: &str,
-) -> Result<(), OutputError> {
-    OutputDir::write_all(dir, force, |out| {
-        Ok(vec![
-            posterior(out, calibration)?,
-            generations(out, calibration)?,
-            parameters(out, calibration)?,
-            out.stage_text(CALIBRATED_TOML, &calibrated(calibration, scenario))?,
-            out.stage_text(crate::output::MANIFEST_FILE, manifest)?,
-        ])
-    })
+    calibrated_text: &str,
+) -> Result<Vec<Pending>, OutputError> {
+    Ok(vec![
+        posterior(out, calibration)?,
+        generations(out, calibration)?,
+        parameters(out, calibration)?,
+        out.stage_text(CALIBRATED_TOML, calibrated_text)?,
+    ])
 }
 
 /// A CSV file staged in `out`, its rows written by `rows`.
@@ -169,14 +172,16 @@ fn parameters(out: &OutputDir, c: &Calibration) -> Result<Pending, OutputError> 
     csv_file(out, PARAMETERS_CSV, header, rows)
 }
 
-/// The scenario's text under a header that records the fit and the `--set` overrides that
-/// apply its medians: the text itself is unchanged (a scenario file keeps its comments and
-/// layout, which rewriting it would lose), so the overrides are what calibrates it.
-pub fn calibrated(c: &Calibration, scenario: &Scenario) -> String {
+/// The calibrated scenario file: the scenario's text, comments and layout kept, with the
+/// fit's command-line overrides and then the posterior medians added to its `set` list
+/// ([`with_overrides`]), so that `palermo run calibrated.toml` runs the scenario the fit
+/// validated; under a header that records the fit and each median's 90 % interval.
+pub fn calibrated(c: &Calibration, scenario: &Scenario) -> Result<String, ScenarioError> {
     let last = c.fit.posterior();
     let mut head = format!(
         "# Calibrated by `palermo calibrate` (adaptive ABC-SMC): {} particles, {} generations, \
-         stopped because {}.\n# Targets fitted: {}.\n# Posterior medians (90 % intervals):\n",
+         stopped because {}.\n# Targets fitted: {}.\n# Posterior medians (90 % intervals), set \
+         in the `set` list below:\n",
         last.particles.len(),
         c.fit.generations.len(),
         c.fit.stop.describe(),
@@ -195,12 +200,11 @@ pub fn calibrated(c: &Calibration, scenario: &Scenario) -> String {
             fmt_num(p.high)
         ));
     }
-    head.push_str(
-        "# THE VALUES BELOW ARE THE SCENARIO AS GIVEN, NOT CHANGED. Run it calibrated with:\n#  ",
-    );
-    for set in c.median_sets() {
-        head.push_str(&format!(" --set {set}"));
+    head.push('\n');
+    let mut sets = scenario.overrides.clone();
+    for text in c.median_sets() {
+        sets.push(Override::parse(&text)?);
     }
-    head.push_str("\n\n");
-    head + &scenario.text
+    let note = "Set by `palermo calibrate`: the fit's --set overrides, then the posterior\nmedians of its free parameters (applied in order, after the file).";
+    Ok(head + &with_overrides(&scenario.text, &scenario.path, &sets, note)?)
 }

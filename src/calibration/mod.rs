@@ -7,9 +7,12 @@
 //! - [`model`]: palermo as the engine's model (free parameters as `--set` overrides, the
 //!   `calibrate` targets' statistics averaged over replicates);
 //! - [`summary`]: each parameter's posterior (median, 90 % interval, contraction);
-//! - [`files`]: `posterior.csv`, `generations.csv`, `parameters.csv`, `calibrated.toml`.
+//! - [`files`]: `posterior.csv`, `generations.csv`, `parameters.csv`, `calibrated.toml`;
+//! - [`checkpoint`]: the work area that lets a stopped fit resume at a generation boundary.
 
 pub mod abc;
+pub mod checkpoint;
+mod distance;
 pub mod files;
 pub mod model;
 mod mvn;
@@ -17,7 +20,7 @@ mod prior;
 pub mod summary;
 
 pub use abc::{AbcError, Generation, Prior, Settings};
-pub use model::{Calibration, Free, calibrate};
+pub use model::{Calibration, Free, Problem, calibrate};
 
 #[cfg(test)]
 mod tests;

@@ -94,53 +94,83 @@ fn observed(expected: Expected) -> Observed {
     }
 }
 
-/// Fits `free` to the `calibrate` targets among `targets` (resolved against `scenario` as
-/// `resolved`), each particle run for the scenario's replicates; `progress` sees each
-/// generation. The caller has checked the free parameters ([`Free::check`]).
+/// What a calibration fits: the free parameters of a scenario, to the `calibrate` targets
+/// among `targets` (resolved against the scenario as `resolved`).
+#[derive(Clone, Copy, Debug)]
+pub struct Problem<'a> {
+    pub scenario: &'a Scenario,
+    pub targets: &'a [Target],
+    pub resolved: &'a [Resolved],
+    pub free: &'a [Free],
+}
+
+/// Fits the problem's free parameters, each particle run for the scenario's replicates,
+/// continuing after the complete generations `done` of the same fit (none: a fresh fit; see
+/// [`abc::resume`]); `progress` sees each new generation. The caller has checked the free
+/// parameters ([`Free::check`]).
 pub fn calibrate(
+    problem: &Problem<'_>,
+    settings: &Settings,
+    threads: Option<NonZeroUsize>,
+    done: Vec<Generation>,
+    progress: &mut dyn FnMut(&Generation),
+) -> Result<Calibration, AbcError> {
+    let Problem { scenario, free, .. } = *problem;
+    let (used, at): (Vec<Target>, Vec<Resolved>) = problem
+        .targets
+        .iter()
+        .zip(problem.resolved)
+        .filter(|(t, _)| t.role == Role::Calibrate)
+        .map(|(t, r)| (t.clone(), r.clone()))
+        .unzip();
+    let simulate = |theta: &[f64], seed: u64| -> Vec<f64> {
+        particle_statistics(scenario, &used, &at, free, theta, seed)
+    };
+    let priors: Vec<Prior> = free.iter().map(|f| f.prior).collect();
+    let observed: Vec<Observed> = used.iter().map(|t| observed(t.expected)).collect();
+    let fit = abc::resume(
+        &priors, &observed, settings, threads, done, &simulate, progress,
+    )?;
+    Ok(Calibration {
+        free: free.to_vec(),
+        targets: used,
+        replicates: scenario.run.replicates,
+        fit,
+    })
+}
+
+/// A particle's statistics: `scenario` with the free parameters at `theta` and its seed
+/// `seed`, run for the scenario's replicates; each of `targets`' statistics (resolved as
+/// `resolved`) averaged over the replicates where it is defined, NaN where it is defined in
+/// none (or where an override is refused).
+pub fn particle_statistics(
     scenario: &Scenario,
     targets: &[Target],
     resolved: &[Resolved],
     free: &[Free],
-    settings: &Settings,
-    threads: Option<NonZeroUsize>,
-    progress: &mut dyn FnMut(&Generation),
-) -> Result<Calibration, AbcError> {
-    let (used, at): (Vec<Target>, Vec<Resolved>) = targets
-        .iter()
-        .zip(resolved)
-        .filter(|(t, _)| t.role == Role::Calibrate)
-        .map(|(t, r)| (t.clone(), r.clone()))
-        .unzip();
-    let replicates = scenario.run.replicates;
-    let simulate = |theta: &[f64], seed: u64| -> Vec<f64> {
-        let undefined = vec![f64::NAN; used.len()];
-        let Some(mut world) = with_values(scenario, free, theta) else {
-            return undefined;
-        };
-        world.run.seed = seed;
-        let mut sums = vec![(0.0, 0u32); used.len()];
-        for r in 0..replicates {
-            let run = run_replicate(&world, r);
-            for (sum, x) in sums.iter_mut().zip(statistics(&used, &at, &world, &run)) {
-                if let Some(x) = x {
-                    *sum = (sum.0 + x, sum.1 + 1);
-                }
+    theta: &[f64],
+    seed: u64,
+) -> Vec<f64> {
+    let undefined = vec![f64::NAN; targets.len()];
+    let Some(mut world) = with_values(scenario, free, theta) else {
+        return undefined;
+    };
+    world.run.seed = seed;
+    let mut sums = vec![(0.0, 0u32); targets.len()];
+    for r in 0..world.run.replicates {
+        let run = run_replicate(&world, r);
+        for (sum, x) in sums
+            .iter_mut()
+            .zip(statistics(targets, resolved, &world, &run))
+        {
+            if let Some(x) = x {
+                *sum = (sum.0 + x, sum.1 + 1);
             }
         }
-        sums.iter()
-            .map(|&(s, n)| if n > 0 { s / f64::from(n) } else { f64::NAN })
-            .collect()
-    };
-    let priors: Vec<Prior> = free.iter().map(|f| f.prior).collect();
-    let observed: Vec<Observed> = used.iter().map(|t| observed(t.expected)).collect();
-    let fit = abc::fit(&priors, &observed, settings, threads, &simulate, progress)?;
-    Ok(Calibration {
-        free: free.to_vec(),
-        targets: used,
-        replicates,
-        fit,
-    })
+    }
+    sums.iter()
+        .map(|&(s, n)| if n > 0 { s / f64::from(n) } else { f64::NAN })
+        .collect()
 }
 
 /// The overrides that set the free parameters to `values`, as `--set` texts.

@@ -16,7 +16,7 @@ use std::num::NonZeroUsize;
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::abc::{Fit, Observed, Prior, Settings, Simulate, Stop, ess, fit};
+use super::abc::{Fit, Observed, Prior, Settings, Simulate, Stop, ess, fit, resume};
 
 const SIGMA: f64 = 2.0;
 const N_DRAWS: f64 = 20.0;
@@ -254,4 +254,46 @@ fn the_budget_stops_the_fit_at_the_last_complete_generation() {
     };
     let model: &Simulate<'_> = &sample_mean;
     assert!(fit(&priors, &observed, &tiny, None, model, &mut |_| {}).is_err());
+}
+
+#[test]
+fn a_resumed_fit_is_the_fit_that_never_stopped() {
+    let (priors, observed) = flat_prior_mean_of_two();
+    let whole = Settings {
+        max_generations: 6,
+        ..settings(200, 4)
+    };
+    let model: &Simulate<'_> = &sample_mean;
+    let uninterrupted = run(&priors, &observed, &whole, 2);
+    assert_eq!(uninterrupted.generations.len(), 6);
+    for stopped_after in [1, 3] {
+        let first = run(
+            &priors,
+            &observed,
+            &Settings {
+                max_generations: stopped_after,
+                ..whole
+            },
+            3,
+        );
+        let mut seen = Vec::new();
+        let resumed = resume(
+            &priors,
+            &observed,
+            &whole,
+            NonZeroUsize::new(1),
+            first.generations,
+            model,
+            &mut |g| seen.push(g.index),
+        )
+        .unwrap();
+        assert_eq!(resumed, uninterrupted, "stopped after {stopped_after}");
+        // Only the new generations are reported.
+        assert_eq!(seen, (stopped_after..6).collect::<Vec<_>>());
+    }
+    // Generations of another shape are refused.
+    let mut wrong = uninterrupted.generations.clone();
+    wrong[1].particles.pop();
+    let refused = resume(&priors, &observed, &whole, None, wrong, model, &mut |_| {});
+    assert!(matches!(refused, Err(super::abc::AbcError::Resume(_))));
 }

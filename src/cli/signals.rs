@@ -1,7 +1,8 @@
 //! SIGINT (Ctrl-C) and SIGTERM (a scheduler's stop, `kill`): the process ends at once, but
 //! cleanly. A thread waits for either signal; when one comes it removes every temporary file
 //! the process has staged (`output::temporaries`, whose lock it then keeps, so nothing is put
-//! in place after it), says what was kept and how to go on (a sweep: `palermo resume DIR`),
+//! in place after it), says what was kept and how to go on (a sweep: `palermo resume DIR`;
+//! a fit: `palermo calibrate ... --resume`),
 //! and exits with 128 + the signal's number (130, 143), as a shell reports a process
 //! stopped by a signal. Files already under their final names are complete (they are
 //! renamed into place whole); a sweep's finished run records are kept for its resume.
@@ -16,6 +17,7 @@ use std::sync::Mutex;
 use signal_hook::consts::{SIGINT, SIGTERM, SIGXFSZ};
 use signal_hook::iterator::Signals;
 
+use crate::calibration::checkpoint::{self, Checkpoint};
 use crate::output::temporaries;
 use crate::sweep::workdir::{WORK_DIR, WorkArea};
 
@@ -27,6 +29,8 @@ static WHAT_IS_LEFT: Mutex<Option<Left>> = Mutex::new(None);
 enum Left {
     /// A sweep (or shard) in this directory: its finished runs are kept for a resume.
     Sweep(PathBuf),
+    /// A fit written to this directory: its complete generations are kept for a resume.
+    Fit(PathBuf),
 }
 
 /// Starts the thread that handles SIGINT and SIGTERM, and ignores SIGXFSZ. Where signals
@@ -50,6 +54,11 @@ pub fn install() {
 /// resume it.
 pub fn running_sweep(dir: &Path) {
     *WHAT_IS_LEFT.lock().unwrap_or_else(|p| p.into_inner()) = Some(Left::Sweep(dir.into()));
+}
+
+/// Says that a fit is being written to `dir`, so that a signal tells how to resume it.
+pub fn running_fit(dir: &Path) {
+    *WHAT_IS_LEFT.lock().unwrap_or_else(|p| p.into_inner()) = Some(Left::Fit(dir.into()));
 }
 
 /// What a sweep stopped in `dir` (by a signal or a failure) leaves, and the command that
@@ -78,6 +87,12 @@ fn stop(signal: i32) -> ! {
         .clone();
     let message = match left {
         Some(Left::Sweep(dir)) => how_to_resume(&dir),
+        Some(Left::Fit(dir)) => Checkpoint::exists_in(&dir).then(|| {
+            format!(
+                "the complete generations are kept in {}; the same command with --resume continues the fit",
+                dir.join(checkpoint::WORK_DIR).display()
+            )
+        }),
         _ => None,
     }
     .unwrap_or_else(|| "no file is left half written, and no temporary file is left".to_string());

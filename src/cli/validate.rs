@@ -20,7 +20,7 @@ use super::memory;
 use crate::budget::{Demand, RunSize};
 use crate::output;
 use crate::output::manifest::now_rfc3339;
-use crate::validation::{self, Targets, report};
+use crate::validation::{self, Targets, Validation, report};
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
@@ -89,6 +89,11 @@ pub fn execute(args: &ValidateArgs) -> Result<(), CliError> {
         )
     };
     print_text(&mut io::stdout().lock(), &table)?;
+    verdict(&done)
+}
+
+/// Exit status 0 when every target passes, else 1 with the targets that fail.
+pub fn verdict(done: &Validation) -> Result<(), CliError> {
     if done.passed() {
         Ok(())
     } else {

@@ -51,7 +51,11 @@ impl Targets {
     pub fn parse(text: &str, file: &str) -> Result<Targets, ScenarioError> {
         let raw = parse_toml(text, file)?;
         let c = Checker::new(file);
-        let top = c.leaves(&raw, &["schema", "target"], "at the top of a targets file")?;
+        let top = c.leaves(
+            &raw,
+            &["schema", "target", "calibrate"],
+            "at the top of a targets file",
+        )?;
         let Some(schema) = find(&top, "schema") else {
             return Err(ScenarioError::in_file(
                 file,
@@ -73,6 +77,13 @@ impl Targets {
         };
         let mut targets = Vec::new();
         let mut errors = Vec::new();
+        let free = match find(&top, "calibrate") {
+            None => Vec::new(),
+            Some(leaf) => free(&c, leaf).unwrap_or_else(|e| {
+                errors.push(e);
+                Vec::new()
+            }),
+        };
         for item in c.items(list)? {
             match c.leaves(item.table, TARGET_KEYS, "in [[target]]") {
                 Ok(leaves) => match read_target(&c, &leaves, item.pos) {
@@ -95,6 +106,7 @@ impl Targets {
             None => Ok(Targets {
                 file: file.to_string(),
                 targets,
+                free,
             }),
         }
     }
@@ -274,6 +286,26 @@ fn countries(
     Ok(Some(
         names.into_iter().map(|(n, p)| (n.to_string(), p)).collect(),
     ))
+}
+
+/// `[calibrate]`: `free = ["PATH=LOW..HIGH", ...]`, the free parameters of `palermo
+/// calibrate` as its `--free` flags write them; each is checked against the scenario when
+/// a fit starts (`calibration::Free`), and reported at its place here.
+fn free(c: &Checker<'_>, leaf: &Leaf<'_>) -> Result<Vec<(String, Pos)>, ScenarioError> {
+    let table = c.table(leaf)?;
+    let leaves = c.leaves(table, &["free"], "in [calibrate]")?;
+    let Some(list) = find(&leaves, "free") else {
+        return Err(c.err(
+            leaf.pos,
+            "calibrate",
+            "[calibrate] needs `free = [\"PATH=LOW..HIGH\", ...]`, the parameters to fit",
+        ));
+    };
+    let entries = c.string_list(list, "a list of \"PATH=LOW..HIGH\" strings")?;
+    Ok(entries
+        .into_iter()
+        .map(|(text, pos)| (text.to_string(), pos))
+        .collect())
 }
 
 /// `weeks = [FIRST, LAST]`: recorded weeks, 1-based and inclusive.

@@ -13,6 +13,7 @@ use std::path::Path;
 
 use super::targets::{Expected, Target};
 use crate::metrics::stats::Estimate;
+use crate::output::atomic::Pending;
 use crate::output::sweep_csv::Cell;
 use crate::output::{OutputDir, OutputError};
 use crate::sweep::compare::short;
@@ -252,24 +253,34 @@ pub fn write(
     manifest: &str,
 ) -> Result<(), OutputError> {
     OutputDir::write_all(dir, force, |out| {
-        let staged = out.stage(VALIDATION_CSV)?;
-        let mut w = csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(staged);
-        w.write_record(COLUMNS)?;
-        for row in rows {
-            csv_row(&mut w, row)?;
-        }
-        let csv_file = w
-            .into_inner()
-            .map_err(|e| csv::Error::from(e.into_error()))?
-            .finish()?;
-        Ok(vec![
-            csv_file,
-            out.stage_text(VALIDATION_MD, markdown_text)?,
-            out.stage_text(crate::output::MANIFEST_FILE, manifest)?,
-        ])
+        let mut files = stage(out, rows, markdown_text)?;
+        files.push(out.stage_text(crate::output::MANIFEST_FILE, manifest)?);
+        Ok(files)
     })
+}
+
+/// Stages `validation.csv` and `validation.md` in `out`, to be committed with other files.
+pub fn stage(
+    out: &OutputDir,
+    rows: &[Row],
+    markdown_text: &str,
+) -> Result<Vec<Pending>, OutputError> {
+    let staged = out.stage(VALIDATION_CSV)?;
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(staged);
+    w.write_record(COLUMNS)?;
+    for row in rows {
+        csv_row(&mut w, row)?;
+    }
+    let csv_file = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?
+        .finish()?;
+    Ok(vec![
+        csv_file,
+        out.stage_text(VALIDATION_MD, markdown_text)?,
+    ])
 }
 
 fn csv_row<W: std::io::Write>(w: &mut csv::Writer<W>, row: &Row) -> Result<(), csv::Error> {

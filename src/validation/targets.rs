@@ -17,6 +17,9 @@ pub struct Targets {
     /// The file as given, for messages.
     pub file: String,
     pub targets: Vec<Target>,
+    /// The `[calibrate]` section's free parameters, as `palermo calibrate --free` writes
+    /// them, with their places in the file (empty without the section).
+    pub free: Vec<(String, Pos)>,
 }
 
 /// What the model's output is compared with.

@@ -50,6 +50,24 @@ fn the_shipped_targets_parse() {
 }
 
 #[test]
+fn a_calibrate_section_lists_the_free_parameters_with_their_places() {
+    let text = "schema = 1\n\n[calibrate]\nfree = [\n  \"model.deterrence=0.2..3\",\n  \"all.corruption=0..1\",\n]\n\n[[target]]\nname = \"iceberg\"\nstatistic = \"identified_per_exploited_year\"\nband = [0.002, 0.006]\nrole = \"calibrate\"\nsource = \"MODEL.md\"\nyear = 2021\n";
+    let t = Targets::parse(text, "t.toml").unwrap();
+    let free: Vec<(&str, usize)> = t
+        .free
+        .iter()
+        .map(|(text, pos)| (text.as_str(), pos.line))
+        .collect();
+    assert_eq!(
+        free,
+        [("model.deterrence=0.2..3", 5), ("all.corruption=0..1", 6)]
+    );
+    // Without the section, no free parameter.
+    let shipped = Targets::load(&repo("targets/baseline.toml")).unwrap();
+    assert!(shipped.free.is_empty());
+}
+
+#[test]
 fn a_good_file_with_every_kind_of_key() {
     let t = Targets::load(&repo("tests/fixtures/targets/pass.toml")).unwrap();
     let last = &t.targets[2];
@@ -84,7 +102,7 @@ fn a_good_file_with_every_kind_of_key() {
 /// key named in it.
 #[test]
 fn every_bad_targets_fixture_fails_with_its_expected_message() {
-    let failures = bad_fixture_failures("bad_targets", 30, |text, label| {
+    let failures = bad_fixture_failures("bad_targets", 34, |text, label| {
         Targets::parse(text, label).map(|_| ())
     });
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));

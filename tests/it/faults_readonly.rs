@@ -13,9 +13,8 @@ use std::process::Command;
 
 use crate::signals::{
     LONG_RUN, SWEEP_FILES, assert_same_files, files_under, long_sweep, records, start, temporaries,
-    wait_until,
 };
-use crate::{fixture, palermo};
+use crate::{fixture, palermo, wait_until};
 
 /// `dir` and every directory below it.
 fn directories(dir: &Path) -> Vec<PathBuf> {

@@ -44,7 +44,8 @@ mod sweep_resume;
 mod validate;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// What one invocation of the binary did.
 pub struct Outcome {
@@ -98,6 +99,37 @@ fn sweep(scenario: &Path, out: &Path, extra: &[&str]) -> Outcome {
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
     palermo(args)
+}
+
+/// Waits (a minute at most) until `ready` holds, while the child still runs.
+pub fn wait_until(child: &mut Child, what: &str, ready: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !ready() {
+        assert!(Instant::now() < deadline, "not {what} within a minute");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "palermo ended before {what}"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// Starts `palermo ARGS` (no output) and kills it (SIGKILL: no chance to clean up) as soon
+/// as `ready()` holds (see [`wait_until`]).
+pub fn kill_when<I, S>(args: I, what: &str, ready: impl Fn() -> bool)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let mut child = Command::new(env!("CARGO_BIN_EXE_palermo"))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until(&mut child, what, ready);
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
 
 /// A fixture of `tests/fixtures/cli/`.

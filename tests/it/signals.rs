@@ -1,15 +1,14 @@
 //! SIGINT and SIGTERM through the real binary, at several moments of `palermo run` and of a
 //! sweep: the process exits with 130 or 143, nothing stands under a final name that was not
 //! there before, no temporary file is left, and a stopped sweep says how to resume and
-//! resumes to the bytes of a sweep never stopped. The moments are found by watching the
+//! resumes to the bytes of a sweep never stopped; a stopped fit says how to resume. The moments are found by watching the
 //! output directory (a staged file appears; so many run records are written).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
-use crate::{fixture, sweep};
+use crate::{calibrate, fixture, sweep, wait_until};
 
 /// Every file under `dir` (recursively), as paths relative to it, sorted.
 pub fn files_under(dir: &Path) -> Vec<String> {
@@ -108,19 +107,6 @@ pub fn start(args: &[&str]) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap()
-}
-
-/// Waits (a minute at most) until `ready` holds, while the child still runs.
-pub fn wait_until(child: &mut Child, what: &str, ready: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !ready() {
-        assert!(Instant::now() < deadline, "not {what} within a minute");
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "palermo ended before {what}"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
 }
 
 /// Sends `signal` (INT or TERM) and returns the exit status and stderr.
@@ -284,4 +270,33 @@ fn two_processes_never_work_in_one_sweep_directory() {
     // Once the first has gone, the sweep can be resumed.
     sweep(&scenario, &out, &resume).ok();
     assert!(out.join("points.csv").is_file());
+}
+
+#[test]
+fn a_stopped_fit_says_how_to_resume() {
+    let tmp = tempfile::tempdir().unwrap();
+    let targets = tmp.path().join("targets.toml");
+    fs::write(&targets, calibrate::ESCAPE_TARGETS).unwrap();
+    let out = tmp.path().join("fit");
+    let mut extra = vec![
+        "--targets",
+        targets.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    extra.extend(calibrate::LONG_FIT);
+    let args = calibrate::calibrate_args(&extra);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut child = start(&args);
+    wait_until(&mut child, "a generation is recorded", || {
+        calibrate::recorded_generations(&out) >= 1
+    });
+    let (code, stderr) = stop(child, "INT");
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(
+        stderr.contains("complete generations are kept") && stderr.contains("--resume"),
+        "{stderr}"
+    );
+    assert!(temporaries(&out).is_empty(), "{:?}", files_under(&out));
+    assert!(!out.join("posterior.csv").exists());
 }

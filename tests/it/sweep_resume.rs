@@ -5,11 +5,10 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use crate::sweep::names_in;
-use crate::{fixture, palermo, sweep};
+use crate::{fixture, kill_when, palermo, sweep};
 
 /// The records in a sweep's work area.
 fn records(out: &Path) -> usize {
@@ -42,26 +41,10 @@ fn a_killed_sweep_resumes_to_the_same_bytes() {
     sweep(&scenario, &whole, &extra).ok();
 
     let out = tmp.path().join("killed");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_palermo"))
-        .args(["sweep".as_ref(), scenario.as_os_str(), "--out".as_ref()])
-        .arg(&out)
-        .args(extra)
-        .arg("--quiet")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while records(&out) < 5 {
-        assert!(Instant::now() < deadline, "no run recorded in a minute");
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the sweep ended before it could be killed"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    child.kill().unwrap(); // SIGKILL: no chance to clean up
-    child.wait().unwrap();
+    let mut args = vec!["sweep".as_ref(), scenario.as_os_str(), "--out".as_ref()];
+    args.extend([out.as_os_str(), "--quiet".as_ref()]);
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
+    kill_when(args, "5 runs are recorded", || records(&out) >= 5);
     let done = records(&out);
     assert!(
         (5..360).contains(&done),
