@@ -7,7 +7,9 @@
 //! `Checker` of `validate/located.rs`). Every swept path is resolved with the one path
 //! language of `--set` ([`overrides::resolve`](crate::scenario::overrides::resolve)), so a
 //! sweep can vary exactly what `--set` can change, and a value is checked against the
-//! parameter's [`Domain`](crate::params::Domain) before anything runs. Generating the points
+//! parameter's [`Domain`](crate::params::Domain) before anything runs. A file with other errors has
+//! its section read beside them (`sweep_error_beside`, called by the file's check), against
+//! what the check accepted. Generating the points
 //! from this specification is `crate::sweep::design`'s job.
 //!
 //! `spec.rs` holds the validated section ([`SweepSpec`] and its parts), `section.rs` reads the
@@ -21,6 +23,7 @@ mod spec;
 mod tests;
 
 pub use section::parse_sweep;
+pub(crate) use section::sweep_error_beside;
 pub use spec::{
     DEFAULT_LEVELS, DESIGN_NAMES, Design, SweepSpec, SweptParameter, Values, value_text,
 };

@@ -3,6 +3,8 @@
 //! with its steps), each checked against the parameter's [`Domain`] with the file's located
 //! errors.
 
+use std::cell::Cell;
+
 use super::spec::{Design, Values};
 use crate::params::Domain;
 use crate::scenario::error::{Pos, ScenarioError};
@@ -19,17 +21,36 @@ const MAX_STEPS: f64 = 1_000_000.0;
 pub(super) struct SweepReader<'a> {
     pub(super) checker: Checker<'a>,
     pub(super) scenario: &'a Scenario,
+    /// Whether the scenario holds every country and bloc its file gives (false when the
+    /// section is read beside a file's other errors and some were refused).
+    names_complete: bool,
+    /// Set when a swept path failed to resolve while the names were incomplete: the error
+    /// may only echo a refused country or bloc.
+    pub(super) path_unresolved: Cell<bool>,
 }
 
-impl SweepReader<'_> {
+impl<'a> SweepReader<'a> {
+    pub(super) fn new(scenario: &'a Scenario, names_complete: bool) -> Self {
+        SweepReader {
+            checker: Checker::new(&scenario.path),
+            scenario,
+            names_complete,
+            path_unresolved: Cell::new(false),
+        }
+    }
+
     pub(super) fn err(&self, pos: Pos, key: &str, message: impl Into<String>) -> ScenarioError {
         self.checker.err(pos, key, message)
     }
 
     /// Resolves a swept path with the `--set` path language; run settings are refused.
     pub(super) fn target(&self, path: &str, pos: Pos, key: &str) -> Result<Target, ScenarioError> {
-        let target = overrides::resolve(self.scenario, path)
-            .map_err(|e| self.err(pos, key, format!("sweep path `{path}`: {}", e.message)))?;
+        let target = overrides::resolve(self.scenario, path).map_err(|e| {
+            if !self.names_complete {
+                self.path_unresolved.set(true);
+            }
+            self.err(pos, key, format!("sweep path `{path}`: {}", e.message))
+        })?;
         if target.is_run_setting() {
             return Err(self.err(
                 pos,

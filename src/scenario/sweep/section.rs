@@ -8,7 +8,7 @@ use crate::params::{Domain, closest_name, run_spec};
 use crate::scenario::checks::to_u64;
 use crate::scenario::error::{Pos, ScenarioError};
 use crate::scenario::file::{RawKind, RawTable, RawValue, parse_toml};
-use crate::scenario::validate::located::{Checker, Item, Leaf, find};
+use crate::scenario::validate::located::{Item, Leaf, find};
 use crate::scenario::{Scenario, Value};
 
 /// The keys of `[sweep]`.
@@ -34,16 +34,28 @@ pub fn parse_sweep(scenario: &Scenario) -> Result<Option<SweepSpec>, ScenarioErr
     let Some((key, value)) = raw.entries.iter().find(|(k, _)| k.name == "sweep") else {
         return Ok(None);
     };
-    let reader = SweepReader {
-        checker: Checker::new(&scenario.path),
-        scenario,
-    };
     let leaf = Leaf {
         path: key.name.clone(),
         pos: key.pos,
         value,
     };
-    reader.sweep(&leaf).map(Some)
+    SweepReader::new(scenario, true).sweep(&leaf).map(Some)
+}
+
+/// The first error of a `[sweep]` section read beside the other errors of its file, so that a
+/// user sees it at once rather than after fixing the rest. `partial` is the scenario built from
+/// what the file's check accepted; `names_complete` says whether every country and bloc the
+/// file gives was accepted. When some were refused, a swept path that names one cannot be
+/// resolved for a reason already reported, so a section stopped by such a path adds nothing
+/// (`None`) rather than a misleading "unknown country".
+pub(crate) fn sweep_error_beside(
+    partial: &Scenario,
+    leaf: &Leaf<'_>,
+    names_complete: bool,
+) -> Option<ScenarioError> {
+    let reader = SweepReader::new(partial, names_complete);
+    let error = reader.sweep(leaf).err()?;
+    (!reader.path_unresolved.get()).then_some(error)
 }
 
 impl SweepReader<'_> {

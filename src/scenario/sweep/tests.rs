@@ -260,6 +260,89 @@ fn located_errors() {
     );
 }
 
+/// The messages of every error `parse` gives for `text`, in file order.
+fn file_errors(text: &str) -> Vec<String> {
+    let e = parse(text, "s.toml", &[]).expect_err(text);
+    e.errors()
+        .map(|one| {
+            let line = one.line.map_or(String::new(), |l| format!("{l}: "));
+            format!("{line}{}", one.message)
+        })
+        .collect()
+}
+
+/// A `[sweep]` section's first error is reported beside the file's other errors, in file
+/// order, rather than only once the rest is fixed.
+#[test]
+fn a_broken_sweep_is_reported_beside_the_files_other_errors() {
+    // A bad value in [model] (line 2) and an unknown design (line 12).
+    let text = format!(
+        "{}[sweep]\ndesign = \"sobel\"\n",
+        HEAD.replace("schema = 1\n", "schema = 1\n[model]\ndeterrence = -1\n")
+    );
+    let errors = file_errors(&text);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].starts_with("3: ") && errors[0].contains("deterrence"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].starts_with("12: unknown design `sobel`"),
+        "{errors:?}"
+    );
+
+    // A swept path naming an accepted country is checked too; a valid section adds nothing.
+    let bad_path = "[sweep]\ndesign = \"grid\"\n[[sweep.parameter]]\npath = \"country.Aurelia.corruptoin\"\nvalues = [0.1]\n";
+    let errors = file_errors(&format!(
+        "{}{bad_path}",
+        HEAD.replace("schema = 1", "schema = 9")
+    ));
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[1].contains("did you mean `corruption`?"),
+        "{errors:?}"
+    );
+    let good = bad_path.replace("corruptoin", "corruption");
+    let errors = file_errors(&format!(
+        "{}{good}",
+        HEAD.replace("schema = 1", "schema = 9")
+    ));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+}
+
+/// A swept path that names a country or bloc the file's check refused says nothing new: the
+/// refusal is the error, not a misleading "unknown country".
+#[test]
+fn a_sweep_naming_a_refused_country_adds_no_error() {
+    let sweep = |path: &str| {
+        format!(
+            "[sweep]\ndesign = \"grid\"\n[[sweep.parameter]]\npath = \"{path}\"\nvalues = [0.1]\n"
+        )
+    };
+    let no_sweep_error = |errors: &[String]| !errors.iter().any(|e| e.contains("sweep path"));
+    // A name with a dot is refused; the path that names it has nothing to resolve against.
+    let refused_country = HEAD.replace("\"Aurelia\"", "\"Aure.lia\"");
+    let errors = file_errors(&format!(
+        "{refused_country}{}",
+        sweep("country.Aure.lia.ngo")
+    ));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("Aure.lia") && no_sweep_error(&errors),
+        "{errors:?}"
+    );
+    // With no country accepted, the blocs are not read: the bloc the path names is unknown
+    // only because of that.
+    let no_country = refused_country.replace("\"Borealis\"\n", "\"Bore.alis\"\n");
+    let errors = file_errors(&format!("{no_country}{}", sweep("bloc.North.cooperation")));
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(no_sweep_error(&errors), "{errors:?}");
+    // The same path with the countries accepted but the bloc's members wrong still resolves.
+    let bad_member = HEAD.replace("members = [\"Borealis\"]", "members = [\"Nowhere\"]");
+    let errors = file_errors(&format!("{bad_member}{}", sweep("bloc.North.cooperation")));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+}
+
 /// Each file under tests/fixtures/bad_sweep parses as a scenario (a run would accept it),
 /// and its sweep fails with its expected message.
 #[test]

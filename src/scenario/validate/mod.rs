@@ -7,7 +7,8 @@
 //! or table header) so a user can go straight to it. Every independent error of a file is
 //! reported, in file order: each key of a table and each list item is checked on its own, and
 //! the sections that name countries are checked against the countries that were accepted (a
-//! bloc's members are looked up among them). A TOML syntax error stays a single error.
+//! bloc's members are looked up among them). A TOML syntax error stays a single error. With
+//! other errors, the `[sweep]` section's first error joins them (`scenario/sweep/`).
 //!
 //! The files, by what they check: `located.rs` the shared located-value helpers (a raw value
 //! read with its line and column, refusals as errors there), `settings.rs` the schema, `[run]`
@@ -32,6 +33,7 @@ use super::checks::{DEFAULT_COOPERATION, coop_spec, run_settings};
 use super::error::ScenarioError;
 use super::file::{RawTable, parse_toml};
 use super::overrides;
+use super::sweep::sweep_error_beside;
 use super::{CooperationSpec, Override, Scenario};
 use crate::params::{CountryParams, ModelParams, RunNumbers};
 
@@ -119,8 +121,20 @@ impl Checker<'_> {
             self.defaults(table, &mut defaults);
         }
         let before = self.noted();
-        let countries = match find(&top, "country").and_then(|l| self.keep(self.items(l))) {
-            Some(items) => self.countries(items, &defaults),
+        // Whether every country and bloc given was accepted, for reading `[sweep]` beside
+        // the file's other errors (its paths name them).
+        let mut names_complete = true;
+        let countries = match find(&top, "country").map(|l| self.keep(self.items(l))) {
+            Some(Some(items)) => {
+                let given = items.len();
+                let accepted = self.countries(items, &defaults);
+                names_complete &= accepted.len() == given;
+                accepted
+            }
+            Some(None) => {
+                names_complete = false;
+                Vec::new()
+            }
             None => Vec::new(),
         };
         // Countries that were given but refused have their own errors.
@@ -145,9 +159,17 @@ impl Checker<'_> {
         let mut policies = Vec::new();
         let mut shocks = Vec::new();
         let mut dismantlings = Vec::new();
-        if !names.is_empty() {
-            if let Some(items) = find(&top, "bloc").and_then(|l| self.keep(self.items(l))) {
-                cooperation.blocs = self.blocs(items, &names);
+        if names.is_empty() {
+            names_complete &= find(&top, "bloc").is_none();
+        } else {
+            match find(&top, "bloc").map(|l| self.keep(self.items(l))) {
+                Some(Some(items)) => {
+                    let given = items.len();
+                    cooperation.blocs = self.blocs(items, &names);
+                    names_complete &= cooperation.blocs.len() == given;
+                }
+                Some(None) => names_complete = false,
+                None => {}
             }
             if let Some(items) = find(&top, "pair").and_then(|l| self.keep(self.items(l))) {
                 cooperation.pairs = self.pairs(items, &names);
@@ -165,15 +187,18 @@ impl Checker<'_> {
         // Stable: policies of the same week keep the order of the file.
         policies.sort_by_key(|p| p.week);
 
-        if let Some(e) = ScenarioError::all(self.take_noted()) {
-            return Err(e);
-        }
-        // Without errors every section was read in full, so the run settings are there.
+        let errors = self.take_noted();
+        // Without errors every section was read in full, so the run settings are there; with
+        // errors, the defaults stand in for them to read `[sweep]` beside.
+        let run = run.or_else(|| {
+            (!errors.is_empty())
+                .then(|| run_settings(&RunNumbers::default()))
+                .flatten()
+        });
         let Some(run) = run else {
-            return Err(ScenarioError::in_file(
-                self.file,
-                "the run settings do not fit",
-            ));
+            return Err(ScenarioError::all(errors).unwrap_or_else(|| {
+                ScenarioError::in_file(self.file, "the run settings do not fit")
+            }));
         };
         let mut scenario = Scenario {
             name: file_stem(self.file),
@@ -188,6 +213,15 @@ impl Checker<'_> {
             dismantlings,
             overrides: Vec::new(),
         };
+        // `[sweep]` is otherwise read once the file is valid (`parse_sweep`); with other
+        // errors, its first error joins them, read against what was accepted.
+        let beside = (!errors.is_empty())
+            .then(|| find(&top, "sweep"))
+            .flatten()
+            .and_then(|leaf| sweep_error_beside(&scenario, leaf, names_complete));
+        if let Some(e) = ScenarioError::all(errors.into_iter().chain(beside)) {
+            return Err(e);
+        }
         self.apply_file_overrides(&mut scenario, &file_overrides)?;
         Ok(scenario)
     }
