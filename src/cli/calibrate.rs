@@ -8,14 +8,11 @@
 //! [`crate::calibration::files`]. The work is [`crate::calibration`]'s.
 
 use std::io;
-use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::common::{
-    SettingsArgs, load_all, manifest_json, parse_threads, print_text, progress_bar,
-};
+use super::common::{SettingsArgs, ThreadsArg, load_all, manifest_json, print_text, progress_bar};
 use super::error::CliError;
 use super::memory;
 use super::validate::verdict;
@@ -47,9 +44,8 @@ pub struct CalibrateArgs {
     pub free: Vec<String>,
     #[command(flatten)]
     pub settings: SettingsArgs,
-    /// Worker threads, 1 to 1024 [default: all cores]; results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = parse_threads)]
-    pub threads: Option<NonZeroUsize>,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
     /// Particles per generation.
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub particles: usize,
@@ -152,7 +148,7 @@ pub fn execute(args: &CalibrateArgs) -> Result<(), CliError> {
         free: &free,
     };
     let size = RunSize::of(scenario);
-    let threads = memory::check(size, &Demand::of_outcomes(size), args.threads)?;
+    let threads = memory::check(size, &Demand::of_outcomes(size), args.threads.count)?;
     let (checkpoint, done) = work_area(args, &problem, &settings)?;
     if let Some(dir) = args.out.as_deref().filter(|_| checkpoint.is_some()) {
         super::signals::running_fit(dir);

@@ -61,10 +61,18 @@ impl SettingsArgs {
     }
 }
 
+/// `--threads N`, for every command that runs the model.
+#[derive(Args, Clone, Copy, Debug, Default)]
+pub struct ThreadsArg {
+    /// Worker threads, 1 to 1024 [default: all cores]; results do not depend on it.
+    #[arg(long = "threads", value_name = "N", value_parser = parse_threads)]
+    pub count: Option<NonZeroUsize>,
+}
+
 /// `--threads N`: a whole number from 1 to [`sweep::exec::MAX_THREADS`]. More threads than
 /// that gain nothing and can exhaust what the system allows a process (memory maps, stacks):
 /// refused as a usage error (exit 2) before anything starts.
-pub fn parse_threads(text: &str) -> Result<NonZeroUsize, String> {
+fn parse_threads(text: &str) -> Result<NonZeroUsize, String> {
     let max = sweep::exec::MAX_THREADS;
     text.trim()
         .parse::<usize>()

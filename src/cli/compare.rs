@@ -4,14 +4,11 @@
 //! [`crate::sweep::compare`]'s; this file checks the input, shows progress and prints.
 
 use std::io;
-use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::common::{
-    SettingsArgs, command_line, load_all, parse_threads, print_text, progress_bar,
-};
+use super::common::{SettingsArgs, ThreadsArg, command_line, load_all, print_text, progress_bar};
 use super::error::CliError;
 use super::memory;
 use crate::budget::{Demand, RunSize};
@@ -29,9 +26,8 @@ pub struct CompareArgs {
     pub points: Option<Vec<usize>>,
     #[command(flatten)]
     pub settings: SettingsArgs,
-    /// Worker threads, 1 to 1024 [default: all cores]; results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = parse_threads)]
-    pub threads: Option<NonZeroUsize>,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
     /// Also write compare.csv (and, for two scenarios, manifest.json) into DIR; created if
     /// absent, refused if not empty (see --force).
     #[arg(long, short, value_name = "DIR")]
@@ -128,7 +124,7 @@ fn two_scenarios(args: &CompareArgs) -> Result<Paired, CliError> {
         output::check_target(dir, args.force)?;
     }
     let size = RunSize::of(sa).max(RunSize::of(sb));
-    let threads = memory::check(size, &Demand::of_outcomes(size), args.threads)?;
+    let threads = memory::check(size, &Demand::of_outcomes(size), args.threads.count)?;
     let bar = progress_bar(2 * u64::from(replicates), args.quiet);
     let (a, b, threads) = compare::run_pair(sa, sb, replicates, threads, &|| bar.inc(1))?;
     bar.finish_and_clear();

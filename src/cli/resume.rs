@@ -2,12 +2,11 @@
 //! scenario file, overrides, levels and shard it was started with, and run like
 //! `palermo sweep` ([`super::sweep::run_sweep`]).
 
-use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::common::{command_line, parse_threads};
+use super::common::{ThreadsArg, command_line};
 use super::error::CliError;
 use super::sweep::run_sweep;
 use crate::sweep;
@@ -19,9 +18,8 @@ pub struct ResumeArgs {
     /// The --out directory of the interrupted sweep or shard.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// Worker threads, 1 to 1024 [default: all cores]; results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = parse_threads)]
-    pub threads: Option<NonZeroUsize>,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
     /// Keep the run records (DIR/.runs/) after the results are written.
     #[arg(long)]
     pub keep_runs: bool,
@@ -73,7 +71,7 @@ pub fn execute(args: &ResumeArgs) -> Result<(), CliError> {
         dir: dir.clone(),
         timeseries,
         aggregate,
-        threads: args.threads,
+        threads: args.threads.count,
         resume: true,
         force: false,
         keep_runs: args.keep_runs,

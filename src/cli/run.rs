@@ -5,13 +5,12 @@
 //! output bytes never depend on the thread count and memory not on the number of runs.
 //! `--dry-run` prints what the runs would cost instead (`run_cost.rs`).
 
-use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::Args;
 
 use super::common::{
-    SettingsArgs, command_line, duplicate_names, load_all, parse_threads, progress_bar,
+    SettingsArgs, ThreadsArg, command_line, duplicate_names, load_all, progress_bar,
 };
 use super::error::CliError;
 use super::memory;
@@ -30,9 +29,8 @@ pub struct RunArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub settings: SettingsArgs,
-    /// Worker threads, 1 to 1024 [default: all cores]; results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = parse_threads)]
-    pub threads: Option<NonZeroUsize>,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
     /// Replace timeseries.csv, summary.csv and manifest.json in a non-empty DIR.
     #[arg(long)]
     pub force: bool,
@@ -59,12 +57,12 @@ pub fn execute(args: &RunArgs) -> Result<(), CliError> {
     }
     let cost = BatchCost::of(&scenarios);
     if args.dry_run {
-        return run_cost::print(&cost, args.threads);
+        return run_cost::print(&cost, args.threads.count);
     }
     // Refuse a non-empty or unwritable directory now rather than after hours of runs; it is
     // checked again when the files are staged.
     output::check_target(&args.out, args.force)?;
-    let threads = memory::check(cost.largest, &cost.demand(), args.threads)?;
+    let threads = memory::check(cost.largest, &cost.demand(), args.threads.count)?;
 
     let progress = progress_bar(cost.runs, args.quiet);
     let to = Destination {

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::common::{
-    SettingsArgs, SweepProgress, command_line, load, parse_threads, print_line, sweep_plan,
+    SettingsArgs, SweepProgress, ThreadsArg, command_line, load, print_line, sweep_plan,
 };
 use super::error::CliError;
 use super::memory;
@@ -28,9 +28,8 @@ pub struct SweepArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub settings: SettingsArgs,
-    /// Worker threads, 1 to 1024 [default: all cores]; results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = parse_threads)]
-    pub threads: Option<NonZeroUsize>,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
     /// Continue the interrupted sweep in DIR, skipping finished runs (give the same command
     /// it was started with); starts it if DIR holds none.
     #[arg(long, conflicts_with = "force")]
@@ -97,7 +96,7 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
     };
     if args.dry_run {
         let (_, demand) = sweep_demand(&plan, args.timeseries.into(), args.aggregate.into());
-        return print_plan(&plan, args.shard, &demand, args.threads);
+        return print_plan(&plan, args.shard, &demand, args.threads.count);
     }
     if args.report {
         // Refused now, not after the runs: a report of another sweep in the way.
@@ -109,7 +108,7 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
         dir: args.out.clone(),
         timeseries: args.timeseries.into(),
         aggregate: args.aggregate.into(),
-        threads: args.threads,
+        threads: args.threads.count,
         resume: args.resume,
         force: args.force,
         keep_runs: args.keep_runs,

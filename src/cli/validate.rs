@@ -7,14 +7,11 @@
 //! [`crate::validation`]'s.
 
 use std::io;
-use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::common::{
-    SettingsArgs, load_all, manifest_json, parse_threads, print_text, progress_bar,
-};
+use super::common::{SettingsArgs, ThreadsArg, load_all, manifest_json, print_text, progress_bar};
 use super::error::CliError;
 use super::memory;
 use crate::budget::{Demand, RunSize};
@@ -32,9 +29,8 @@ pub struct ValidateArgs {
     pub targets: PathBuf,
     #[command(flatten)]
     pub settings: SettingsArgs,
-    /// Worker threads, 1 to 1024 [default: all cores]; results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = parse_threads)]
-    pub threads: Option<NonZeroUsize>,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
     /// Also write validation.csv, validation.md and manifest.json into DIR; created if
     /// absent, refused if not empty (see --force).
     #[arg(long, short, value_name = "DIR")]
@@ -69,7 +65,7 @@ pub fn execute(args: &ValidateArgs) -> Result<(), CliError> {
 
     // Like `compare`, it keeps a few numbers of each run, not its weeks.
     let size = RunSize::of(scenario);
-    let threads = memory::check(size, &Demand::of_outcomes(size), args.threads)?;
+    let threads = memory::check(size, &Demand::of_outcomes(size), args.threads.count)?;
     let bar = progress_bar(u64::from(scenario.run.replicates), args.quiet);
     let done = validation::validate(scenario, &targets, &resolved, threads, &|| bar.inc(1))?;
     bar.finish_and_clear();
