@@ -6,6 +6,7 @@
 //! then gets 429 with a `Retry-After`) and goes on a blocking thread, its worlds on the
 //! shared pool; it stops when the page goes away (the channel closes) or stops reading.
 
+use std::cell::Cell;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
@@ -115,15 +116,22 @@ fn busy(message: String) -> Response {
 fn stream_pair(shared: &Shared, name: &str, p: &Prepared, tx: &mpsc::Sender<Event>) {
     let runtime = tokio::runtime::Handle::current();
     // A page that takes no event for STALLED_PAGE is gone, or stalling on purpose: the run
-    // stops and gives its permit back.
+    // stops and gives its permit back. Once a send has failed no other is tried, so that the
+    // closing event does not wait out a second STALLED_PAGE.
+    let gone = Cell::new(false);
     let send = |kind: &str, data: &dyn erased::Data| -> bool {
+        if gone.get() {
+            return false;
+        }
         let event = Event::default().event(kind).data(
             data.json()
                 .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")),
         );
-        runtime
+        let sent = runtime
             .block_on(tx.send_timeout(event, STALLED_PAGE))
-            .is_ok()
+            .is_ok();
+        gone.set(!sent);
+        sent
     };
     let start = Start {
         scenario: name,
@@ -150,7 +158,8 @@ fn stream_pair(shared: &Shared, name: &str, p: &Prepared, tx: &mpsc::Sender<Even
     );
     if let Some(done) = finished {
         send("done", &done);
-    } else if !tx.is_closed() {
+    } else {
+        // Not sent when the page has gone.
         send("error", &"the run failed");
     }
 }

@@ -1,4 +1,4 @@
-//! `palermo serve` under load and abuse, on loopback, in one bounded test (about 15 s, most of
+//! `palermo serve` under load and abuse, on loopback. The main test (about 15 s, most of
 //! it the server's 10 s header and request timeouts): good clients run and read the page's
 //! endpoints while hostile requests (path traversal, huge numbers, deep JSON, bodies that are
 //! not UTF-8 or too big, wrong content types, other sites' origins, long URLs and headers, a
@@ -6,6 +6,8 @@
 //! in among them. Every good request is answered, with the bytes of an undisturbed run; every
 //! hostile one gets its 4xx and a JSON message; every slow one is cut off on time; and
 //! afterwards the server still serves, with its resident memory back near where it started.
+//! Two more hold the server's bounds at their limit: the open connections (256), and runs
+//! whose pages stop reading (each stops after 60 s; about 65 s, mostly waiting).
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -250,6 +252,96 @@ fn good_hostile_and_slow_clients_at_once() {
             "resident memory {before} kB before, {after} kB after"
         );
     }
+    let log = server.stop();
+    assert!(!log.contains("panicked"), "{log}");
+}
+
+/// Past the bound of open connections (`MAX_CONNECTIONS`, 256, `src/serve/listen.rs`), a new
+/// client is not served (it waits in the kernel's queue, costing the server nothing) until an
+/// open connection closes; then it is. Runs within the 10 s the idle connections may live.
+#[test]
+fn a_connection_past_the_bound_waits_until_one_closes() {
+    const MAX_CONNECTIONS: usize = 256;
+    let tiny = fixture("tiny.toml");
+    let server = Server::start(&[tiny.to_str().unwrap()]);
+    let host = server.host.clone();
+    let opened = Instant::now();
+    // Connections that send nothing: each holds a slot until it closes or times out.
+    let mut held: Vec<TcpStream> = (0..MAX_CONNECTIONS)
+        .map(|_| TcpStream::connect(&host).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+
+    let mut late = TcpStream::connect(&host).expect("the kernel queues the connection");
+    late.write_all(&get("/api/scenarios", "")).unwrap();
+    late.set_read_timeout(Some(Duration::from_millis(1500)))
+        .unwrap();
+    let mut first = [0u8; 1];
+    let early = late.read(&mut first);
+    assert!(early.is_err(), "answered past the bound: {early:?}");
+
+    drop(held.pop());
+    late.set_read_timeout(Some(SERVER_TIMEOUT)).unwrap();
+    let mut raw = Vec::new();
+    let _ = late.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(
+        opened.elapsed() < SERVER_TIMEOUT,
+        "the idle connections may have timed out: {:?}",
+        opened.elapsed()
+    );
+    drop(held);
+    let log = server.stop();
+    assert!(!log.contains("panicked"), "{log}");
+}
+
+/// A page that stops reading its stream holds its run only for the stall limit
+/// (`STALLED_PAGE`, 60 s, `src/serve/events.rs`): the run then stops and gives its permit back,
+/// so stalled tabs cannot keep the class from running. Four streams that are never read take
+/// every permit (each run far longer than any socket buffer: 100,000 weeks, about 100 MB of
+/// events); a new run is refused (429) until they stop, then served. About 65 s, mostly
+/// waiting.
+#[test]
+fn runs_whose_page_stops_reading_stop_after_a_minute() {
+    const RUNS_AT_ONCE: usize = 4;
+    const STALLED_PAGE: Duration = Duration::from_secs(60);
+    let tiny = fixture("tiny.toml");
+    let server = Server::start(&[tiny.to_str().unwrap()]);
+    let host = server.host.clone();
+    let endless = br#"{"scenario":"tiny","replicates":1,"weeks":100000}"#;
+    let stalled: Vec<TcpStream> = (0..RUNS_AT_ONCE)
+        .map(|_| {
+            let mut stream = TcpStream::connect(&host).unwrap();
+            stream.write_all(&post("/api/run", endless, "")).unwrap();
+            stream
+        })
+        .collect();
+    let started = Instant::now();
+    let small = br#"{"scenario":"tiny","replicates":1,"weeks":10}"#;
+    let (first_served, answer) = loop {
+        let answer = send(&host, &post("/api/run", small, ""));
+        match answer.status {
+            Some(429) => {}
+            Some(200) => break (started.elapsed(), answer),
+            _ => panic!("{answer:?}"),
+        }
+        // Well before twice the limit: a run that has stopped sends nothing more (no closing
+        // event that would wait out the limit again).
+        assert!(
+            started.elapsed() < STALLED_PAGE + STALLED_PAGE / 2,
+            "the stalled runs still hold the permits after {:?}",
+            started.elapsed()
+        );
+        std::thread::sleep(Duration::from_secs(2));
+    };
+    assert_eq!(answer.body.matches("event: week").count(), 10);
+    // Not before the stall limit: the endless runs could not have finished by themselves.
+    assert!(
+        first_served >= STALLED_PAGE - Duration::from_secs(5),
+        "served after {first_served:?}"
+    );
+    drop(stalled);
     let log = server.stop();
     assert!(!log.contains("panicked"), "{log}");
 }
