@@ -342,7 +342,11 @@ impl Sampler<'_> {
                 return Err(Stop::MinAcceptance);
             }
             let jobs: Vec<&(Vec<f64>, u64)> = proposals.iter().flatten().collect();
-            let left = self.settings.max_simulations - self.simulations;
+            // A resumed fit may be given less budget than it has already spent.
+            let left = self
+                .settings
+                .max_simulations
+                .saturating_sub(self.simulations);
             if jobs.len() as u64 > left {
                 return Err(Stop::Budget);
             }
