@@ -294,6 +294,9 @@ fn check(priors: &[Prior], observed: &[Observed], s: &Settings) -> Result<(), Ab
     if !(s.min_acceptance > 0.0 && s.min_acceptance <= 1.0) {
         return bad("the minimum acceptance rate must be in (0, 1]");
     }
+    if s.max_generations < 1 {
+        return bad("the generation cap must be at least 1 (it counts generation 0, the prior)");
+    }
     if s.max_simulations < s.particles as u64 {
         return bad("the simulation budget must cover generation 0 (one run per particle)");
     }

@@ -332,3 +332,21 @@ fn a_fit_resumed_with_less_budget_than_it_spent_stops_at_once() {
     assert_eq!(resumed.generations, first.generations);
     assert_eq!(resumed.simulations, spent);
 }
+
+#[test]
+fn a_fit_of_no_generation_is_refused() {
+    // `max_generations` counts generation 0: a cap of 0 cannot be met (a fit always makes
+    // generation 0, its posterior), so it is refused rather than quietly taken as 1.
+    let (priors, observed) = flat_prior_mean_of_two();
+    let none = Settings {
+        max_generations: 0,
+        ..settings(100, 1)
+    };
+    let model: &Simulate<'_> = &sample_mean;
+    let refused = fit(&priors, &observed, &none, None, model, &mut |_| {});
+    assert!(
+        matches!(refused, Err(super::abc::AbcError::Settings(_))),
+        "{:?}",
+        refused.map(|f| f.generations.len())
+    );
+}
