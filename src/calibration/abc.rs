@@ -56,6 +56,37 @@ pub struct Settings {
     pub seed: u64,
 }
 
+impl Settings {
+    /// What is wrong with these settings, one message each (none where a fit can run with
+    /// them): the command checks them with its other inputs, before it writes anything.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut bad = |wrong: bool, m: &str| {
+            if wrong {
+                problems.push(m.to_string());
+            }
+        };
+        bad(self.particles < 2, "a fit needs at least 2 particles");
+        bad(
+            !(self.alpha > 0.0 && self.alpha < 1.0),
+            "alpha must be in (0, 1)",
+        );
+        bad(
+            !(self.min_acceptance > 0.0 && self.min_acceptance <= 1.0),
+            "the minimum acceptance rate must be in (0, 1]",
+        );
+        bad(
+            self.max_generations < 1,
+            "the generation cap must be at least 1 (it counts generation 0, the prior)",
+        );
+        bad(
+            self.max_simulations < self.particles as u64,
+            "the simulation budget must cover generation 0 (one run per particle)",
+        );
+        problems
+    }
+}
+
 /// One accepted parameter vector.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Particle {
@@ -285,19 +316,10 @@ fn check(priors: &[Prior], observed: &[Observed], s: &Settings) -> Result<(), Ab
     if priors.is_empty() || observed.is_empty() {
         return bad("a fit needs at least one free parameter and one statistic");
     }
-    if s.particles < 2 {
-        return bad("a fit needs at least 2 particles");
+    match s.problems().first() {
+        Some(m) => bad(m),
+        None => Ok(()),
     }
-    if !(s.alpha > 0.0 && s.alpha < 1.0) {
-        return bad("alpha must be in (0, 1)");
-    }
-    if !(s.min_acceptance > 0.0 && s.min_acceptance <= 1.0) {
-        return bad("the minimum acceptance rate must be in (0, 1]");
-    }
-    if s.max_simulations < s.particles as u64 {
-        return bad("the simulation budget must cover generation 0 (one run per particle)");
-    }
-    Ok(())
 }
 
 /// What makes the proposals of every generation, and counts the simulations.
@@ -342,7 +364,11 @@ impl Sampler<'_> {
                 return Err(Stop::MinAcceptance);
             }
             let jobs: Vec<&(Vec<f64>, u64)> = proposals.iter().flatten().collect();
-            let left = self.settings.max_simulations - self.simulations;
+            // A resumed fit may be given less budget than it has already spent.
+            let left = self
+                .settings
+                .max_simulations
+                .saturating_sub(self.simulations);
             if jobs.len() as u64 > left {
                 return Err(Stop::Budget);
             }

@@ -297,3 +297,56 @@ fn a_resumed_fit_is_the_fit_that_never_stopped() {
     let refused = resume(&priors, &observed, &whole, None, wrong, model, &mut |_| {});
     assert!(matches!(refused, Err(super::abc::AbcError::Resume(_))));
 }
+
+#[test]
+fn a_fit_resumed_with_less_budget_than_it_spent_stops_at_once() {
+    // `--max-runs` may be given lower on resume than what the stopped fit already ran: the
+    // budget is then spent, and the fit is the generations it had, not an overflow.
+    let (priors, observed) = flat_prior_mean_of_two();
+    let whole = settings(200, 4);
+    let first = run(
+        &priors,
+        &observed,
+        &Settings {
+            max_generations: 3,
+            ..whole
+        },
+        2,
+    );
+    let spent = first.posterior().simulations;
+    let model: &Simulate<'_> = &sample_mean;
+    let resumed = resume(
+        &priors,
+        &observed,
+        &Settings {
+            max_simulations: spent - 1,
+            ..whole
+        },
+        NonZeroUsize::new(1),
+        first.generations.clone(),
+        model,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(resumed.stop, Stop::Budget);
+    assert_eq!(resumed.generations, first.generations);
+    assert_eq!(resumed.simulations, spent);
+}
+
+#[test]
+fn a_fit_of_no_generation_is_refused() {
+    // `max_generations` counts generation 0: a cap of 0 cannot be met (a fit always makes
+    // generation 0, its posterior), so it is refused rather than quietly taken as 1.
+    let (priors, observed) = flat_prior_mean_of_two();
+    let none = Settings {
+        max_generations: 0,
+        ..settings(100, 1)
+    };
+    let model: &Simulate<'_> = &sample_mean;
+    let refused = fit(&priors, &observed, &none, None, model, &mut |_| {});
+    assert!(
+        matches!(refused, Err(super::abc::AbcError::Settings(_))),
+        "{:?}",
+        refused.map(|f| f.generations.len())
+    );
+}

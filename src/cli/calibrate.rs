@@ -138,6 +138,7 @@ pub fn execute(args: &CalibrateArgs) -> Result<(), CliError> {
         min_batch: MIN_BATCH,
         seed: scenario.run.seed,
     };
+    errors.extend(settings.problems());
     if !errors.is_empty() {
         return Err(CliError::BadInput(errors));
     }

@@ -91,6 +91,33 @@ fn bad_free_parameters_are_refused_before_anything_runs() {
 }
 
 #[test]
+fn bad_settings_are_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("never");
+    let shown = calibrate(&[
+        "--free",
+        "model.deterrence=0.1..5",
+        "--alpha",
+        "2",
+        "--generations",
+        "0",
+        "--particles",
+        "1",
+        "--out",
+        &out.display().to_string(),
+    ])
+    .bad_input();
+    for needle in [
+        "alpha must be in (0, 1)",
+        "the generation cap must be at least 1",
+        "at least 2 particles",
+    ] {
+        assert!(shown.stderr.contains(needle), "{needle}: {}", shown.stderr);
+    }
+    assert!(!out.exists(), "nothing is written for bad input");
+}
+
+#[test]
 fn a_small_fit_writes_its_files_the_same_whatever_the_threads() {
     let dir = tempfile::tempdir().unwrap();
     let run = |threads: &str| {
