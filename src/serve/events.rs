@@ -4,7 +4,8 @@
 //! recorded week with each side's bands, and a `done` event with the paired differences
 //! B − A. The run holds one of the server's run permits (a request waits a moment for one,
 //! then gets 429 with a `Retry-After`) and goes on a blocking thread, its worlds on the
-//! shared pool; it stops when the page goes away (the channel closes) or stops reading.
+//! shared pool; it stops when the page goes away (the channel closes) or stops reading (its
+//! connection is closed, `listen.rs`, and the channel with it).
 
 use std::cell::Cell;
 use std::convert::Infallible;
@@ -32,8 +33,9 @@ const PERMIT_WAIT: Duration = Duration::from_secs(2);
 /// The `Retry-After` of a refusal for want of a permit or of memory.
 const RETRY_AFTER: Duration = Duration::from_secs(5);
 
-/// How long a run waits for its page to take an event before it stops.
-const STALLED_PAGE: Duration = Duration::from_secs(60);
+/// How long a run waits for its page to take an event before it stops: as long as the
+/// connection waits for the page to take bytes before it is closed (which ends the run too).
+const STALLED_PAGE: Duration = super::listen::STALLED_CLIENT;
 
 #[derive(Serialize)]
 struct Start<'a> {

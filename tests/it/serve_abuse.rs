@@ -297,11 +297,12 @@ fn a_connection_past_the_bound_waits_until_one_closes() {
 }
 
 /// A page that stops reading its stream holds its run only for the stall limit
-/// (`STALLED_PAGE`, 60 s, `src/serve/events.rs`): the run then stops and gives its permit back,
-/// so stalled tabs cannot keep the class from running. Four streams that are never read take
-/// every permit (each run far longer than any socket buffer: 100,000 weeks, about 100 MB of
-/// events); a new run is refused (429) until they stop, then served. About 65 s, mostly
-/// waiting.
+/// (`STALLED_CLIENT`, 60 s, `src/serve/listen.rs`): the run then stops and gives its permit
+/// back, so stalled tabs cannot keep the class from running. Four streams that are never read
+/// take every permit (each run far longer than any socket buffer: 100,000 weeks, about 100 MB
+/// of events); a new run is refused (429) until they stop, then served. Their connections are
+/// closed too, as is that of a client that sends requests and reads none of the answers:
+/// otherwise each would hold one of the 256 slots for good. About 65 s, mostly waiting.
 #[test]
 fn runs_whose_page_stops_reading_stop_after_a_minute() {
     const RUNS_AT_ONCE: usize = 4;
@@ -309,14 +310,22 @@ fn runs_whose_page_stops_reading_stop_after_a_minute() {
     let tiny = fixture("tiny.toml");
     let server = Server::start(&[tiny.to_str().unwrap()]);
     let host = server.host.clone();
+    let sockets_idle = open_sockets(server.child.id());
     let endless = br#"{"scenario":"tiny","replicates":1,"weeks":100000}"#;
-    let stalled: Vec<TcpStream> = (0..RUNS_AT_ONCE)
+    let mut stalled: Vec<TcpStream> = (0..RUNS_AT_ONCE)
         .map(|_| {
             let mut stream = TcpStream::connect(&host).unwrap();
             stream.write_all(&post("/api/run", endless, "")).unwrap();
             stream
         })
         .collect();
+    // Kept-alive requests for the charting library, 20 MB of answers, none of them read.
+    let mut unread = TcpStream::connect(&host).unwrap();
+    let library = "GET /vendor/uplot/uPlot.iife.min.js HTTP/1.1\r\nHost: h\r\n\r\n";
+    unread.write_all(library.repeat(400).as_bytes()).unwrap();
+    stalled.push(unread);
+    // Time for the endless runs to be checked and take their permits.
+    std::thread::sleep(Duration::from_secs(1));
     let started = Instant::now();
     let small = br#"{"scenario":"tiny","replicates":1,"weeks":10}"#;
     let (first_served, answer) = loop {
@@ -341,7 +350,31 @@ fn runs_whose_page_stops_reading_stop_after_a_minute() {
         first_served >= STALLED_PAGE - Duration::from_secs(5),
         "served after {first_served:?}"
     );
+    // The server has closed the stalled connections (the clients still hold theirs open).
+    if let Some(idle) = sockets_idle {
+        let mut open = open_sockets(server.child.id());
+        while open > Some(idle) && started.elapsed() < STALLED_PAGE + STALLED_PAGE / 2 {
+            std::thread::sleep(Duration::from_millis(500));
+            open = open_sockets(server.child.id());
+        }
+        assert_eq!(
+            open,
+            Some(idle),
+            "the server still holds stalled connections after {:?}",
+            started.elapsed()
+        );
+    }
     drop(stalled);
     let log = server.stop();
     assert!(!log.contains("panicked"), "{log}");
+}
+
+/// The sockets a process (Linux) has open: its listener and its connections.
+fn open_sockets(pid: u32) -> Option<usize> {
+    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?;
+    Some(
+        fds.filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
+            .filter(|target| target.to_string_lossy().starts_with("socket:"))
+            .count(),
+    )
 }
