@@ -378,3 +378,68 @@ fn open_sockets(pid: u32) -> Option<usize> {
             .count(),
     )
 }
+
+/// While every run permit is taken, a request that could never run is still refused for what
+/// it is (400, at once), not told to try again; and an export's rerun waits for a permit and
+/// is refused as a run is (429 with `Retry-After: 5`), while a scenario file, which runs
+/// nothing, is still handed out. Once the pages of the runs go away, exports run again.
+#[test]
+fn a_busy_server_refuses_bad_requests_as_bad_and_exports_as_runs() {
+    const RUNS_AT_ONCE: usize = 4;
+    let tiny = fixture("tiny.toml");
+    let server = Server::start(&[tiny.to_str().unwrap()]);
+    let host = server.host.clone();
+    let endless = br#"{"scenario":"tiny","replicates":1,"weeks":100000}"#;
+    let running: Vec<TcpStream> = (0..RUNS_AT_ONCE)
+        .map(|_| {
+            let mut stream = TcpStream::connect(&host).unwrap();
+            stream.write_all(&post("/api/run", endless, "")).unwrap();
+            stream
+        })
+        .collect();
+    // Time for the endless runs to be checked and take their permits.
+    std::thread::sleep(Duration::from_secs(1));
+    let small = br#"{"scenario":"tiny","replicates":1,"weeks":10}"#;
+    let full = send(&host, &post("/api/run", small, ""));
+    assert_eq!(full.status, Some(429), "{full:?}");
+
+    for body in [
+        &br#"{"scenario":"tiny""#[..],
+        br#"{"scenario":"tiny","replicates":0}"#,
+    ] {
+        let t = Instant::now();
+        let answer = send(&host, &post("/api/run", body, ""));
+        assert_eq!(answer.status, Some(400), "{answer:?}");
+        assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+    }
+    let export = |file: &str| {
+        send(
+            &host,
+            &post(&format!("/api/export?side=b&file={file}"), small, ""),
+        )
+    };
+    let busy = export("timeseries.csv");
+    assert_eq!(busy.status, Some(429), "{busy:?}");
+    assert!(busy.body.contains("try again in"), "{busy:?}");
+    assert!(
+        busy.head.to_ascii_lowercase().contains("retry-after: 5"),
+        "{busy:?}"
+    );
+    assert_eq!(export("scenario.toml").status, Some(200));
+
+    drop(running);
+    let gone = Instant::now();
+    loop {
+        let answer = export("timeseries.csv");
+        if answer.status == Some(200) {
+            break;
+        }
+        assert_eq!(answer.status, Some(429), "{answer:?}");
+        assert!(
+            gone.elapsed() < SERVER_TIMEOUT,
+            "the runs of closed pages still hold the permits"
+        );
+    }
+    let log = server.stop();
+    assert!(!log.contains("panicked"), "{log}");
+}
