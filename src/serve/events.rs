@@ -4,7 +4,8 @@
 //! recorded week with each side's bands, and a `done` event with the paired differences
 //! B − A. The run holds one of the server's run permits (a request waits a moment for one,
 //! then gets 429 with a `Retry-After`) and goes on a blocking thread, its worlds on the
-//! shared pool; it stops when the page goes away (the channel closes) or stops reading.
+//! shared pool; it stops when the page goes away (the channel closes) or stops reading (its
+//! connection is closed, `listen.rs`, and the channel with it).
 
 use std::cell::Cell;
 use std::convert::Infallible;
@@ -16,7 +17,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use tokio::sync::mpsc;
+use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
 use super::api::command_line;
 use super::request::{self, ApiError, Prepared};
@@ -32,8 +33,9 @@ const PERMIT_WAIT: Duration = Duration::from_secs(2);
 /// The `Retry-After` of a refusal for want of a permit or of memory.
 const RETRY_AFTER: Duration = Duration::from_secs(5);
 
-/// How long a run waits for its page to take an event before it stops.
-const STALLED_PAGE: Duration = Duration::from_secs(60);
+/// How long a run waits for its page to take an event before it stops: as long as the
+/// connection waits for the page to take bytes before it is closed (which ends the run too).
+const STALLED_PAGE: Duration = super::listen::STALLED_CLIENT;
 
 #[derive(Serialize)]
 struct Start<'a> {
@@ -51,14 +53,8 @@ struct Start<'a> {
 
 /// Checks the request, then streams the run.
 pub async fn run(State(shared): State<Arc<Shared>>, body: String) -> Response {
-    // A run that ends soon frees its permit for a request that waits a little.
-    let waited = tokio::time::timeout(PERMIT_WAIT, shared.runs.clone().acquire_owned()).await;
-    let Ok(Ok(permit)) = waited else {
-        return busy(format!(
-            "the server is busy: {MAX_RUNS_AT_ONCE} runs at once; try again in {} s",
-            RETRY_AFTER.as_secs()
-        ));
-    };
+    // Checked before the wait for a permit: a request that could never run is refused as
+    // such (4xx), not told to try again when the server is busy.
     let checked = {
         let shared = shared.clone();
         tokio::task::spawn_blocking(move || {
@@ -71,6 +67,10 @@ pub async fn run(State(shared): State<Arc<Shared>>, body: String) -> Response {
         Ok(Ok(p)) => p,
         Ok(Err(e)) => return e.into_response(),
         Err(e) => return ApiError::bad(format!("internal error: {e}")).into_response(),
+    };
+    let permit = match run_permit(&shared).await {
+        Ok(permit) => permit,
+        Err(busy) => return busy,
     };
     // The request's cap bounds its memory; what the machine has left now may be less.
     let needs = request::memory_bytes(&prepared);
@@ -96,6 +96,20 @@ pub async fn run(State(shared): State<Arc<Shared>>, body: String) -> Response {
     Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response()
+}
+
+/// One of the server's run permits (`POST /api/run`, and an export's rerun): a run that ends
+/// soon frees its permit for a request that waits a little; past [`PERMIT_WAIT`], the 429 to
+/// answer.
+pub(super) async fn run_permit(shared: &Shared) -> Result<OwnedSemaphorePermit, Response> {
+    let waited = tokio::time::timeout(PERMIT_WAIT, shared.runs.clone().acquire_owned()).await;
+    match waited {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(busy(format!(
+            "the server is busy: {MAX_RUNS_AT_ONCE} runs at once; try again in {} s",
+            RETRY_AFTER.as_secs()
+        ))),
+    }
 }
 
 /// 429 with a `Retry-After`: the server is full now, not the request wrong.

@@ -16,8 +16,9 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::events::run_permit;
 use super::request::{self, ApiError};
-use super::shared::{MAX_RUNS_AT_ONCE, Shared};
+use super::shared::Shared;
 use crate::output;
 use crate::scenario::Scenario;
 
@@ -39,49 +40,67 @@ pub async fn export(
     Query(query): Query<BTreeMap<String, String>>,
     body: String,
 ) -> Response {
-    let work = move || {
-        let (side, file) = what(&query)?;
-        let req = request::parse(&body)?;
-        let p = request::prepare(&shared.catalog, &req)?;
-        let scenario = if side == "a" { p.a } else { p.b };
-        let (name, kind, bytes) = if file == SCENARIO_EXPORT {
-            let name = format!("{}-{side}.toml", scenario.name);
-            let text = scenario_file(&scenario, side)?;
-            (name, "application/toml; charset=utf-8", text.into_bytes())
-        } else {
-            // A rerun: it holds a run permit like `POST /api/run`.
-            let _permit = shared.runs.clone().try_acquire_owned().map_err(|_| ApiError {
-                status: StatusCode::TOO_MANY_REQUESTS,
-                message: format!(
-                    "the server is busy: {MAX_RUNS_AT_ONCE} runs at once; try again when one ends"
-                ),
-            })?;
-            let name = format!("palermo-{side}-{file}");
-            let bytes = side_file(&shared.pool, scenario, file)?;
-            (name, "text/csv; charset=utf-8", bytes)
-        };
-        Ok::<_, ApiError>(
-            (
-                [
-                    (header::CONTENT_TYPE, kind.to_string()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{name}\""),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response(),
-        )
+    // Checked before any wait for a permit, as a run request is.
+    let checked = {
+        let shared = shared.clone();
+        blocking(move || {
+            let (side, file) = what(&query)?;
+            let req = request::parse(&body)?;
+            let p = request::prepare(&shared.catalog, &req)?;
+            Ok((side, file, if side == "a" { p.a } else { p.b }))
+        })
+        .await
     };
+    let (side, file, scenario) = match checked {
+        Ok(checked) => checked,
+        Err(e) => return e.into_response(),
+    };
+    let made = if file == SCENARIO_EXPORT {
+        let name = format!("{}-{side}.toml", scenario.name);
+        scenario_file(&scenario, side)
+            .map(|text| (name, "application/toml; charset=utf-8", text.into_bytes()))
+    } else {
+        // A rerun: it holds a run permit, waited for and refused as `POST /api/run`'s.
+        let permit = match run_permit(&shared).await {
+            Ok(permit) => permit,
+            Err(busy) => return busy,
+        };
+        blocking(move || {
+            let _permit = permit;
+            side_file(&shared.pool, scenario, file)
+        })
+        .await
+        .map(|bytes| {
+            let name = format!("palermo-{side}-{file}");
+            (name, "text/csv; charset=utf-8", bytes)
+        })
+    };
+    match made {
+        Ok((name, kind, bytes)) => (
+            [
+                (header::CONTENT_TYPE, kind.to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Runs `work` on the blocking pool; a panic (which should not happen) is a 500.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
     match tokio::task::spawn_blocking(work).await {
-        Ok(Ok(response)) => response,
-        Ok(Err(e)) => e.into_response(),
-        Err(e) => ApiError {
+        Ok(done) => done,
+        Err(e) => Err(ApiError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             message: format!("internal error: {e}"),
-        }
-        .into_response(),
+        }),
     }
 }
 

@@ -163,6 +163,16 @@ pub fn prepare(catalog: &Catalog, request: &RunRequest) -> Result<Prepared, ApiE
     if a.countries.len() != b.countries.len() {
         return Err(ApiError::bad("the two sides have different countries"));
     }
+    // Both sides run the same weeks from the same seed (common random numbers), as the
+    // stream's `start` tells and the paired differences assume: the run settings are the
+    // request's (`weeks`, `seed`), not a side's own `run.` overrides.
+    let run_of = |s: &Scenario| (s.run.weeks, s.run.burn_in, s.run.seed);
+    if run_of(&a) != run_of(&b) {
+        let ((wa, ba, sa), (wb, bb, sb)) = (run_of(&a), run_of(&b));
+        return Err(ApiError::bad(format!(
+            "side A runs {wa} weeks after a burn-in of {ba} with seed {sa}, side B {wb} weeks after {bb} with seed {sb}: both sides run the same weeks from the same seed (give `weeks` and `seed` in the request, not `run.` settings in one side)"
+        )));
+    }
     let work = |s: &Scenario| {
         s.world_at_risk() as f64 * f64::from(s.run.burn_in + s.run.weeks)
     } * f64::from(request.replicates);
@@ -248,6 +258,26 @@ mod tests {
         assert!(request(r#"{"scenario":"baseline","extra":1}"#).is_err());
         let e = request(r#"{"scenario":"baseline","a":["all.at_risk=100000000"]}"#).unwrap_err();
         assert!(e.message.contains("too big"), "{}", e.message);
+    }
+
+    #[test]
+    fn sides_that_would_run_different_weeks_or_seeds_are_refused() {
+        for side in [
+            r#""b":["run.weeks=5"]"#,
+            r#""a":["run.burn_in=7"]"#,
+            r#""b":["run.seed=987654"]"#,
+        ] {
+            let body = format!(r#"{{"scenario":"baseline",{side}}}"#);
+            let e = request(&body).unwrap_err();
+            assert_eq!(e.status, StatusCode::BAD_REQUEST, "{body}");
+            assert!(e.message.contains("same weeks"), "{body}: {}", e.message);
+        }
+        // The request's settings win over a side's, so both sides run them.
+        let p = request(
+            r#"{"scenario":"baseline","weeks":20,"seed":4,"b":["run.weeks=5","run.seed=99"]}"#,
+        )
+        .unwrap();
+        assert_eq!((p.b.run.weeks, p.b.run.seed), (20, 4));
     }
 
     #[test]

@@ -297,11 +297,12 @@ fn a_connection_past_the_bound_waits_until_one_closes() {
 }
 
 /// A page that stops reading its stream holds its run only for the stall limit
-/// (`STALLED_PAGE`, 60 s, `src/serve/events.rs`): the run then stops and gives its permit back,
-/// so stalled tabs cannot keep the class from running. Four streams that are never read take
-/// every permit (each run far longer than any socket buffer: 100,000 weeks, about 100 MB of
-/// events); a new run is refused (429) until they stop, then served. About 65 s, mostly
-/// waiting.
+/// (`STALLED_CLIENT`, 60 s, `src/serve/listen.rs`): the run then stops and gives its permit
+/// back, so stalled tabs cannot keep the class from running. Four streams that are never read
+/// take every permit (each run far longer than any socket buffer: 100,000 weeks, about 100 MB
+/// of events); a new run is refused (429) until they stop, then served. Their connections are
+/// closed too, as is that of a client that sends requests and reads none of the answers:
+/// otherwise each would hold one of the 256 slots for good. About 65 s, mostly waiting.
 #[test]
 fn runs_whose_page_stops_reading_stop_after_a_minute() {
     const RUNS_AT_ONCE: usize = 4;
@@ -309,14 +310,22 @@ fn runs_whose_page_stops_reading_stop_after_a_minute() {
     let tiny = fixture("tiny.toml");
     let server = Server::start(&[tiny.to_str().unwrap()]);
     let host = server.host.clone();
+    let sockets_idle = open_sockets(server.child.id());
     let endless = br#"{"scenario":"tiny","replicates":1,"weeks":100000}"#;
-    let stalled: Vec<TcpStream> = (0..RUNS_AT_ONCE)
+    let mut stalled: Vec<TcpStream> = (0..RUNS_AT_ONCE)
         .map(|_| {
             let mut stream = TcpStream::connect(&host).unwrap();
             stream.write_all(&post("/api/run", endless, "")).unwrap();
             stream
         })
         .collect();
+    // Kept-alive requests for the charting library, 20 MB of answers, none of them read.
+    let mut unread = TcpStream::connect(&host).unwrap();
+    let library = "GET /vendor/uplot/uPlot.iife.min.js HTTP/1.1\r\nHost: h\r\n\r\n";
+    unread.write_all(library.repeat(400).as_bytes()).unwrap();
+    stalled.push(unread);
+    // Time for the endless runs to be checked and take their permits.
+    std::thread::sleep(Duration::from_secs(1));
     let started = Instant::now();
     let small = br#"{"scenario":"tiny","replicates":1,"weeks":10}"#;
     let (first_served, answer) = loop {
@@ -341,7 +350,96 @@ fn runs_whose_page_stops_reading_stop_after_a_minute() {
         first_served >= STALLED_PAGE - Duration::from_secs(5),
         "served after {first_served:?}"
     );
+    // The server has closed the stalled connections (the clients still hold theirs open).
+    if let Some(idle) = sockets_idle {
+        let mut open = open_sockets(server.child.id());
+        while open > Some(idle) && started.elapsed() < STALLED_PAGE + STALLED_PAGE / 2 {
+            std::thread::sleep(Duration::from_millis(500));
+            open = open_sockets(server.child.id());
+        }
+        assert_eq!(
+            open,
+            Some(idle),
+            "the server still holds stalled connections after {:?}",
+            started.elapsed()
+        );
+    }
     drop(stalled);
+    let log = server.stop();
+    assert!(!log.contains("panicked"), "{log}");
+}
+
+/// The sockets a process (Linux) has open: its listener and its connections.
+fn open_sockets(pid: u32) -> Option<usize> {
+    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?;
+    Some(
+        fds.filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
+            .filter(|target| target.to_string_lossy().starts_with("socket:"))
+            .count(),
+    )
+}
+
+/// While every run permit is taken, a request that could never run is still refused for what
+/// it is (400, at once), not told to try again; and an export's rerun waits for a permit and
+/// is refused as a run is (429 with `Retry-After: 5`), while a scenario file, which runs
+/// nothing, is still handed out. Once the pages of the runs go away, exports run again.
+#[test]
+fn a_busy_server_refuses_bad_requests_as_bad_and_exports_as_runs() {
+    const RUNS_AT_ONCE: usize = 4;
+    let tiny = fixture("tiny.toml");
+    let server = Server::start(&[tiny.to_str().unwrap()]);
+    let host = server.host.clone();
+    let endless = br#"{"scenario":"tiny","replicates":1,"weeks":100000}"#;
+    let running: Vec<TcpStream> = (0..RUNS_AT_ONCE)
+        .map(|_| {
+            let mut stream = TcpStream::connect(&host).unwrap();
+            stream.write_all(&post("/api/run", endless, "")).unwrap();
+            stream
+        })
+        .collect();
+    // Time for the endless runs to be checked and take their permits.
+    std::thread::sleep(Duration::from_secs(1));
+    let small = br#"{"scenario":"tiny","replicates":1,"weeks":10}"#;
+    let full = send(&host, &post("/api/run", small, ""));
+    assert_eq!(full.status, Some(429), "{full:?}");
+
+    for body in [
+        &br#"{"scenario":"tiny""#[..],
+        br#"{"scenario":"tiny","replicates":0}"#,
+    ] {
+        let t = Instant::now();
+        let answer = send(&host, &post("/api/run", body, ""));
+        assert_eq!(answer.status, Some(400), "{answer:?}");
+        assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+    }
+    let export = |file: &str| {
+        send(
+            &host,
+            &post(&format!("/api/export?side=b&file={file}"), small, ""),
+        )
+    };
+    let busy = export("timeseries.csv");
+    assert_eq!(busy.status, Some(429), "{busy:?}");
+    assert!(busy.body.contains("try again in"), "{busy:?}");
+    assert!(
+        busy.head.to_ascii_lowercase().contains("retry-after: 5"),
+        "{busy:?}"
+    );
+    assert_eq!(export("scenario.toml").status, Some(200));
+
+    drop(running);
+    let gone = Instant::now();
+    loop {
+        let answer = export("timeseries.csv");
+        if answer.status == Some(200) {
+            break;
+        }
+        assert_eq!(answer.status, Some(429), "{answer:?}");
+        assert!(
+            gone.elapsed() < SERVER_TIMEOUT,
+            "the runs of closed pages still hold the permits"
+        );
+    }
     let log = server.stop();
     assert!(!log.contains("panicked"), "{log}");
 }
