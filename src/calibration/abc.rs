@@ -37,6 +37,11 @@ pub use super::prior::Prior;
 use crate::rng::abc_proposal;
 use crate::sweep::exec;
 
+/// The most particles a generation may hold: ABC-SMC needs thousands at most, and a
+/// generation of more would be refused by the memory it takes (each particle keeps its
+/// parameters and statistics) before a single run.
+pub const MAX_PARTICLES: usize = 1_000_000;
+
 /// How a fit runs.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Settings {
@@ -67,6 +72,10 @@ impl Settings {
             }
         };
         bad(self.particles < 2, "a fit needs at least 2 particles");
+        bad(
+            self.particles > MAX_PARTICLES,
+            &format!("a fit takes at most {MAX_PARTICLES} particles"),
+        );
         bad(
             !(self.alpha > 0.0 && self.alpha < 1.0),
             "alpha must be in (0, 1)",

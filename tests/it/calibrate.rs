@@ -115,6 +115,26 @@ fn bad_settings_are_refused_before_anything_is_written() {
         assert!(shown.stderr.contains(needle), "{needle}: {}", shown.stderr);
     }
     assert!(!out.exists(), "nothing is written for bad input");
+    // A population too large to hold is refused, not a panic when it is allocated.
+    let shown = calibrate(&[
+        "--free",
+        "model.deterrence=0.1..5",
+        "--particles",
+        "100000000000000000",
+        "--max-runs",
+        "100000000000000000",
+        "--replicates",
+        "1",
+        "--out",
+        &out.display().to_string(),
+    ])
+    .bad_input();
+    assert!(
+        shown.stderr.contains("at most 1000000 particles"),
+        "{}",
+        shown.stderr
+    );
+    assert!(!out.exists(), "nothing is written for bad input");
 }
 
 #[test]
