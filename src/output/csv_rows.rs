@@ -108,8 +108,13 @@ pub fn timeseries_columns() -> Result<Vec<String>, csv::Error> {
 
 /// The header line of `timeseries.csv`, with its line end.
 pub fn timeseries_header() -> Result<Vec<u8>, csv::Error> {
+    header_line(timeseries_columns()?)
+}
+
+/// A header line of `columns`, with its line end, written like the rows.
+fn header_line(columns: Vec<String>) -> Result<Vec<u8>, csv::Error> {
     let mut w = rows_writer();
-    w.write_record(timeseries_columns()?)?;
+    w.write_record(columns)?;
     into_bytes(w)
 }
 
@@ -152,9 +157,7 @@ pub fn routes_columns() -> Result<Vec<String>, csv::Error> {
 
 /// The header line of `routes.csv`, with its line end.
 pub fn routes_header() -> Result<Vec<u8>, csv::Error> {
-    let mut w = rows_writer();
-    w.write_record(routes_columns()?)?;
-    into_bytes(w)
+    header_line(routes_columns()?)
 }
 
 /// The `routes.csv` rows of one run (no header): one per route at least one person was
