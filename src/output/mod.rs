@@ -4,6 +4,8 @@
 //!
 //! - [`csv_rows`]: the CSV rows as `Serialize` structs, so the columns come from the counters'
 //!   own field names and are never listed twice;
+//! - `number_cells.rs`: the numbers of a CSV row appended as the `csv` crate writes them,
+//!   without its per-field cost (most of `timeseries.csv`);
 //! - [`manifest`]: what was run, from which text, when and how (the only clock reader);
 //! - [`atomic`]: the output directory rule (no clobbering without `--force`) and files that
 //!   appear complete or not at all;
@@ -22,6 +24,7 @@ pub mod atomic;
 pub mod csv_rows;
 mod error;
 pub mod manifest;
+mod number_cells;
 pub mod params_table;
 mod run_files;
 pub mod sweep_csv;
