@@ -147,8 +147,9 @@ fn wake_seeker(world: &mut World, p: usize, week: u32) {
 fn migrate_legally(world: &mut World, p: usize, week: u32) {
     let home = world.persons.home(p);
     let destination = world.countries[home.index()].best_destination;
-    world.persons.set_state(p, PersonState::SafeMigrant);
-    world.persons.set_location(p, destination);
+    world
+        .persons
+        .move_to(p, PersonState::SafeMigrant, destination);
     world.counters[home.index()].safe_migrations += 1;
     await_return(world, p, week);
 }

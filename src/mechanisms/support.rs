@@ -39,8 +39,7 @@ pub fn victim_support(world: &mut World) {
         let testifies = rng.random::<f64>() < testimony_chance;
         if supported {
             world.counter(c).supported += 1;
-            world.persons.set_state(p, PersonState::InSupport);
-            world.persons.set_location(p, c);
+            world.persons.move_to(p, PersonState::InSupport, c);
             world.persons.trip[p].until = week + world.model.support_weeks as u32;
         } else {
             world.counter(c).deported += 1;

@@ -50,14 +50,14 @@ pub fn transit(world: &mut World) {
             lead_on_transporter(world, network, next, world.persons.form(p));
             continue;
         }
-        world.persons.set_location(p, next);
         world.persons.trip[p].legs_done += 1;
         if next == trip.destination {
-            world.persons.set_state(p, PersonState::Exploited);
+            world.persons.move_to(p, PersonState::Exploited, next);
             if world.scheduling == Scheduling::Calendar {
                 world.arrivals.push(p as u32);
             }
         } else {
+            world.persons.set_location(p, next);
             world.counters[next.index()].transit_flow += 1;
             world.persons.trip[p].until = week + world.model.transit_weeks as u32;
         }

@@ -129,6 +129,15 @@ impl Hot {
         self.flags & flag != 0
     }
 
+    /// The country the person is counted in: home for `Home` and `Seeking`, else where they are.
+    fn counted_in(&self) -> CountryId {
+        if self.state.counted_at_home() {
+            self.home
+        } else {
+            self.location
+        }
+    }
+
     fn set_flag(&mut self, flag: u8, on: bool) {
         if on {
             self.flags |= flag;
@@ -267,12 +276,17 @@ impl Persons {
         self.exploited[self.exploited_slot(network, country, class)]
     }
 
-    /// Adds `delta` to the exploited count person `p` belongs to, if they are exploited.
-    fn count_exploited(&mut self, p: usize, delta: i32) {
-        let hot = self.hot[p];
-        if hot.state != PersonState::Exploited {
-            return;
+    /// Adds `delta` to the exploited count person `p` belongs to, whose record is `hot` (as it
+    /// was or as it is now): nothing unless exploited. The check is inlined where the record
+    /// is at hand; most changes of state are not of exploited persons.
+    #[inline]
+    fn count_exploited(&mut self, p: usize, hot: &Hot, delta: i32) {
+        if hot.state == PersonState::Exploited {
+            self.count_exploited_by_network(p, hot, delta);
         }
+    }
+
+    fn count_exploited_by_network(&mut self, p: usize, hot: &Hot, delta: i32) {
         let network = self.trip[p].network;
         if network.index() >= self.networks {
             return;
@@ -446,15 +460,6 @@ impl Persons {
         self.stocks[c.index()][state as usize]
     }
 
-    fn counted_in(&self, p: usize) -> CountryId {
-        let hot = &self.hot[p];
-        if hot.state.counted_at_home() {
-            hot.home
-        } else {
-            hot.location
-        }
-    }
-
     fn join(&mut self, p: usize, roster: Roster) {
         let list = &mut self.rosters[roster as usize];
         let hot = &mut self.hot[p];
@@ -468,12 +473,16 @@ impl Persons {
     }
 
     fn leave(&mut self, p: usize) {
-        let r = self.hot[p].roster_of;
-        if r == NO_ROSTER {
-            return;
+        let hot = self.hot[p];
+        if hot.roster_of != NO_ROSTER {
+            self.leave_roster(p, hot.roster_of, hot.slot);
         }
+    }
+
+    /// Takes person `p` off roster `r`, where they are at `slot`.
+    fn leave_roster(&mut self, p: usize, r: u8, slot: u32) {
         let list = &mut self.rosters[r as usize];
-        let at = self.hot[p].slot as usize;
+        let at = slot as usize;
         list.swap_remove(at);
         let tags = &mut self.roster_tags[r as usize];
         if !tags.is_empty() {
@@ -513,17 +522,28 @@ impl Persons {
     /// Moves person `p` to `state`, keeping rosters and stocks true. A person entering `Home`
     /// is on no roster; the caller puts them in the calendar or on the weekly home roster.
     pub fn set_state(&mut self, p: usize, state: PersonState) {
-        let place = self.counted_in(p);
-        self.stocks[place.index()][self.hot[p].state as usize] -= 1;
-        self.count_exploited(p, -1);
-        self.leave(p);
-        self.hot[p].state = state;
+        self.move_to(p, state, self.hot[p].location);
+    }
+
+    /// Moves person `p` to `state` in country `location` at once, keeping rosters, stocks and
+    /// the exploited counts true: the same as [`Persons::set_state`] and then
+    /// [`Persons::set_location`], with the bookkeeping done once.
+    pub fn move_to(&mut self, p: usize, state: PersonState, location: CountryId) {
+        let before = self.hot[p];
+        self.count_exploited(p, &before, -1);
+        self.stocks[before.counted_in().index()][before.state as usize] -= 1;
+        if before.roster_of != NO_ROSTER {
+            self.leave_roster(p, before.roster_of, before.slot);
+        }
+        let hot = &mut self.hot[p];
+        hot.state = state;
+        hot.location = location;
+        let after = *hot;
         if let Some(roster) = Roster::of(state) {
             self.join(p, roster);
         }
-        let place = self.counted_in(p);
-        self.stocks[place.index()][state as usize] += 1;
-        self.count_exploited(p, 1);
+        self.stocks[after.counted_in().index()][state as usize] += 1;
+        self.count_exploited(p, &after, 1);
     }
 
     /// Puts a person at home on the weekly home roster (or takes them off it).
@@ -538,16 +558,17 @@ impl Persons {
 
     /// Moves person `p` to country `c`.
     pub fn set_location(&mut self, p: usize, c: CountryId) {
-        let before = self.counted_in(p);
-        self.count_exploited(p, -1);
+        let before = self.hot[p];
+        self.count_exploited(p, &before, -1);
         self.hot[p].location = c;
+        let after = self.hot[p];
         self.retag(p);
-        self.count_exploited(p, 1);
-        let after = self.counted_in(p);
-        if before != after {
-            let s = self.hot[p].state as usize;
-            self.stocks[before.index()][s] -= 1;
-            self.stocks[after.index()][s] += 1;
+        self.count_exploited(p, &after, 1);
+        let (from, to) = (before.counted_in(), after.counted_in());
+        if from != to {
+            let s = before.state as usize;
+            self.stocks[from.index()][s] -= 1;
+            self.stocks[to.index()][s] += 1;
         }
     }
 
@@ -568,8 +589,7 @@ impl Persons {
             destination: route.destination,
             legs_done: 0,
         };
-        self.set_state(p, PersonState::InTransit);
-        self.set_location(p, route.origin);
+        self.move_to(p, PersonState::InTransit, route.origin);
         self.hot[p].form = form;
         self.hot[p].set_flag(EVER_TRAFFICKED, true);
         self.hot[p].set_flag(IDENTIFIED, false);
@@ -578,9 +598,7 @@ impl Persons {
     /// Sends person `p` home, recording a return from trafficking (deported, escaped or
     /// returned from support) when `returned` says so.
     pub fn send_home(&mut self, p: usize, returned: Option<(u32, bool)>) {
-        self.set_state(p, PersonState::Home);
-        let home = self.hot[p].home;
-        self.set_location(p, home);
+        self.move_to(p, PersonState::Home, self.hot[p].home);
         if let Some((week, supported)) = returned {
             let hot = &mut self.hot[p];
             hot.returned = week;
