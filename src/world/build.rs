@@ -10,23 +10,15 @@
 //! does both.
 
 use rand::Rng;
-use rand_distr::{Beta, Distribution};
 
 use crate::draws::{form_cumulative, police_form_cumulative};
 use crate::ids::CountryId;
 use crate::scenario::Scenario;
 
 use super::{
-    Agency, Calendar, Cooperation, Country, OfferCeiling, Persons, Rngs, Scheduling, World,
+    Agency, Calendar, Cooperation, Country, OfferCeiling, Persons, Rngs, Scheduling, Vulnerability,
+    World,
 };
-
-/// Vulnerability is Beta-distributed with mean `poverty`, kept strictly inside (0, 1) so that
-/// the distribution exists for every valid poverty.
-fn vulnerability_distribution(poverty: f64, concentration: f64) -> Beta<f64> {
-    let mean = poverty.clamp(0.01, 0.99);
-    Beta::new(mean * concentration, (1.0 - mean) * concentration)
-        .expect("both shape parameters are positive by construction")
-}
 
 /// Builds the state of one run's world with the given scheduling of persons at home: no
 /// networks yet, no calendar entries (see the module's paragraph).
@@ -64,10 +56,11 @@ pub fn build_world(scenario: &Scenario, run_seed: u64, scheduling: Scheduling) -
         .collect();
 
     let total = scenario.world_at_risk() as usize;
-    let betas: Vec<Beta<f64>> = scenario
+    // Beta-distributed around each country's poverty (`world::vulnerability`).
+    let vulnerabilities: Vec<Vulnerability> = scenario
         .countries
         .iter()
-        .map(|c| vulnerability_distribution(c.params.numbers.poverty, model.vulnerability_spread))
+        .map(|c| Vulnerability::new(c.params.numbers.poverty, model.vulnerability_spread))
         .collect();
     let at_risk: Vec<usize> = scenario
         .countries
@@ -75,7 +68,7 @@ pub fn build_world(scenario: &Scenario, run_seed: u64, scheduling: Scheduling) -
         .map(|c| c.params.numbers.at_risk as usize)
         .collect();
     let persons = Persons::new(&at_risk, |c| {
-        let v = betas[c.index()].sample(rng) as f32;
+        let v = vulnerabilities[c.index()].sample(rng) as f32;
         (v, rng.random())
     });
 
@@ -114,24 +107,5 @@ pub fn build_world(scenario: &Scenario, run_seed: u64, scheduling: Scheduling) -
         exit_scheduled: Vec::new(),
         exit_calendar: Calendar::default(),
         arrivals: Vec::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::rng::{Stream, stream};
-
-    #[test]
-    fn vulnerability_mean_follows_poverty() {
-        let mut rng = stream(1, Stream::Build);
-        for poverty in [0.0, 0.2, 0.8, 1.0] {
-            let d = vulnerability_distribution(poverty, 8.0);
-            let mean: f64 = (0..20_000).map(|_| d.sample(&mut rng)).sum::<f64>() / 20_000.0;
-            assert!(
-                (mean - poverty.clamp(0.01, 0.99)).abs() < 0.01,
-                "{poverty}: {mean}"
-            );
-        }
     }
 }

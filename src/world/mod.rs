@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod cooperation;
 pub mod network;
 pub mod persons;
+pub mod vulnerability;
 
 pub use crate::ids::{CountryId, NetworkId, TraffickerId};
 pub use agency::{Agency, Arrest, Case, CaseSource, Channel, Identification, Investigation, Lead};
@@ -20,6 +21,7 @@ pub use calendar::Calendar;
 pub use cooperation::Cooperation;
 pub use network::{Network, Role, Route, Trafficker, TraffickerState};
 pub use persons::{PersonState, Persons, Roster, RosterTag};
+pub use vulnerability::Vulnerability;
 
 use rand_chacha::ChaCha8Rng;
 
