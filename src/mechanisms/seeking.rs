@@ -20,7 +20,7 @@
 //! with.
 
 use super::risk::returnee_risk;
-use crate::world::calendar::{geometric_wait, stored_bound};
+use crate::world::calendar::GridBound;
 use crate::world::persons::NEVER;
 use crate::world::{OfferCeiling, Roster, Scheduling, World};
 
@@ -40,14 +40,14 @@ pub fn acceptance(world: &World, p: usize, week: u32, shock: f64, aware: bool) -
     (world.model.accept_max * v_eff * returnee_risk(world, p, week) * awareness).min(1.0)
 }
 
-/// The bound `B` of seeker `p`'s weekly chance of an event from `week` on, rounded up to
-/// the `f32` it is stored as (the same value draws the wait and thins it).
-fn offer_bound(world: &World, p: usize, week: u32) -> f32 {
+/// The bound `B` of seeker `p`'s weekly chance of an event from `week` on, rounded up onto
+/// the grid of [`GridBound`] (the same value draws the wait and, stored, thins it).
+fn offer_bound(world: &World, p: usize, week: u32) -> GridBound {
     let home = world.persons.home(p);
     let ceiling = world.countries[home.index()].offer_ceiling;
     let offer = ceiling.offer * acceptance(world, p, week, ceiling.shock, false);
     let none = (1.0 - offer) * (1.0 - ceiling.legal) * (1.0 - world.model.seek_giveup);
-    stored_bound((1.0 - none).clamp(0.0, 1.0))
+    GridBound::at_least(1.0 - none)
 }
 
 /// Schedules seeker `p`'s next candidate week, from `first_week` on (the same week
@@ -62,9 +62,9 @@ pub fn await_offer(world: &mut World, p: usize, first_week: u32) {
         world.offer_calendar.supersede();
     }
     let bound = offer_bound(world, p, first_week);
-    if let Some(k) = geometric_wait(bound as f64, &mut world.rngs.recruitment) {
+    if let Some(k) = bound.wait(&mut world.rngs.recruitment) {
         let due = first_week.saturating_add(k);
-        world.persons.set_due_with_bound(p, due, bound);
+        world.persons.set_due_with_bound(p, due, bound.hazard);
         world.offer_calendar.push(due, p as u32);
     }
 }

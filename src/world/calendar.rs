@@ -9,6 +9,8 @@
 //! are recognized when they come due (the person's `due` week no longer matches); the
 //! calendar is compacted when they outnumber the live ones.
 
+use std::sync::LazyLock;
+
 use rand::Rng;
 use rand_distr::Exp1;
 
@@ -49,6 +51,92 @@ pub fn stored_bound(hazard: f64) -> f32 {
         stored.next_up()
     } else {
         stored
+    }
+}
+
+/// Mantissa bits kept by the grid of [`GridBound`]: a bound is at most 2⁻⁶ (1.6 %) above the
+/// hazard it bounds, so that thinning wastes at most that share of candidate weeks.
+const GRID_BITS: u32 = 6;
+
+/// The grid's smallest power of two, 2⁻⁴⁰; a bound below it has its rate computed.
+const GRID_MIN_EXPONENT: i32 = -40;
+
+/// How the grid's values are found from an `f64`'s bits: the mantissa bits below the kept
+/// ones, and the index (the bits above them) of the smallest grid value, 2⁻⁴⁰, and of 1.
+const GRID_SHIFT: u32 = 52 - GRID_BITS;
+const GRID_BASE: u64 = ((1023 + GRID_MIN_EXPONENT) as u64) << GRID_BITS;
+const GRID_ONE: u64 = 1023 << GRID_BITS;
+
+/// The rates λ = −ln(1 − g) of the grid values g from 2⁻⁴⁰ up to (not including) 1, computed
+/// once per process (a pure function of the index: the same in every run and thread).
+static GRID_RATES: LazyLock<Vec<f64>> = LazyLock::new(|| {
+    (GRID_BASE..GRID_ONE)
+        .map(|index| -(-f64::from_bits(index << GRID_SHIFT)).ln_1p())
+        .collect()
+});
+
+/// An upper bound of a weekly hazard that a thinned calendar schedules with: the hazard
+/// rounded up to the next value of a grid (numbers with 6 mantissa bits, so exactly the `f32`
+/// a person's record keeps), whose rate λ = −ln(1 − bound) comes from a table instead of a
+/// logarithm per draw. Waiting times drawn at the bound and thinned when woken (each outcome
+/// with its weekly probability over the bound) are exact; the grid only makes woken
+/// candidates with nothing happening a little more frequent.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GridBound {
+    /// The bound, as the `f32` a person's record keeps.
+    pub hazard: f32,
+    /// −ln(1 − hazard): 0 for a hazard of 0 (never), infinite for 1 (at once).
+    rate: f64,
+}
+
+impl GridBound {
+    /// The smallest grid value at or above `hazard` (clamped to [0, 1]).
+    #[inline]
+    pub fn at_least(hazard: f64) -> GridBound {
+        if hazard.is_nan() || hazard <= 0.0 {
+            return GridBound {
+                hazard: 0.0,
+                rate: 0.0,
+            };
+        }
+        // Rounding the mantissa up may carry into the exponent: still the next grid value.
+        let step = 1u64 << GRID_SHIFT;
+        let bits = (hazard.min(1.0).to_bits() + step - 1) & !(step - 1);
+        let index = bits >> GRID_SHIFT;
+        if index >= GRID_ONE {
+            return GridBound {
+                hazard: 1.0,
+                rate: f64::INFINITY,
+            };
+        }
+        match index.checked_sub(GRID_BASE) {
+            Some(i) => GridBound {
+                hazard: f64::from_bits(bits) as f32,
+                rate: GRID_RATES[i as usize],
+            },
+            // Below the table (and perhaps below the normal `f32`s): the stored value is
+            // rounded up again, and its rate computed.
+            None => {
+                let hazard = stored_bound(f64::from_bits(bits));
+                GridBound {
+                    hazard,
+                    rate: -(-(hazard as f64)).ln_1p(),
+                }
+            }
+        }
+    }
+
+/// A geometric waiting time at this bound (see [`geometric_weeks`]).
+    pub fn wait(self, rng: &mut impl Rng) -> Option<u32> {
+        if self.rate == 0.0 {
+            return None;
+        }
+        if self.rate == f64::INFINITY {
+            return Some(0);
+        }
+        let e: f64 = rng.sample(Exp1);
+        let k = e / self.rate;
+        (k < u32::MAX as f64 / 2.0).then_some(k as u32)
     }
 }
 
@@ -218,6 +306,47 @@ mod tests {
         assert_eq!(geometric_weeks(1.0, 0.5), Some(0));
         assert_eq!(geometric_weeks(0.5, 0.0), Some(0));
         assert_eq!(geometric_weeks(1e-300, 7.0), None);
+    }
+
+    #[test]
+    fn grid_bounds_are_the_next_grid_value_with_its_rate() {
+        for h in [
+            1e-12, 1e-6, 0.000_37, 0.01, 0.1, 0.123_456, 0.5, 0.98, 0.999_999,
+        ] {
+            let b = GridBound::at_least(h);
+            let g = b.hazard as f64;
+            // Above the hazard, by at most one grid step (2^-6 relative), and on the grid.
+            assert!(g >= h && g <= h * (1.0 + 1.0 / 64.0) + 1e-300, "{h}: {g}");
+            assert_eq!(b.hazard.to_bits() & ((1 << (23 - GRID_BITS)) - 1), 0, "{h}");
+            // The tabulated rate is the bound's own.
+            let rate = -(-g).ln_1p();
+            assert_eq!(b.rate, rate, "{h}");
+            // A hazard on the grid is its own bound.
+            assert_eq!(GridBound::at_least(g), b, "{h}");
+        }
+        // Below the table: computed, not looked up.
+        let tiny = GridBound::at_least(1e-15);
+        assert!(tiny.hazard as f64 >= 1e-15 && tiny.rate == -(-(tiny.hazard as f64)).ln_1p());
+        assert_eq!(GridBound::at_least(0.0).hazard, 0.0);
+        assert_eq!(GridBound::at_least(1.0).hazard, 1.0);
+        assert_eq!(GridBound::at_least(0.999_999_9).hazard, 1.0);
+        let mut rng = crate::rng::stream(4, crate::rng::Stream::Recruitment);
+        assert_eq!(GridBound::at_least(0.0).wait(&mut rng), None);
+        assert_eq!(GridBound::at_least(1.0).wait(&mut rng), Some(0));
+    }
+
+    #[test]
+    fn waits_at_a_grid_bound_are_geometric_at_the_bound() {
+        let mut rng = crate::rng::stream(5, crate::rng::Stream::Recruitment);
+        let bound = GridBound::at_least(0.17);
+        let (h, n) = (bound.hazard as f64, 200_000);
+        let waits: Vec<u32> = (0..n).map(|_| bound.wait(&mut rng).unwrap()).collect();
+        for k in 0..6 {
+            let p = h * (1.0 - h).powi(k);
+            let observed = waits.iter().filter(|&&w| w == k as u32).count() as f64 / n as f64;
+            let se = (p * (1.0 - p) / n as f64).sqrt();
+            assert!((observed - p).abs() < 5.0 * se, "k {k}: {observed} vs {p}");
+        }
     }
 
     #[test]
