@@ -8,17 +8,19 @@
 //! `wage_gap = max(0, max over countries reachable within two borders of wage_d − wage_home)`.
 //!
 //! Scheduling (see `world::calendar`): a person at home waits in the migration calendar for a
-//! geometric waiting time; a recent returnee, whose extra risk fades week by week, waits for a
-//! candidate week drawn at an upper bound of their hazard and is then accepted with the ratio
-//! of their hazard to the bound (thinning, exact in discrete time). When a country's wage gap
-//! or shock changes, the waiting times of its persons at home are drawn again. With [`Scheduling::Weekly`] everyone is asked every
-//! week instead: the plain reference the calendar is tested against.
+//! candidate week, a geometric waiting time drawn at an upper bound of their hazard (the
+//! hazard rounded up onto the grid of [`GridBound`], whose rates are tabulated: no logarithm
+//! per draw), and is then accepted with the ratio of their hazard to the bound (thinning,
+//! exact in discrete time). A recent returnee's extra risk fades week by week, so their
+//! hazard when scheduled bounds their later ones. When a country's wage gap or shock changes,
+//! the waiting times of its persons at home are drawn again. With [`Scheduling::Weekly`]
+//! everyone is asked every week instead: the plain reference the calendar is tested against.
 
 use rand::Rng;
 
 use super::risk::{effective_vulnerability, returnee_risk};
 use super::seeking::await_offer;
-use crate::world::calendar::{geometric_wait, stored_bound};
+use crate::world::calendar::GridBound;
 use crate::world::persons::NEVER;
 use crate::world::{CountryId, PersonState, Roster, Scheduling, Wheel, World};
 
@@ -66,27 +68,24 @@ fn cancel_departure(world: &mut World, p: usize) {
     }
 }
 
-/// Draws the week person `p` will be asked to start seeking, from `first_week` on, at the
-/// hazard they have in `first_week`. For a returnee, whose risk only falls from then on
-/// (until a change of wage gap or shock, which redraws), that hazard is an upper bound: the
-/// person is woken at a candidate week and leaves with probability `hazard now / bound`
-/// (thinning), else is scheduled again from the next week with the lower bound.
+/// Draws the week person `p` will be asked to start seeking, from `first_week` on, at a bound
+/// of the hazard they have in `first_week` (that hazard rounded up onto the grid). Their
+/// hazard only falls from then on (a returnee's fading risk) until a change of wage gap or
+/// shock, which redraws: the person is woken at a candidate week and leaves with probability
+/// `hazard now / bound` (thinning), else is scheduled again from the next week.
 fn schedule_departure(world: &mut World, p: usize, first_week: u32) {
     cancel_departure(world, p);
-    let bound = stored_bound(seek_hazard(world, p, first_week));
-    if let Some(k) = geometric_wait(bound as f64, &mut world.rngs.migration) {
+    let bound = GridBound::at_least(seek_hazard(world, p, first_week));
+    if let Some(k) = bound.wait(&mut world.rngs.migration) {
         let due = first_week.saturating_add(k);
-        world.persons.set_due_with_bound(p, due, bound);
+        world.persons.set_due_with_bound(p, due, bound.hazard);
         world.seek_calendar.push(due, p as u32);
     }
 }
 
-/// Whether person `p`, woken by the calendar in `week`, leaves: always, unless their hazard
-/// fell below the bound they were scheduled with (a returnee's fading risk).
+/// Whether person `p`, woken by the calendar in `week`, leaves: with probability `hazard now
+/// / bound` (below 1 by the grid's rounding, and by a returnee's fading risk).
 fn accept_candidate(world: &mut World, p: usize, week: u32) -> bool {
-    if world.persons.returned(p) == NEVER {
-        return true;
-    }
     let ratio = seek_hazard(world, p, week) / world.persons.seek_bound(p) as f64;
     ratio >= 1.0 || world.rngs.migration.random::<f64>() < ratio
 }

@@ -126,7 +126,7 @@ impl GridBound {
         }
     }
 
-/// A geometric waiting time at this bound (see [`geometric_weeks`]).
+    /// A geometric waiting time at this bound (see [`geometric_weeks`]).
     pub fn wait(self, rng: &mut impl Rng) -> Option<u32> {
         if self.rate == 0.0 {
             return None;
