@@ -116,13 +116,15 @@ fn most_exits_are_not_through_enforcement() {
 fn detection_follows_capacity_with_a_rebound() {
     let halved = "[[policy]]\nweek = 52\ntarget = \"all\"\nscale = { \"enforcement.resources\" = 0.5 }\n\
                   [[policy]]\nweek = 104\ntarget = \"all\"\nscale = { \"enforcement.resources\" = 2.0 }\n";
-    // Four times the baseline world, four years and 40 replicates: a year's identifications
+    // Four times the baseline world, four years and 80 replicates: a year's identifications
     // in the baseline (about 25) are too few to see a 10-30 % drop against the noise, and the
     // two arms' draws part ways at the cut, so pairing removes little of it (identifications
-    // come in clusters, from the rescues after an arrest).
+    // come in clusters, from the rescues after an arrest). The drop is about 8 % (seeds 1-4
+    // at 40 replicates: 9.2, 7.3, 10.8 and 7.5 %), near the 5 % the test asks for: at 40
+    // replicates one seed in a few falls below it by chance (4.1 % with the default seed).
     let sized = |timeline| enlarged(world(timeline, &["run.weeks=208"]), 4.0);
-    let control = runs_n(&sized(""), 40);
-    let cut = runs_n(&sized(halved), 40);
+    let control = runs_n(&sized(""), 80);
+    let cut = runs_n(&sized(halved), 80);
     let id = |w: &WeekCounters| w.identified_total;
     let during = Estimate::paired(&total(&control, 52, 104, id), &total(&cut, 52, 104, id));
     let after = Estimate::paired(&total(&control, 130, 182, id), &total(&cut, 130, 182, id));
