@@ -135,7 +135,7 @@ fn csv_cells<T: Serialize>(row: &T) -> Result<Vec<u8>, csv::Error> {
 ///
 /// The key's cells with text (the scenario's and the countries' names) are written by the
 /// `csv` crate once per run, since it knows when text needs quoting; the numbers, most of the
-/// file, are appended by [`append_number_cells`], the same bytes at a fraction of the cost.
+/// file, are appended by `number_cells::append_number_cells`, the same bytes at a fraction of the cost.
 pub fn timeseries_rows(
     scenario: &Scenario,
     run: usize,
