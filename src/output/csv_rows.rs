@@ -135,7 +135,8 @@ fn csv_cells<T: Serialize>(row: &T) -> Result<Vec<u8>, csv::Error> {
 ///
 /// The key's cells with text (the scenario's and the countries' names) are written by the
 /// `csv` crate once per run, since it knows when text needs quoting; the numbers, most of the
-/// file, are appended by `number_cells::append_number_cells`, the same bytes at a fraction of the cost.
+/// file, are appended by `number_cells::append_number_cells`, the same bytes at a fraction
+/// of the cost.
 pub fn timeseries_rows(
     scenario: &Scenario,
     run: usize,
@@ -151,12 +152,14 @@ pub fn timeseries_rows(
         .map(|name| csv_cells(&name))
         .collect::<Result<Vec<_>, _>>()?;
     let mut out = Vec::new();
+    let mut week_cell = itoa::Buffer::new();
     for (week, countries) in result.weeks.iter().enumerate() {
         let world = result.world_week(week);
+        let week_cell = week_cell.format(week).as_bytes();
         for (country, counters) in country_cells.iter().zip(countries.iter().chain([&world])) {
             out.extend_from_slice(&run_cells);
             out.push(b',');
-            out.extend_from_slice(itoa::Buffer::new().format(week).as_bytes());
+            out.extend_from_slice(week_cell);
             out.push(b',');
             out.extend_from_slice(country);
             append_number_cells(&mut out, counters).map_err(not_numbers)?;

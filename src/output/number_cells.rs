@@ -40,32 +40,37 @@ struct Cells<'a> {
 }
 
 impl Cells<'_> {
-    fn cell(&mut self, text: &str) {
+    fn cell(self, text: &str) -> Result<(), NotNumbers> {
         self.line.push(b',');
         self.line.extend_from_slice(text.as_bytes());
+        Ok(())
     }
 
     fn integer(self, v: impl itoa::Integer) -> Result<(), NotNumbers> {
-        let mut buffer = itoa::Buffer::new();
-        let mut cells = self;
-        cells.cell(buffer.format(v));
-        Ok(())
+        self.cell(itoa::Buffer::new().format(v))
     }
 
     fn float(self, v: impl ryu::Float) -> Result<(), NotNumbers> {
-        let mut buffer = ryu::Buffer::new();
-        let mut cells = self;
         // `format`, not `format_finite`: what the `csv` crate writes for NaN and infinities.
-        cells.cell(buffer.format(v));
-        Ok(())
-    }
-
-    fn refuse(what: &str) -> Result<(), NotNumbers> {
-        Err(NotNumbers(what.to_string()))
+        self.cell(ryu::Buffer::new().format(v))
     }
 }
 
-impl<'a> ser::Serializer for Cells<'a> {
+/// The refusal of anything but numbers, structs and tuples.
+fn refuse<T>(what: &str) -> Result<T, NotNumbers> {
+    Err(NotNumbers(what.to_string()))
+}
+
+/// `Serializer` methods that write a number of their type as a cell, by `integer` or `float`.
+macro_rules! numbers {
+    ($($method:ident: $type:ty => $write:ident),* $(,)?) => {
+        $(fn $method(self, v: $type) -> Result<(), NotNumbers> {
+            self.$write(v)
+        })*
+    };
+}
+
+impl ser::Serializer for Cells<'_> {
     type Ok = ();
     type Error = NotNumbers;
     type SerializeSeq = Impossible<(), NotNumbers>;
@@ -76,36 +81,19 @@ impl<'a> ser::Serializer for Cells<'a> {
     type SerializeStruct = Self;
     type SerializeStructVariant = Impossible<(), NotNumbers>;
 
-    fn serialize_u8(self, v: u8) -> Result<(), NotNumbers> {
-        self.integer(v)
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), NotNumbers> {
-        self.integer(v)
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), NotNumbers> {
-        self.integer(v)
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), NotNumbers> {
-        self.integer(v)
-    }
-    fn serialize_i8(self, v: i8) -> Result<(), NotNumbers> {
-        self.integer(v)
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), NotNumbers> {
-        self.integer(v)
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), NotNumbers> {
-        self.integer(v)
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), NotNumbers> {
-        self.integer(v)
-    }
-    fn serialize_f32(self, v: f32) -> Result<(), NotNumbers> {
-        self.float(v)
-    }
-    fn serialize_f64(self, v: f64) -> Result<(), NotNumbers> {
-        self.float(v)
-    }
+    numbers!(
+        serialize_u8: u8 => integer,
+        serialize_u16: u16 => integer,
+        serialize_u32: u32 => integer,
+        serialize_u64: u64 => integer,
+        serialize_i8: i8 => integer,
+        serialize_i16: i16 => integer,
+        serialize_i32: i32 => integer,
+        serialize_i64: i64 => integer,
+        serialize_f32: f32 => float,
+        serialize_f64: f64 => float,
+    );
+
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, NotNumbers> {
         Ok(self)
     }
@@ -114,28 +102,28 @@ impl<'a> ser::Serializer for Cells<'a> {
     }
 
     fn serialize_bool(self, _: bool) -> Result<(), NotNumbers> {
-        Self::refuse("a boolean")
+        refuse("a boolean")
     }
     fn serialize_char(self, _: char) -> Result<(), NotNumbers> {
-        Self::refuse("a character")
+        refuse("a character")
     }
     fn serialize_str(self, _: &str) -> Result<(), NotNumbers> {
-        Self::refuse("text")
+        refuse("text")
     }
     fn serialize_bytes(self, _: &[u8]) -> Result<(), NotNumbers> {
-        Self::refuse("bytes")
+        refuse("bytes")
     }
     fn serialize_none(self) -> Result<(), NotNumbers> {
-        Self::refuse("a missing value")
+        refuse("a missing value")
     }
     fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), NotNumbers> {
-        Self::refuse("an optional value")
+        refuse("an optional value")
     }
     fn serialize_unit(self) -> Result<(), NotNumbers> {
-        Self::refuse("a unit")
+        refuse("a unit")
     }
     fn serialize_unit_struct(self, _: &'static str) -> Result<(), NotNumbers> {
-        Self::refuse("a unit struct")
+        refuse("a unit struct")
     }
     fn serialize_unit_variant(
         self,
@@ -143,14 +131,14 @@ impl<'a> ser::Serializer for Cells<'a> {
         _: u32,
         _: &'static str,
     ) -> Result<(), NotNumbers> {
-        Self::refuse("an enum")
+        refuse("an enum")
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _: &'static str,
         _: &T,
     ) -> Result<(), NotNumbers> {
-        Self::refuse("a newtype")
+        refuse("a newtype")
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
@@ -159,17 +147,17 @@ impl<'a> ser::Serializer for Cells<'a> {
         _: &'static str,
         _: &T,
     ) -> Result<(), NotNumbers> {
-        Self::refuse("an enum")
+        refuse("an enum")
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, NotNumbers> {
-        Err(NotNumbers("a sequence".into()))
+        refuse("a sequence")
     }
     fn serialize_tuple_struct(
         self,
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeTupleStruct, NotNumbers> {
-        Err(NotNumbers("a tuple struct".into()))
+        refuse("a tuple struct")
     }
     fn serialize_tuple_variant(
         self,
@@ -178,10 +166,10 @@ impl<'a> ser::Serializer for Cells<'a> {
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeTupleVariant, NotNumbers> {
-        Err(NotNumbers("an enum".into()))
+        refuse("an enum")
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, NotNumbers> {
-        Err(NotNumbers("a map".into()))
+        refuse("a map")
     }
     fn serialize_struct_variant(
         self,
@@ -190,7 +178,7 @@ impl<'a> ser::Serializer for Cells<'a> {
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeStructVariant, NotNumbers> {
-        Err(NotNumbers("an enum".into()))
+        refuse("an enum")
     }
 }
 

@@ -167,8 +167,8 @@ pub fn prepare(catalog: &Catalog, request: &RunRequest) -> Result<Prepared, ApiE
     // stream's `start` tells and the paired differences assume: the run settings are the
     // request's (`weeks`, `seed`), not a side's own `run.` overrides.
     let run_of = |s: &Scenario| (s.run.weeks, s.run.burn_in, s.run.seed);
-    if run_of(&a) != run_of(&b) {
-        let ((wa, ba, sa), (wb, bb, sb)) = (run_of(&a), run_of(&b));
+    let ((wa, ba, sa), (wb, bb, sb)) = (run_of(&a), run_of(&b));
+    if (wa, ba, sa) != (wb, bb, sb) {
         return Err(ApiError::bad(format!(
             "side A runs {wa} weeks after a burn-in of {ba} with seed {sa}, side B {wb} weeks after {bb} with seed {sb}: both sides run the same weeks from the same seed (give `weeks` and `seed` in the request, not `run.` settings in one side)"
         )));

@@ -23,10 +23,20 @@ pub fn geometric_weeks(hazard: f64, e: f64) -> Option<u32> {
     if hazard >= 1.0 {
         return Some(0);
     }
-    // P(K >= k) = P(e >= k λ) = exp(−k λ) = (1 − h)^k with λ = −ln(1 − h), so
-    // K = floor(e / λ): one logarithm, where inverting a uniform took two. ln_1p keeps tiny
-    // hazards exact (ln(1 − 1e-300) would round to 0).
-    let k = e / -(-hazard).ln_1p();
+    weeks_at_rate(e, rate(hazard))
+}
+
+/// λ = −ln(1 − h) of a hazard `h` in (0, 1); `ln_1p` keeps tiny hazards exact (ln(1 − 1e-300)
+/// would round to 0).
+fn rate(hazard: f64) -> f64 {
+    -(-hazard).ln_1p()
+}
+
+/// K = floor(e / λ) for a standard exponential `e` and λ = −ln(1 − h): P(K >= k) =
+/// P(e >= k λ) = exp(−k λ) = (1 − h)^k, one logarithm where inverting a uniform took two.
+/// `None` past the weeks a `u32` counts.
+fn weeks_at_rate(e: f64, rate: f64) -> Option<u32> {
+    let k = e / rate;
     // k >= 0, so the conversion's truncation is the floor (without a call to `floor`, which
     // the baseline x86-64 target has no instruction for).
     (k < u32::MAX as f64 / 2.0).then_some(k as u32)
@@ -45,7 +55,7 @@ pub fn geometric_wait(hazard: f64, rng: &mut impl Rng) -> Option<u32> {
 
 /// A hazard stored as `f32` (a person's thinning bound), rounded up so that it stays a bound;
 /// the waiting time is drawn with the stored value, which the thinning divides by.
-pub fn stored_bound(hazard: f64) -> f32 {
+fn stored_bound(hazard: f64) -> f32 {
     let stored = hazard as f32;
     if (stored as f64) < hazard {
         stored.next_up()
@@ -71,7 +81,7 @@ const GRID_ONE: u64 = 1023 << GRID_BITS;
 /// once per process (a pure function of the index: the same in every run and thread).
 static GRID_RATES: LazyLock<Vec<f64>> = LazyLock::new(|| {
     (GRID_BASE..GRID_ONE)
-        .map(|index| -(-f64::from_bits(index << GRID_SHIFT)).ln_1p())
+        .map(|index| rate(f64::from_bits(index << GRID_SHIFT)))
         .collect()
 });
 
@@ -120,7 +130,7 @@ impl GridBound {
                 let hazard = stored_bound(f64::from_bits(bits));
                 GridBound {
                     hazard,
-                    rate: -(-(hazard as f64)).ln_1p(),
+                    rate: rate(hazard as f64),
                 }
             }
         }
@@ -134,9 +144,7 @@ impl GridBound {
         if self.rate == f64::INFINITY {
             return Some(0);
         }
-        let e: f64 = rng.sample(Exp1);
-        let k = e / self.rate;
-        (k < u32::MAX as f64 / 2.0).then_some(k as u32)
+        weeks_at_rate(rng.sample(Exp1), self.rate)
     }
 }
 
