@@ -26,6 +26,9 @@
 //! 10. [`serve`] is the classroom page (`palermo serve`): two worlds side by side, streamed
 //!     week by week through [`run::ReplicateRun`].
 
+// One `unsafe` block in the whole crate: the huge-page advice of `world::huge_pages`.
+#![deny(unsafe_code)]
+
 pub mod analysis;
 pub mod batch;
 pub mod budget;

@@ -10,6 +10,7 @@ pub mod agency;
 pub mod build;
 pub mod calendar;
 pub mod cooperation;
+mod huge_pages;
 pub mod network;
 pub mod persons;
 pub mod vulnerability;

@@ -227,6 +227,8 @@ impl Persons {
     fn reserve(&mut self, n: usize) {
         self.hot.reserve_exact(n);
         self.trip.reserve_exact(n);
+        super::huge_pages::advise(&self.hot);
+        super::huge_pages::advise(&self.trip);
     }
 
     fn push(&mut self, home: CountryId, vulnerability: f32, awareness_draw: f32) {
