@@ -321,6 +321,7 @@ impl World {
         self.calendar(which).0.take_due(week, &mut due);
         for chunk in due.chunks(persons::TOUCH_CHUNK) {
             self.persons.touch(chunk);
+            self.persons.touch_roster_entries(chunk);
             for &p in chunk {
                 let p = p as usize;
                 if self.persons.due(p) == week && self.persons.state(p) == state {

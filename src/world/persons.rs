@@ -313,6 +313,19 @@ impl Persons {
         std::hint::black_box(any);
     }
 
+    /// Loads the roster entries of `persons` (after [`Persons::touch`] has loaded their
+    /// records): leaving a roster reads the leaver's entry, somewhere in a long list.
+    pub fn touch_roster_entries(&self, persons: &[u32]) {
+        let mut any = 0;
+        for &p in persons {
+            let hot = &self.hot[p as usize];
+            if let Some(list) = self.rosters.get(hot.roster_of as usize) {
+                any ^= list.get(hot.slot as usize).copied().unwrap_or(0);
+            }
+        }
+        std::hint::black_box(any);
+    }
+
     /// [`Persons::touch`] for the trips of `persons`.
     pub fn touch_trips(&self, persons: &[u32]) {
         let mut any = 0;
