@@ -16,8 +16,8 @@ use crate::ids::CountryId;
 use crate::scenario::Scenario;
 
 use super::{
-    Agency, Calendar, Cooperation, Country, OfferCeiling, Persons, Rngs, Scheduling, Vulnerability,
-    World,
+    Agency, Calendar, Cooperation, Country, OfferCeiling, Persons, Rngs, Roster, Scheduling,
+    Vulnerability, World,
 };
 
 /// Builds the state of one run's world with the given scheduling of persons at home: no
@@ -67,10 +67,15 @@ pub fn build_world(scenario: &Scenario, run_seed: u64, scheduling: Scheduling) -
         .iter()
         .map(|c| c.params.numbers.at_risk as usize)
         .collect();
-    let persons = Persons::new(&at_risk, |c| {
+    let mut persons = Persons::new(&at_risk, |c| {
         let v = vulnerabilities[c.index()].sample(rng) as f32;
         (v, rng.random())
     });
+    if scheduling == Scheduling::Calendar {
+        // Safe migrants come home by the calendar of returns; only the weekly reference
+        // visits them on their roster.
+        persons.keep_no_roster(Roster::SafeMigrant);
+    }
 
     World {
         week: 0,

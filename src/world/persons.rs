@@ -200,6 +200,8 @@ pub struct Persons {
     /// that revenue can be computed without visiting them.
     exploited: Vec<u32>,
     networks: usize,
+    /// The rosters nobody visits (see [`Persons::keep_no_roster`]), by bit.
+    unkept: u8,
 }
 
 impl Persons {
@@ -475,7 +477,17 @@ impl Persons {
         self.stocks[c.index()][state as usize]
     }
 
+    /// Stops keeping `roster`, which nothing will visit (before anyone joins it): its members
+    /// are then on no roster, and their comings and goings cost no bookkeeping.
+    pub fn keep_no_roster(&mut self, roster: Roster) {
+        debug_assert!(self.rosters[roster as usize].is_empty());
+        self.unkept |= 1 << roster as u8;
+    }
+
     fn join(&mut self, p: usize, roster: Roster) {
+        if self.unkept & (1 << roster as u8) != 0 {
+            return;
+        }
         let list = &mut self.rosters[roster as usize];
         let hot = &mut self.hot[p];
         hot.roster_of = roster as u8;
