@@ -6,7 +6,6 @@
 
 use rand::Rng;
 
-use crate::world::calendar::geometric_wait;
 use crate::world::{PersonState, Roster, Scheduling, Wheel, World};
 
 /// Person `p` comes home this week (`returned`: from trafficking, this week, supported or
@@ -22,8 +21,7 @@ pub fn await_return(world: &mut World, p: usize, first_week: u32) {
     if world.scheduling == Scheduling::Weekly {
         return;
     }
-    let rate = world.model.safe_return_rate;
-    if let Some(k) = geometric_wait(rate, &mut world.rngs.retrafficking) {
+    if let Some(k) = world.safe_return_wait.draw(&mut world.rngs.retrafficking) {
         let due = first_week.saturating_add(k);
         world.persons.set_due(p, due);
         world.return_calendar.push(due, p as u32);

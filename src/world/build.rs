@@ -16,8 +16,8 @@ use crate::ids::CountryId;
 use crate::scenario::Scenario;
 
 use super::{
-    Agency, Calendar, Cooperation, Country, OfferCeiling, Persons, Rngs, Roster, Scheduling,
-    Vulnerability, World,
+    Agency, Calendar, Cooperation, Country, GeometricWait, OfferCeiling, Persons, Rngs, Roster,
+    Scheduling, Vulnerability, World,
 };
 
 /// Builds the state of one run's world with the given scheduling of persons at home: no
@@ -77,6 +77,7 @@ pub fn build_world(scenario: &Scenario, run_seed: u64, scheduling: Scheduling) -
         persons.keep_no_roster(Roster::SafeMigrant);
     }
 
+    let safe_return_wait = GeometricWait::at(model.safe_return_rate);
     World {
         week: 0,
         capacity_per_resource: model.investigations_per_100k * total as f64 / 100_000.0,
@@ -103,6 +104,7 @@ pub fn build_world(scenario: &Scenario, run_seed: u64, scheduling: Scheduling) -
         scheduling,
         seek_calendar: Calendar::default(),
         return_calendar: Calendar::default(),
+        safe_return_wait,
         // A seeker's waits are short (at the default seek_giveup of 0.1, 97 % within 32
         // weeks), and a long wheel would keep a bucket's largest size for 256 weeks.
         offer_calendar: Calendar::with_wheel(32),

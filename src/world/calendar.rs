@@ -42,15 +42,41 @@ fn weeks_at_rate(e: f64, rate: f64) -> Option<u32> {
     (k < u32::MAX as f64 / 2.0).then_some(k as u32)
 }
 
-/// A geometric waiting time at `hazard` (see [`geometric_weeks`]), its exponential drawn from
-/// `rng` by the ziggurat method (no logarithm) when the hazard is strictly between 0 and 1.
-pub fn geometric_wait(hazard: f64, rng: &mut impl Rng) -> Option<u32> {
-    let e = if hazard > 0.0 && hazard < 1.0 {
-        rng.sample(Exp1)
-    } else {
-        0.0
-    };
-    geometric_weeks(hazard, e)
+/// The law of a geometric waiting time at a weekly hazard, with its rate λ = −ln(1 − h)
+/// computed once: where many persons share a hazard (a country's exits this week, every safe
+/// migrant's return), each of their waits is drawn without a logarithm. A draw is
+/// [`geometric_weeks`] of the same hazard and the exponential drawn, to the bit; the
+/// exponential is drawn by the ziggurat method (no logarithm either), and only for a hazard
+/// strictly between 0 and 1.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct GeometricWait {
+    /// −ln(1 − h): 0 for a hazard of 0 or less (never), infinite for 1 or more (at once).
+    rate: f64,
+}
+
+impl GeometricWait {
+    pub fn at(hazard: f64) -> GeometricWait {
+        let rate = if hazard >= 1.0 {
+            f64::INFINITY
+        } else if hazard > 0.0 {
+            rate(hazard)
+        } else {
+            // Also a hazard that is not a number: never, as `geometric_weeks` has it.
+            0.0
+        };
+        GeometricWait { rate }
+    }
+
+    /// A waiting time (`None`: never).
+    pub fn draw(self, rng: &mut impl Rng) -> Option<u32> {
+        if self.rate == 0.0 {
+            return None;
+        }
+        if self.rate == f64::INFINITY {
+            return Some(0);
+        }
+        weeks_at_rate(rng.sample(Exp1), self.rate)
+    }
 }
 
 /// A hazard stored as `f32` (a person's thinning bound), rounded up so that it stays a bound;
@@ -95,8 +121,8 @@ static GRID_RATES: LazyLock<Vec<f64>> = LazyLock::new(|| {
 pub struct GridBound {
     /// The bound, as the `f32` a person's record keeps.
     pub hazard: f32,
-    /// −ln(1 − hazard): 0 for a hazard of 0 (never), infinite for 1 (at once).
-    rate: f64,
+    /// The waiting time's law at the bound, its rate from the table.
+    wait: GeometricWait,
 }
 
 impl GridBound {
@@ -106,7 +132,7 @@ impl GridBound {
         if hazard.is_nan() || hazard <= 0.0 {
             return GridBound {
                 hazard: 0.0,
-                rate: 0.0,
+                wait: GeometricWait { rate: 0.0 },
             };
         }
         // Rounding the mantissa up may carry into the exponent: still the next grid value.
@@ -116,13 +142,17 @@ impl GridBound {
         if index >= GRID_ONE {
             return GridBound {
                 hazard: 1.0,
-                rate: f64::INFINITY,
+                wait: GeometricWait {
+                    rate: f64::INFINITY,
+                },
             };
         }
         match index.checked_sub(GRID_BASE) {
             Some(i) => GridBound {
                 hazard: f64::from_bits(bits) as f32,
-                rate: GRID_RATES[i as usize],
+                wait: GeometricWait {
+                    rate: GRID_RATES[i as usize],
+                },
             },
             // Below the table (and perhaps below the normal `f32`s): the stored value is
             // rounded up again, and its rate computed.
@@ -130,7 +160,7 @@ impl GridBound {
                 let hazard = stored_bound(f64::from_bits(bits));
                 GridBound {
                     hazard,
-                    rate: rate(hazard as f64),
+                    wait: GeometricWait::at(hazard as f64),
                 }
             }
         }
@@ -138,13 +168,7 @@ impl GridBound {
 
     /// A geometric waiting time at this bound (see [`geometric_weeks`]).
     pub fn wait(self, rng: &mut impl Rng) -> Option<u32> {
-        if self.rate == 0.0 {
-            return None;
-        }
-        if self.rate == f64::INFINITY {
-            return Some(0);
-        }
-        weeks_at_rate(rng.sample(Exp1), self.rate)
+        self.wait.draw(rng)
     }
 }
 
@@ -328,13 +352,13 @@ mod tests {
             assert_eq!(b.hazard.to_bits() & ((1 << (23 - GRID_BITS)) - 1), 0, "{h}");
             // The tabulated rate is the bound's own.
             let rate = -(-g).ln_1p();
-            assert_eq!(b.rate, rate, "{h}");
+            assert_eq!(b.wait.rate, rate, "{h}");
             // A hazard on the grid is its own bound.
             assert_eq!(GridBound::at_least(g), b, "{h}");
         }
         // Below the table: computed, not looked up.
         let tiny = GridBound::at_least(1e-15);
-        assert!(tiny.hazard as f64 >= 1e-15 && tiny.rate == -(-(tiny.hazard as f64)).ln_1p());
+        assert!(tiny.hazard as f64 >= 1e-15 && tiny.wait.rate == -(-(tiny.hazard as f64)).ln_1p());
         assert_eq!(GridBound::at_least(0.0).hazard, 0.0);
         assert_eq!(GridBound::at_least(1.0).hazard, 1.0);
         assert_eq!(GridBound::at_least(0.999_999_9).hazard, 1.0);
@@ -362,7 +386,7 @@ mod tests {
         let mut rng = crate::rng::stream(3, crate::rng::Stream::Migration);
         let (h, n) = (0.2, 200_000);
         let waits: Vec<u32> = (0..n)
-            .map(|_| geometric_wait(h, &mut rng).unwrap())
+            .map(|_| GeometricWait::at(h).draw(&mut rng).unwrap())
             .collect();
         // P(K = k) = h (1 − h)^k for the first weeks, each within 5 standard errors.
         for k in 0..6 {
@@ -371,10 +395,41 @@ mod tests {
             let se = (p * (1.0 - p) / n as f64).sqrt();
             assert!((observed - p).abs() < 5.0 * se, "k {k}: {observed} vs {p}");
         }
-        assert_eq!(geometric_wait(0.0, &mut rng), None);
-        assert_eq!(geometric_wait(1.0, &mut rng), Some(0));
+        assert_eq!(GeometricWait::at(0.0).draw(&mut rng), None);
+        assert_eq!(GeometricWait::at(1.0).draw(&mut rng), Some(0));
         let b = stored_bound(0.1);
         assert!(b as f64 >= 0.1 && (b as f64) < 0.1 + 1e-8);
+    }
+
+    #[test]
+    fn a_wait_drawn_from_its_law_is_the_geometric_weeks_of_its_exponential() {
+        // The same stream twice: one draws the exponential itself, one the wait.
+        let stream = || crate::rng::stream(6, crate::rng::Stream::Exploitation);
+        let (mut exponentials, mut waits) = (stream(), stream());
+        for h in [
+            1e-300,
+            1e-12,
+            0.000_37,
+            0.01,
+            0.123_456,
+            0.5,
+            0.98,
+            1.0 - 1e-12,
+        ] {
+            let law = GeometricWait::at(h);
+            for _ in 0..1000 {
+                let e: f64 = exponentials.sample(Exp1);
+                assert_eq!(law.draw(&mut waits), geometric_weeks(h, e), "{h}, {e}");
+            }
+        }
+        // No exponential is drawn for a hazard of 0, 1, beyond, or not a number.
+        for h in [0.0, -0.5, 1.0, 1.5, f64::NAN] {
+            assert_eq!(
+                GeometricWait::at(h).draw(&mut waits),
+                geometric_weeks(h, 0.0)
+            );
+        }
+        assert_eq!(waits.random::<u64>(), exponentials.random::<u64>());
     }
 
     fn due(c: &mut Calendar, week: u32) -> Vec<u32> {

@@ -18,7 +18,7 @@ pub mod vulnerability;
 pub use crate::ids::{CountryId, NetworkId, TraffickerId};
 pub use agency::{Agency, Arrest, Case, CaseSource, Channel, Identification, Investigation, Lead};
 pub use build::build_world;
-pub use calendar::Calendar;
+pub use calendar::{Calendar, GeometricWait};
 pub use cooperation::Cooperation;
 pub use network::{Network, Role, Route, Trafficker, TraffickerState};
 pub use persons::{PersonState, Persons, Roster, RosterTag};
@@ -76,6 +76,8 @@ pub struct OfferCeiling {
 pub struct ExitRow {
     pub hazards: [f64; 5],
     pub total: f64,
+    /// The law of the wait to leave at `total`, its rate computed once for the row.
+    pub wait: GeometricWait,
     pub revenue: f64,
 }
 
@@ -190,6 +192,8 @@ pub struct World {
     /// When persons at home start seeking, and when safe migrants return.
     pub seek_calendar: Calendar,
     pub return_calendar: Calendar,
+    /// The law of a safe migrant's wait to return (`safe_return_rate`, the same for all).
+    pub safe_return_wait: GeometricWait,
     /// When something may happen to a seeker (step 3).
     pub offer_calendar: Calendar,
     /// This week's exit hazards and revenue by country and form class (step 5).
