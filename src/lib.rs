@@ -26,7 +26,7 @@
 //! 10. [`serve`] is the classroom page (`palermo serve`): two worlds side by side, streamed
 //!     week by week through [`run::ReplicateRun`].
 
-// One `unsafe` block in the whole crate: the huge-page advice of `world::huge_pages`.
+// `unsafe` code only in `world::memory`: two hints to the platform (huge pages, prefetches).
 #![deny(unsafe_code)]
 
 pub mod analysis;

@@ -10,7 +10,7 @@ pub mod agency;
 pub mod build;
 pub mod calendar;
 pub mod cooperation;
-mod huge_pages;
+mod memory;
 pub mod network;
 pub mod persons;
 pub mod vulnerability;
@@ -323,10 +323,20 @@ impl World {
     ) {
         let mut due = std::mem::take(&mut self.scratch);
         self.calendar(which).0.take_due(week, &mut due);
-        for chunk in due.chunks(persons::TOUCH_CHUNK) {
-            self.persons.touch(chunk);
-            self.persons.touch_roster_entries(chunk);
-            for &p in chunk {
+        // A pipeline over chunks: while chunk `i` is visited, the records of chunk `i + 2` and
+        // the roster entries of chunk `i + 1` (its records asked for a chunk earlier) are on
+        // their way.
+        let chunk = |i: usize| {
+            let rest = due.get(i * persons::TOUCH_CHUNK..).unwrap_or_default();
+            &rest[..rest.len().min(persons::TOUCH_CHUNK)]
+        };
+        self.persons.prefetch(chunk(0));
+        self.persons.prefetch(chunk(1));
+        self.persons.prefetch_roster_entries(chunk(0));
+        for i in 0..due.len().div_ceil(persons::TOUCH_CHUNK) {
+            self.persons.prefetch(chunk(i + 2));
+            self.persons.prefetch_roster_entries(chunk(i + 1));
+            for &p in chunk(i) {
                 let p = p as usize;
                 if self.persons.due(p) == week && self.persons.state(p) == state {
                     self.persons.set_due(p, persons::NEVER);

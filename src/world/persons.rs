@@ -229,8 +229,8 @@ impl Persons {
     fn reserve(&mut self, n: usize) {
         self.hot.reserve_exact(n);
         self.trip.reserve_exact(n);
-        super::huge_pages::advise(&self.hot);
-        super::huge_pages::advise(&self.trip);
+        super::memory::advise(&self.hot);
+        super::memory::advise(&self.trip);
     }
 
     fn push(&mut self, home: CountryId, vulnerability: f32, awareness_draw: f32) {
@@ -315,17 +315,29 @@ impl Persons {
         std::hint::black_box(any);
     }
 
-    /// Loads the roster entries of `persons` (after [`Persons::touch`] has loaded their
-    /// records): leaving a roster reads the leaver's entry, somewhere in a long list.
-    pub fn touch_roster_entries(&self, persons: &[u32]) {
-        let mut any = 0;
+    /// Starts loading the records of `persons`, without waiting for them (see
+    /// `world::memory`).
+    pub fn prefetch(&self, persons: &[u32]) {
         for &p in persons {
-            let hot = &self.hot[p as usize];
-            if let Some(list) = self.rosters.get(hot.roster_of as usize) {
-                any ^= list.get(hot.slot as usize).copied().unwrap_or(0);
+            if let Some(hot) = self.hot.get(p as usize) {
+                super::memory::prefetch(hot);
             }
         }
-        std::hint::black_box(any);
+    }
+
+    /// Starts loading the roster entries of `persons`, whose records must be at hand (or on
+    /// their way): leaving a roster reads the leaver's entry, somewhere in a long list.
+    pub fn prefetch_roster_entries(&self, persons: &[u32]) {
+        for &p in persons {
+            let hot = &self.hot[p as usize];
+            if let Some(entry) = self
+                .rosters
+                .get(hot.roster_of as usize)
+                .and_then(|list| list.get(hot.slot as usize))
+            {
+                super::memory::prefetch(entry);
+            }
+        }
     }
 
     /// [`Persons::touch`] for the trips of `persons`.
