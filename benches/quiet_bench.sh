@@ -7,11 +7,13 @@
 #
 # Workloads: W4 (one replicate of scenarios/baseline.toml, world building included, one thread;
 # and its ten replicates on one and on two threads, as runs per second), W1 (benches/w1.toml,
-# 1 M persons, 520 weeks, one thread) and W1 at 10 M persons. ROUNDS (default 7) is the
-# number of runs of each binary on W1 and on W4's ten replicates (three times as many on its
-# single replicate); the 10 M workload gets 3. With the default it takes about 3 minutes on
-# a quiet 2-core machine, most of it the 10 M runs (about 15 s each).
-# Nothing else should run meanwhile; say the machine with the figures.
+# 1 M persons, 520 weeks, one thread), W1 at 10 M persons, and building W1's world (the
+# whole process with `--weeks 1`: start-up, the world, one week and the CSV files). ROUNDS
+# (default 7) is the number of runs of each binary on W1, on its building and on W4's ten
+# replicates (three times as many on its single replicate); the 10 M workload gets 3. With the default it takes about 3 minutes on
+# a quiet 2-core machine, most of it the 10 M runs (about 15 s each). Outputs go to a fresh
+# directory under $TMPDIR: point it at a tmpfs (TMPDIR=/dev/shm) to keep the disk out of the
+# figures. Nothing else should run meanwhile; say the machine with the figures.
 set -euo pipefail
 
 if [[ $# -lt 2 ]]; then
@@ -74,4 +76,5 @@ bench "W4, 10 replicates, 1 thread" "$rounds" scenarios/baseline.toml --threads 
 bench "W4, 10 replicates, 2 threads" "$rounds" scenarios/baseline.toml --threads 2
 bench "W1, 1 M persons, 1 thread" "$rounds" benches/w1.toml --threads 1
 bench "W1, 10 M persons, 1 thread" 3 benches/w1.toml --threads 1 "${ten_million[@]}"
+bench "build 1 M (W1, --weeks 1)" "$rounds" benches/w1.toml --threads 1 --weeks 1
 echo "(runs per second of W4: 10 / the median wall time of its 10 replicates)"

@@ -312,8 +312,9 @@ impl World {
     /// Wakes the persons calendar `which` holds for `week` who are still due then and still
     /// in `state` (other entries are stale: the person was rescheduled or moved on), in the
     /// calendar's order: each gets no due week ([`persons::NEVER`]) and is handed to `wake`.
-    /// Their records are touched chunk by chunk ([`persons::TOUCH_CHUNK`]), the calendar is
-    /// compacted when stale entries pile up, and nothing is allocated.
+    /// Their records and roster entries are prefetched a few chunks ahead
+    /// ([`persons::TOUCH_CHUNK`] persons each), the calendar is compacted when stale entries
+    /// pile up, and nothing is allocated.
     pub fn wake_due(
         &mut self,
         which: Wheel,

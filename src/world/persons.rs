@@ -73,8 +73,9 @@ impl Roster {
     }
 }
 
-/// How many persons [`Persons::touch`] is given at a time: enough for their cache misses to
-/// overlap, few enough for their records to stay in cache until visited.
+/// How many persons [`Persons::touch`] or [`Persons::prefetch`] is given at a time: enough
+/// for their cache misses to overlap, few enough for their records to stay in cache until
+/// visited.
 pub const TOUCH_CHUNK: usize = 16;
 
 const ROSTERS: [Roster; 6] = [
@@ -305,8 +306,9 @@ impl Persons {
 
     /// Loads the records of `persons`, one independent load each, so that their cache misses
     /// overlap instead of each stalling the visit that needs it (a prefetch in safe code; it
-    /// changes nothing). Visits of persons scattered over the population, such as those a
-    /// calendar wakes, go chunk by chunk ([`TOUCH_CHUNK`]): touch the chunk, then visit it.
+    /// changes nothing). Visits of persons scattered over the population go chunk by chunk
+    /// ([`TOUCH_CHUNK`]): touch the chunk, then visit it (or, where the next persons are
+    /// known in advance, [`Persons::prefetch`] them a chunk or two ahead).
     pub fn touch(&self, persons: &[u32]) {
         let mut any = 0;
         for &p in persons {
