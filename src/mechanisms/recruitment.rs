@@ -17,7 +17,7 @@ use super::retrafficking::{await_return, come_home};
 use super::risk::risk_fading;
 use super::seeking::{acceptance, await_offer, refresh_offer_ceilings};
 use crate::draws::draw_form;
-use crate::world::persons::TOUCH_CHUNK;
+use crate::world::persons::PREFETCH_CHUNK;
 use crate::world::{
     CountryId, NetworkId, PersonState, Roster, Scheduling, TraffickerState, Wheel, World,
 };
@@ -76,13 +76,13 @@ pub fn recruitment(world: &mut World) {
 /// The reference: every seeker asked every week, as MODEL.md states the process.
 fn ask_every_seeker(world: &mut World, week: u32) {
     // The homes come with the roster, in order; a seeker's own record is read only when
-    // something happens to them, and is touched ahead, chunk by chunk, for that.
+    // something happens to them, and is prefetched, chunk by chunk, for that.
     let (seekers, tags) = world.roster_snapshot_with_tags(Roster::Seeking);
     for (i, (&p, tag)) in seekers.iter().zip(&tags).enumerate() {
-        if i % TOUCH_CHUNK == 0 {
+        if i % PREFETCH_CHUNK == 0 {
             world
                 .persons
-                .touch(&seekers[i..(i + TOUCH_CHUNK).min(seekers.len())]);
+                .prefetch(&seekers[i..(i + PREFETCH_CHUNK).min(seekers.len())]);
         }
         let (p, home) = (p as usize, tag.home);
         let rng = &mut world.rngs.recruitment;

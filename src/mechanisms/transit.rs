@@ -10,7 +10,7 @@ use rand::Rng;
 
 use super::investigation::add_lead;
 use crate::params::Offence;
-use crate::world::persons::TOUCH_CHUNK;
+use crate::world::persons::PREFETCH_CHUNK;
 use crate::world::{
     CaseSource, Channel, CountryId, Identification, NetworkId, PersonState, Role, Roster,
     Scheduling, World,
@@ -26,9 +26,9 @@ pub fn transit(world: &mut World) {
     let week = world.week;
     let moving = world.roster_snapshot(Roster::InTransit);
     for (i, &p) in moving.iter().enumerate() {
-        if i % TOUCH_CHUNK == 0 {
-            let chunk = &moving[i..(i + TOUCH_CHUNK).min(moving.len())];
-            world.persons.touch_trips(chunk);
+        if i % PREFETCH_CHUNK == 0 {
+            let chunk = &moving[i..(i + PREFETCH_CHUNK).min(moving.len())];
+            world.persons.prefetch_trips(chunk);
         }
         let p = p as usize;
         let trip = world.persons.trip[p];

@@ -17,13 +17,7 @@ use rand_distr::Exp1;
 /// Weeks until the first success of a weekly Bernoulli(`hazard`) trial, counting from 0 (the
 /// first week tried), from a standard exponential `e`; `None` if it never happens.
 pub fn geometric_weeks(hazard: f64, e: f64) -> Option<u32> {
-    if hazard <= 0.0 {
-        return None;
-    }
-    if hazard >= 1.0 {
-        return Some(0);
-    }
-    weeks_at_rate(e, rate(hazard))
+    GeometricWait::at(hazard).weeks(|| e)
 }
 
 /// λ = −ln(1 − h) of a hazard `h` in (0, 1); `ln_1p` keeps tiny hazards exact (ln(1 − 1e-300)
@@ -45,9 +39,9 @@ fn weeks_at_rate(e: f64, rate: f64) -> Option<u32> {
 /// The law of a geometric waiting time at a weekly hazard, with its rate λ = −ln(1 − h)
 /// computed once: where many persons share a hazard (a country's exits this week, every safe
 /// migrant's return), each of their waits is drawn without a logarithm. A draw is
-/// [`geometric_weeks`] of the same hazard and the exponential drawn, to the bit; the
-/// exponential is drawn by the ziggurat method (no logarithm either), and only for a hazard
-/// strictly between 0 and 1.
+/// [`geometric_weeks`] of the same hazard and the exponential drawn; the exponential is drawn
+/// by the ziggurat method (no logarithm either), and only for a hazard strictly between 0
+/// and 1.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct GeometricWait {
     /// −ln(1 − h): 0 for a hazard of 0 or less (never), infinite for 1 or more (at once).
@@ -68,14 +62,22 @@ impl GeometricWait {
     }
 
     /// A waiting time (`None`: never).
+    #[inline]
     pub fn draw(self, rng: &mut impl Rng) -> Option<u32> {
+        self.weeks(|| rng.sample(Exp1))
+    }
+
+    /// The waiting time that the standard exponential `exponential()` gives at this law,
+    /// which is asked for only for a hazard strictly between 0 and 1.
+    #[inline]
+    fn weeks(self, exponential: impl FnOnce() -> f64) -> Option<u32> {
         if self.rate == 0.0 {
-            return None;
+            None
+        } else if self.rate == f64::INFINITY {
+            Some(0)
+        } else {
+            weeks_at_rate(exponential(), self.rate)
         }
-        if self.rate == f64::INFINITY {
-            return Some(0);
-        }
-        weeks_at_rate(rng.sample(Exp1), self.rate)
     }
 }
 

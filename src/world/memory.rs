@@ -10,10 +10,10 @@
 //! that the TLB covers the whole population, and building it takes one page fault per 2 MiB
 //! instead of one per 4 KiB. Elsewhere, and where the kernel refuses, nothing happens.
 //!
-//! **Prefetches.** A visit of persons woken by a calendar waits for each record from memory;
-//! asking for the records of the persons visited a little later (`prefetch`, an x86-64
-//! instruction that loads a cache line without waiting for it) overlaps those waits with the
-//! work of the visits. Elsewhere it does nothing.
+//! **Prefetches.** A visit of persons scattered over the population waits for each record
+//! from memory; asking for the records of the persons visited a little later (`prefetch`, an
+//! x86-64 instruction that loads a cache line without waiting for it) overlaps those waits
+//! with the work of the visits. Elsewhere it is a plain load.
 
 /// The size of a huge page on x86-64 and aarch64 Linux.
 const HUGE_PAGE: usize = 2 << 20;
@@ -55,9 +55,10 @@ fn advise_range(pages: std::ops::Range<usize>) {
 #[cfg(not(target_os = "linux"))]
 fn advise_range(_pages: std::ops::Range<usize>) {}
 
-/// Starts loading the cache line that holds `x`, without waiting for it.
+/// Starts loading the cache line that holds `x`, without waiting for it (elsewhere than on
+/// x86-64, a plain load: independent loads still overlap their misses).
 #[inline]
-pub fn prefetch<T>(x: &T) {
+pub fn prefetch<T: Copy>(x: &T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch reads nothing the program sees and cannot fault; `x` is a live
     // reference besides. SSE, which the instruction needs, is part of every x86-64 target.
@@ -67,7 +68,7 @@ pub fn prefetch<T>(x: &T) {
         _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast::<i8>());
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = x;
+    std::hint::black_box(*x);
 }
 
 #[cfg(test)]

@@ -313,7 +313,7 @@ impl World {
     /// in `state` (other entries are stale: the person was rescheduled or moved on), in the
     /// calendar's order: each gets no due week ([`persons::NEVER`]) and is handed to `wake`.
     /// Their records and roster entries are prefetched a few chunks ahead
-    /// ([`persons::TOUCH_CHUNK`] persons each), the calendar is compacted when stale entries
+    /// ([`persons::PREFETCH_CHUNK`] persons each), the calendar is compacted when stale entries
     /// pile up, and nothing is allocated.
     pub fn wake_due(
         &mut self,
@@ -328,13 +328,13 @@ impl World {
         // the roster entries of chunk `i + 1` (its records asked for a chunk earlier) are on
         // their way.
         let chunk = |i: usize| {
-            let rest = due.get(i * persons::TOUCH_CHUNK..).unwrap_or_default();
-            &rest[..rest.len().min(persons::TOUCH_CHUNK)]
+            let rest = due.get(i * persons::PREFETCH_CHUNK..).unwrap_or_default();
+            &rest[..rest.len().min(persons::PREFETCH_CHUNK)]
         };
         self.persons.prefetch(chunk(0));
         self.persons.prefetch(chunk(1));
         self.persons.prefetch_roster_entries(chunk(0));
-        for i in 0..due.len().div_ceil(persons::TOUCH_CHUNK) {
+        for i in 0..due.len().div_ceil(persons::PREFETCH_CHUNK) {
             self.persons.prefetch(chunk(i + 2));
             self.persons.prefetch_roster_entries(chunk(i + 1));
             for &p in chunk(i) {

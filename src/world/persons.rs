@@ -73,10 +73,9 @@ impl Roster {
     }
 }
 
-/// How many persons [`Persons::touch`] or [`Persons::prefetch`] is given at a time: enough
-/// for their cache misses to overlap, few enough for their records to stay in cache until
-/// visited.
-pub const TOUCH_CHUNK: usize = 16;
+/// How many persons [`Persons::prefetch`] is given at a time: enough for their cache misses
+/// to overlap, few enough for their records to stay in cache until visited.
+pub const PREFETCH_CHUNK: usize = 16;
 
 const ROSTERS: [Roster; 6] = [
     Roster::HomeWeekly,
@@ -304,21 +303,11 @@ impl Persons {
         self.hot.is_empty()
     }
 
-    /// Loads the records of `persons`, one independent load each, so that their cache misses
-    /// overlap instead of each stalling the visit that needs it (a prefetch in safe code; it
-    /// changes nothing). Visits of persons scattered over the population go chunk by chunk
-    /// ([`TOUCH_CHUNK`]): touch the chunk, then visit it (or, where the next persons are
-    /// known in advance, [`Persons::prefetch`] them a chunk or two ahead).
-    pub fn touch(&self, persons: &[u32]) {
-        let mut any = 0;
-        for &p in persons {
-            any ^= self.hot[p as usize].due;
-        }
-        std::hint::black_box(any);
-    }
-
     /// Starts loading the records of `persons`, without waiting for them (see
-    /// `world::memory`).
+    /// `world::memory`), so that their cache misses overlap instead of each stalling the visit
+    /// that needs it. Visits of persons scattered over the population go chunk by chunk
+    /// ([`PREFETCH_CHUNK`]), asking for a chunk before visiting it, or a chunk or two ahead
+    /// where the next persons are known.
     pub fn prefetch(&self, persons: &[u32]) {
         for &p in persons {
             if let Some(hot) = self.hot.get(p as usize) {
@@ -342,13 +331,13 @@ impl Persons {
         }
     }
 
-    /// [`Persons::touch`] for the trips of `persons`.
-    pub fn touch_trips(&self, persons: &[u32]) {
-        let mut any = 0;
+    /// [`Persons::prefetch`] for the trips of `persons`.
+    pub fn prefetch_trips(&self, persons: &[u32]) {
         for &p in persons {
-            any ^= self.trip[p as usize].until;
+            if let Some(trip) = self.trip.get(p as usize) {
+                super::memory::prefetch(trip);
+            }
         }
-        std::hint::black_box(any);
     }
 
     pub fn state(&self, p: usize) -> PersonState {
