@@ -22,7 +22,7 @@
 use super::risk::returnee_risk;
 use crate::world::calendar::GridBound;
 use crate::world::persons::NEVER;
-use crate::world::{OfferCeiling, Roster, Scheduling, World};
+use crate::world::{CountryId, OfferCeiling, PersonState, Scheduling, World};
 
 /// The ceiling of the offer probability is set this much above this week's value, so that
 /// the weekly ups and downs of effort seldom pass it.
@@ -96,12 +96,73 @@ pub fn refresh_offer_ceilings(world: &mut World, week: u32) -> usize {
     if redrawn == 0 {
         return 0;
     }
-    let (seekers, tags) = world.roster_snapshot_with_tags(Roster::Seeking);
-    for (&p, tag) in seekers.iter().zip(&tags) {
-        if world.countries[tag.home.index()].offer_ceiling.set_in == week {
-            await_offer(world, p as usize, week);
+    // Seekers are on no roster in a calendar run (only the weekly reference visits them
+    // there): a redrawn country's are found among its persons, in index order. The order of
+    // the redraws does not matter to their law (each is a fresh wait, by memorylessness).
+    for c in (0..world.n_countries()).map(CountryId::new) {
+        if world.countries[c.index()].offer_ceiling.set_in != week {
+            continue;
+        }
+        for p in world.persons.of_country(c) {
+            if world.persons.state(p) == PersonState::Seeking {
+                await_offer(world, p, week);
+            }
         }
     }
-    world.return_scratch_with_tags(seekers, tags);
     redrawn
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mechanisms::testkit::small_world;
+
+    #[test]
+    fn a_redraw_reaches_every_seeker_of_the_redrawn_country_and_no_other() {
+        let mut w = small_world();
+        let (origin, transit) = (CountryId::new(0), CountryId::new(1));
+        // Every country's ceiling set at week 0, then some seekers in two countries.
+        w.countries
+            .iter_mut()
+            .for_each(|c| c.offer_probability = 0.01);
+        refresh_offer_ceilings(&mut w, 0);
+        let seekers: Vec<usize> = (w.persons.of_country(origin).step_by(7))
+            .chain(w.persons.of_country(transit).step_by(5))
+            .collect();
+        for &p in &seekers {
+            w.persons.set_state(p, PersonState::Seeking);
+            await_offer(&mut w, p, 0);
+        }
+        let dues = |w: &World| {
+            seekers
+                .iter()
+                .map(|&p| w.persons.due(p))
+                .collect::<Vec<_>>()
+        };
+        let (before, entries) = (dues(&w), w.offer_calendar.len());
+
+        // Origin's offer probability passes its ceiling in week 3: only its seekers are
+        // drawn again, from week 3 on, each with one new calendar entry.
+        w.countries[origin.index()].offer_probability = 0.2;
+        assert_eq!(refresh_offer_ceilings(&mut w, 3), 1);
+        let of_origin = |p: usize| w.persons.home(p) == origin;
+        let redrawn = seekers.iter().filter(|&&p| of_origin(p)).count();
+        assert!(redrawn > 100 && redrawn < seekers.len());
+        assert_eq!(w.offer_calendar.len(), entries + redrawn);
+        let after = dues(&w);
+        for ((&p, &old), &new) in seekers.iter().zip(&before).zip(&after) {
+            if of_origin(p) {
+                assert!(new >= 3 && new != NEVER, "person {p}: due {new}");
+            } else {
+                assert_eq!(new, old, "person {p} of another country was redrawn");
+            }
+        }
+        // Most of Origin's waits changed (a redraw at a higher bound).
+        let changed = seekers
+            .iter()
+            .zip(before.iter().zip(&after))
+            .filter(|(p, (old, new))| of_origin(**p) && old != new)
+            .count();
+        assert!(changed * 10 > redrawn * 8, "{changed} of {redrawn}");
+    }
 }

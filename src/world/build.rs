@@ -72,9 +72,11 @@ pub fn build_world(scenario: &Scenario, run_seed: u64, scheduling: Scheduling) -
         (v, rng.random())
     });
     if scheduling == Scheduling::Calendar {
-        // Safe migrants come home by the calendar of returns; only the weekly reference
-        // visits them on their roster.
+        // Safe migrants come home by the calendar of returns, and seekers meet their
+        // outcomes by the offer calendar (a redraw finds them among their country's
+        // persons); only the weekly reference visits them on their rosters.
         persons.keep_no_roster(Roster::SafeMigrant);
+        persons.keep_no_roster(Roster::Seeking);
     }
 
     let safe_return_wait = GeometricWait::at(model.safe_return_rate);

@@ -5,7 +5,7 @@
 //! Most persons are at home most of the time, with nothing happening to them. To keep a week's
 //! cost proportional to what happens, not to the population, persons in every other state are
 //! kept on a *roster* per state (a list with O(1) insertion and removal), which the weekly
-//! steps visit; persons at home wait in the migration calendar (see `world::calendar`) unless
+//! steps visit (a state whose persons all wait in a calendar keeps none); persons at home wait in the migration calendar (see `world::calendar`) unless
 //! they must be checked weekly (recent returnees, whose risk changes every week). Stocks per
 //! country and state are kept up to date at every change, so that counting them costs nothing.
 //!
@@ -41,7 +41,9 @@ impl PersonState {
 }
 
 /// The weekly lists of persons. `HomeWeekly` holds persons at home whose hazard of leaving
-/// must be checked week by week; the other rosters hold every person in that state.
+/// must be checked week by week; the other rosters hold every person in that state, unless
+/// nothing visits them ([`Persons::keep_no_roster`]: seekers and safe migrants in a calendar
+/// run).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Roster {

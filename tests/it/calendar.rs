@@ -13,7 +13,8 @@ use palermo::run::run_replicate_with;
 use palermo::scenario::{Override, load};
 use palermo::world::Scheduling;
 use rayon::prelude::*;
-use std::path::Path;
+use std::fs;
+use std::path::{Path, PathBuf};
 
 const REPLICATES: u32 = 48;
 
@@ -22,10 +23,14 @@ const REPLICATES: u32 = 48;
 /// chance under 1.3 % (Bonferroni), with fixed seeds.
 const Z: f64 = 4.0;
 
-fn runs(sets: &[&str], scheduling: Scheduling) -> Vec<RunResult> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/golden/funnel.toml");
+/// The funnel world of the golden test.
+fn funnel() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/golden/funnel.toml")
+}
+
+fn runs(path: &Path, sets: &[&str], scheduling: Scheduling) -> Vec<RunResult> {
     let overrides: Vec<Override> = sets.iter().map(|s| Override::parse(s).unwrap()).collect();
-    let scenario = load(&path, &overrides).unwrap();
+    let scenario = load(path, &overrides).unwrap();
     (0..REPLICATES)
         .into_par_iter()
         .map(|r| run_replicate_with(&scenario, r, scheduling))
@@ -54,12 +59,12 @@ fn outcome_values(run: &RunResult) -> Vec<(String, Option<f64>)> {
     values
 }
 
-/// Compares the two schedulings of the funnel world with `sets`; returns the outcomes that
+/// Compares the two schedulings of the world of `path` with `sets`; returns the outcomes that
 /// were compared (not constant in both).
-fn same_distribution(sets: &[&str]) -> Vec<String> {
+fn same_distribution(path: &Path, sets: &[&str]) -> Vec<String> {
     let (fast, reference) = (
-        runs(sets, Scheduling::Calendar),
-        runs(sets, Scheduling::Weekly),
+        runs(path, sets, Scheduling::Calendar),
+        runs(path, sets, Scheduling::Weekly),
     );
     let (fast, reference): (Vec<_>, Vec<_>) = (
         fast.iter().map(outcome_values).collect(),
@@ -100,7 +105,7 @@ fn same_distribution(sets: &[&str]) -> Vec<String> {
 
 #[test]
 fn calendar_and_weekly_reference_give_the_same_distribution_of_outcomes() {
-    let compared = same_distribution(&[]);
+    let compared = same_distribution(&funnel(), &[]);
     // The test has power: the outcomes of every step vary and are compared.
     for name in [
         "victims_total",
@@ -122,10 +127,40 @@ fn the_same_with_long_searches_and_more_legal_channels() {
     // Seekers who seldom give up are woken many times at a bound that their fading returnee
     // risk and the weekly offer probability stay under (thinning); legal channels change
     // the bound's other term.
-    let compared = same_distribution(&[
-        "model.seek_giveup=0.02",
-        "all.legal_migration=0.06",
-        "model.retraffic_boost=3",
-    ]);
+    let compared = same_distribution(
+        &funnel(),
+        &[
+            "model.seek_giveup=0.02",
+            "all.legal_migration=0.06",
+            "model.retraffic_boost=3",
+        ],
+    );
     assert!(compared.len() > 40, "{compared:?}");
+}
+
+#[test]
+fn the_same_when_the_seekers_are_drawn_again_week_after_week() {
+    // Origo's legal channel widens week by week during the recorded weeks, and a shock
+    // raises its vulnerability: each step passes the offer ceilings, so its seekers are
+    // drawn again (found among its persons, in index order) many times.
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("calendar_redraws.toml");
+    let extra = r#"
+[[policy]]
+week = 60
+target = "country.Origo"
+set = { legal_migration = 0.12 }
+ramp_weeks = 40
+
+[[shock]]
+country = "Origo"
+week = 120
+weeks = 12
+vulnerability = 1.4
+"#;
+    fs::write(&path, fs::read_to_string(funnel()).unwrap() + extra).unwrap();
+    let compared = same_distribution(&path, &[]);
+    assert!(
+        compared.iter().any(|c| c == "weekly safe_migrations"),
+        "{compared:?}"
+    );
 }
