@@ -49,16 +49,22 @@ pub struct GeometricWait {
 }
 
 impl GeometricWait {
+    /// The law of a hazard of 0 (or less): never.
+    const NEVER: GeometricWait = GeometricWait { rate: 0.0 };
+    /// The law of a hazard of 1 (or more): at once.
+    const AT_ONCE: GeometricWait = GeometricWait {
+        rate: f64::INFINITY,
+    };
+
     pub fn at(hazard: f64) -> GeometricWait {
-        let rate = if hazard >= 1.0 {
-            f64::INFINITY
+        if hazard >= 1.0 {
+            GeometricWait::AT_ONCE
         } else if hazard > 0.0 {
-            rate(hazard)
+            GeometricWait { rate: rate(hazard) }
         } else {
             // Also a hazard that is not a number: never, as `geometric_weeks` has it.
-            0.0
-        };
-        GeometricWait { rate }
+            GeometricWait::NEVER
+        }
     }
 
     /// A waiting time (`None`: never).
@@ -71,9 +77,9 @@ impl GeometricWait {
     /// which is asked for only for a hazard strictly between 0 and 1.
     #[inline]
     fn weeks(self, exponential: impl FnOnce() -> f64) -> Option<u32> {
-        if self.rate == 0.0 {
+        if self.rate == GeometricWait::NEVER.rate {
             None
-        } else if self.rate == f64::INFINITY {
+        } else if self.rate == GeometricWait::AT_ONCE.rate {
             Some(0)
         } else {
             weeks_at_rate(exponential(), self.rate)
@@ -134,7 +140,7 @@ impl GridBound {
         if hazard.is_nan() || hazard <= 0.0 {
             return GridBound {
                 hazard: 0.0,
-                wait: GeometricWait { rate: 0.0 },
+                wait: GeometricWait::NEVER,
             };
         }
         // Rounding the mantissa up may carry into the exponent: still the next grid value.
@@ -144,9 +150,7 @@ impl GridBound {
         if index >= GRID_ONE {
             return GridBound {
                 hazard: 1.0,
-                wait: GeometricWait {
-                    rate: f64::INFINITY,
-                },
+                wait: GeometricWait::AT_ONCE,
             };
         }
         match index.checked_sub(GRID_BASE) {

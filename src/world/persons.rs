@@ -5,9 +5,10 @@
 //! Most persons are at home most of the time, with nothing happening to them. To keep a week's
 //! cost proportional to what happens, not to the population, persons in every other state are
 //! kept on a *roster* per state (a list with O(1) insertion and removal), which the weekly
-//! steps visit (a state whose persons all wait in a calendar keeps none); persons at home wait in the migration calendar (see `world::calendar`) unless
-//! they must be checked weekly (recent returnees, whose risk changes every week). Stocks per
-//! country and state are kept up to date at every change, so that counting them costs nothing.
+//! steps visit (a state whose persons all wait in a calendar keeps none); persons at home
+//! wait in the migration calendar (see `world::calendar`) unless they must be checked weekly
+//! (recent returnees, whose risk changes every week). Stocks per country and state are kept
+//! up to date at every change, so that counting them costs nothing.
 //!
 //! Every change of state or location goes through [`Persons::set_state`] and
 //! [`Persons::set_location`], which keep rosters and stocks true.
