@@ -4,7 +4,7 @@
 //! MODEL.md states the process) are the same model. They draw different random numbers, so
 //! their outputs differ run by run, but the distribution of every outcome must be the same:
 //! over replicates, the difference of the means of every summary outcome and of every weekly
-//! metric (summed over the recorded weeks) lies within its interval, in two worlds.
+//! metric (summed over the recorded weeks) lies within its interval, in three worlds.
 
 use palermo::metrics::RunResult;
 use palermo::metrics::stats::Estimate;
@@ -14,7 +14,9 @@ use palermo::scenario::{Override, load};
 use palermo::world::Scheduling;
 use rayon::prelude::*;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use crate::funnel;
 
 const REPLICATES: u32 = 48;
 
@@ -22,11 +24,6 @@ const REPLICATES: u32 = 48;
 /// standard errors (a two-sided 6e-5 each) keep the chance that any one of them fails by
 /// chance under 1.3 % (Bonferroni), with fixed seeds.
 const Z: f64 = 4.0;
-
-/// The funnel world of the golden test.
-fn funnel() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/golden/funnel.toml")
-}
 
 fn runs(path: &Path, sets: &[&str], scheduling: Scheduling) -> Vec<RunResult> {
     let overrides: Vec<Override> = sets.iter().map(|s| Override::parse(s).unwrap()).collect();

@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::palermo;
+use crate::{funnel, palermo};
 
 #[test]
 fn the_funnel_summary_matches_the_golden_file() {
@@ -16,7 +16,7 @@ fn the_funnel_summary_matches_the_golden_file() {
     let out = dir.path().join("out");
     palermo([
         "run".as_ref(),
-        root.join("tests/fixtures/golden/funnel.toml").as_os_str(),
+        funnel().as_os_str(),
         "--out".as_ref(),
         out.as_os_str(),
         "--quiet".as_ref(),

@@ -132,6 +132,11 @@ where
     child.wait().unwrap();
 }
 
+/// The funnel world of the golden file (`tests/fixtures/golden/funnel.toml`): small and busy.
+pub fn funnel() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/golden/funnel.toml")
+}
+
 /// A fixture of `tests/fixtures/cli/`.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
